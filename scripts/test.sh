@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every test: installs what is missing (npm packages; as root, Debian's git, openssl,
+# dbus and gnome-keyring), type-checks, lints, builds both artifacts, then runs vitest inside
+# a private D-Bus session with an unlocked gnome-keyring, so keychain tests use a real Secret Service.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_pkgs=()
+command -v git >/dev/null || need_pkgs+=(git)
+command -v openssl >/dev/null || need_pkgs+=(openssl)
+command -v dbus-run-session >/dev/null || need_pkgs+=(dbus-daemon)
+command -v dbus-send >/dev/null || need_pkgs+=(dbus-bin)
+command -v gnome-keyring-daemon >/dev/null || need_pkgs+=(gnome-keyring)
+command -v secret-tool >/dev/null || need_pkgs+=(libsecret-tools)
+if ((${#need_pkgs[@]})); then
+  if [[ $(id -u) == 0 ]]; then
+    echo "test: installing ${need_pkgs[*]}" >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+  else
+    echo "test: missing ${need_pkgs[*]}; install them: sudo apt-get install ${need_pkgs[*]}" >&2
+    exit 1
+  fi
+fi
+
+[[ -d node_modules ]] || npm ci --no-audit --no-fund
+
+npx tsc --noEmit -p .
+npx biome check .
+node scripts/build.mjs
+
+# The keyring daemon needs a session bus of its own; the inner script starts and stops it.
+exec dbus-run-session -- bash scripts/with-keyring.sh npx vitest run "$@"

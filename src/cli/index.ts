@@ -1,0 +1,34 @@
+// The people-facing commands on yargs. Loaded only by main.ts with await import(),
+// never on git's get/store/erase path.
+import yargs from "yargs";
+import { UsageError } from "../errors.js";
+import type { Deps } from "../platform/deps.js";
+import { VERSION } from "../version.js";
+
+const HELPER_USAGE = `As a git credential helper (git runs this):
+  git-credential-pat [--timeout=SECONDS] [--socket=PATH] [--store=keychain|file|memory] get|store|erase|exit
+
+Configure git:  git config --global credential.helper pat`;
+
+export async function runCli(argv: readonly string[], deps: Deps): Promise<void> {
+  const parser = yargs([...argv])
+    .scriptName("git-credential-pat")
+    .usage("$0 <command> [options]")
+    .epilogue(HELPER_USAGE)
+    .version(VERSION)
+    .help()
+    .alias("h", "help")
+    .strict()
+    .demandCommand(1, "name a command (or see --help)")
+    .wrap(Math.min(100, process.stdout.columns || 80))
+    .exitProcess(false)
+    .fail((message, error) => {
+      // yargs reports flag and command mistakes here; they are usage errors (exit 2).
+      throw error ?? new UsageError(message ?? "invalid arguments", { hint: "git-credential-pat --help" });
+    });
+  let output = "";
+  await parser.parseAsync([...argv], {}, (_error, _argv, text) => {
+    output = text;
+  });
+  if (output) deps.io.out.write(`${output}\n`);
+}

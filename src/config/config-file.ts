@@ -1,0 +1,51 @@
+// config.json in the config directory: settings and (later) account metadata, never tokens.
+import { join } from "node:path";
+import { PatError } from "../errors.js";
+import type { Deps } from "../platform/deps.js";
+import { configDir } from "../settings.js";
+import { readPrivateFile } from "../stores/private-files.js";
+import { STORE_NAMES, type StoreName } from "../stores/token-store.js";
+
+export interface Config {
+  store?: StoreName;
+  /** Path of the file store. */
+  file?: string;
+}
+
+export function configFilePath(deps: Pick<Deps, "env" | "paths">): string {
+  return join(configDir(deps.env, deps.paths), "config.json");
+}
+
+/** Loads config.json; a missing file is an empty config, a broken one a clear error naming it. */
+export async function loadConfig(
+  deps: Pick<Deps, "env" | "paths" | "fs" | "clock" | "uid">,
+): Promise<Config> {
+  const path = configFilePath(deps);
+  const content = await readPrivateFile(path, deps);
+  if (content === undefined) return {};
+  const hint = `fix it, or move it aside: mv "${path}" "${path}.bak"`;
+  let data: unknown;
+  try {
+    data = JSON.parse(content.toString("utf8"));
+  } catch {
+    throw new PatError(`config file ${path} is not valid JSON`, { hint });
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new PatError(`config file ${path} must hold a JSON object`, { hint });
+  }
+  const record = data as Record<string, unknown>;
+  const config: Config = {};
+  if (record.store !== undefined) {
+    if (!STORE_NAMES.includes(record.store as StoreName)) {
+      throw new PatError(`config file ${path}: "store" must be one of ${STORE_NAMES.join(", ")}`, { hint });
+    }
+    config.store = record.store as StoreName;
+  }
+  if (record.file !== undefined) {
+    if (typeof record.file !== "string" || record.file === "") {
+      throw new PatError(`config file ${path}: "file" must be a path`, { hint });
+    }
+    config.file = record.file;
+  }
+  return config;
+}

@@ -1,0 +1,60 @@
+// git's three actions against the resolved sources and the persistent store.
+import { PatError } from "../errors.js";
+import type { Io } from "../platform/deps.js";
+import {
+  type CredentialRequest,
+  isSafeTransport,
+  printable,
+  serializeCredential,
+} from "../protocol/index.js";
+import { resolveToken, type TokenSource } from "../resolve/resolve-token.js";
+import type { StoredCredential, TokenStore } from "../stores/token-store.js";
+
+/** Prints username/password(/expiry) for the first source that has a match; nothing otherwise. */
+export async function helperGet(
+  request: CredentialRequest,
+  sources: readonly TokenSource[],
+  io: Io,
+): Promise<void> {
+  const resolution = await resolveToken(request, sources);
+  if (resolution.kind === "none") return;
+  // Built whole before writing, so a failure never leaves git half a reply.
+  io.out.write(serializeCredential(resolution.credential));
+}
+
+/**
+ * Keeps what git sends after a successful authentication. Like git's credential-cache, a
+ * request without username or password is ignored; unlike it, a token is never kept for
+ * plain http to a real host.
+ */
+export async function helperStore(request: CredentialRequest, store: TokenStore, io: Io): Promise<void> {
+  const { protocol, host, username, password } = request;
+  if (!protocol || !host || username === undefined || password === undefined) return;
+  if (!isSafeTransport(protocol, host)) {
+    io.err.write(
+      printable(
+        `git-credential-pat: not storing a token for ${protocol}://${host}: tokens are kept only for https`,
+      ) + "\n",
+    );
+    return;
+  }
+  for (const field of ["host", "path", "username"] as const) {
+    if (/[\r\n\0]/.test(request[field] ?? "")) {
+      throw new PatError(`refusing to store a credential whose ${field} contains a control character`);
+    }
+  }
+  if (/[\r\n\0]/.test(password.reveal())) {
+    throw new PatError("refusing to store a password that contains a control character");
+  }
+  const credential: StoredCredential = { protocol, host, username, password };
+  if (request.path !== undefined) credential.path = request.path;
+  if (request.passwordExpiresAtMs !== undefined) credential.passwordExpiresAtMs = request.passwordExpiresAtMs;
+  await store.store(credential);
+}
+
+/** Removes matching tokens; an empty pattern (no protocol or host) erases nothing, as in credential-store. */
+export async function helperErase(request: CredentialRequest, store: TokenStore): Promise<void> {
+  if (!request.protocol || !request.host) return;
+  const { lists: _lists, passwordExpiresAtMs: _expiry, ...pattern } = request;
+  await store.erase(pattern);
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// Entry: the git fast path (get/store/erase) or the people-facing CLI, loaded lazily.
+// The only file that sets the exit status.
+import { exitCodeOf, PatError } from "./errors.js";
+import { runHelper } from "./helper/run-helper.js";
+import type { Deps } from "./platform/deps.js";
+import { createNodeDeps } from "./platform/node-deps.js";
+import { scrub } from "./secret.js";
+import { isDebug } from "./settings.js";
+
+const CLI_COMMANDS = new Set([
+  "login",
+  "logout",
+  "list",
+  "verify",
+  "rotate",
+  "setup",
+  "doctor",
+  "import",
+  "help",
+  "completion",
+  "--help",
+  "-h",
+  "--version",
+]);
+
+/** A run goes to the CLI when its first word is a command or there are no words at all. */
+export function isCliInvocation(argv: readonly string[]): boolean {
+  const first = argv.find((arg) => !arg.startsWith("--") || arg === "--help" || arg === "--version");
+  return argv.length === 0 || (first !== undefined && CLI_COMMANDS.has(first));
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const deps = createNodeDeps();
+  try {
+    if (isCliInvocation(argv)) {
+      const { runCli } = await import("./cli/index.js");
+      await runCli(argv, deps);
+    } else {
+      await runHelper(argv, deps);
+    }
+    return 0;
+  } catch (error) {
+    reportError(error, deps);
+    return exitCodeOf(error);
+  }
+}
+
+function reportError(error: unknown, deps: Deps): void {
+  const message = error instanceof Error ? error.message : String(error);
+  if (message) deps.io.err.write(`git-credential-pat: ${scrub(message.split("\n")[0] ?? "")}\n`);
+  if (error instanceof PatError && error.hint) deps.io.err.write(`hint: ${scrub(error.hint)}\n`);
+  if (isDebug(deps.env) && error instanceof Error) {
+    deps.io.err.write(`${scrub(error.stack ?? "")}\n`);
+    if (error.cause instanceof Error)
+      deps.io.err.write(`cause: ${scrub(error.cause.stack ?? error.cause.message)}\n`);
+  }
+}
+
+/**
+ * Once the answer is out, nothing may keep git waiting: a keychain call stuck on an unlock
+ * prompt survives AbortSignal and process.exit(), so a process still alive shortly after its
+ * work is done is killed. The timer is unref'd: a normal run exits before it fires.
+ */
+function exitWatchdog(code: number): void {
+  process.exitCode = code;
+  setTimeout(() => process.kill(process.pid, "SIGKILL"), 1500).unref();
+}
+
+main(process.argv.slice(2)).then(exitWatchdog);

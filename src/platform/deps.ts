@@ -1,0 +1,100 @@
+// Every side effect the program has, as one injectable object (gh's Factory, GCM's
+// ICommandContext). Only node-deps.ts builds the real one; tests use makeTestDeps().
+import type { Stats } from "node:fs";
+
+/** The slice of node:fs/promises we use; memfs's `vol.promises` satisfies it in tests. */
+export interface Fs {
+  readFile(path: string): Promise<Buffer>;
+  writeFile(
+    path: string,
+    data: string | Uint8Array,
+    options?: { mode?: number; flag?: string },
+  ): Promise<void>;
+  open(path: string, flags: string, mode?: number): Promise<FileHandle>;
+  rename(from: string, to: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+  mkdir(path: string, options: { recursive?: boolean; mode?: number }): Promise<string | undefined>;
+  stat(path: string): Promise<Stats>;
+  lstat(path: string): Promise<Stats>;
+  chmod(path: string, mode: number): Promise<void>;
+}
+
+export interface FileHandle {
+  writeFile(data: string | Uint8Array): Promise<void>;
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface SpawnResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export type Spawn = (
+  file: string,
+  args: readonly string[],
+  options: { input?: string; env?: Record<string, string>; timeoutMs: number; cwd?: string },
+) => Promise<SpawnResult>;
+
+export interface Writer {
+  write(text: string): void;
+}
+
+export interface Io {
+  /** Reads stdin up to `maxBytes + 1` bytes (so the caller can tell "too large"), or rejects after `timeoutMs`. */
+  readStdin(options: { maxBytes: number; timeoutMs: number }): Promise<Uint8Array>;
+  out: Writer;
+  err: Writer;
+  isStdinTTY: boolean;
+  isStderrTTY: boolean;
+}
+
+export interface Paths {
+  home: string;
+  xdgConfigHome: string;
+  xdgDataHome: string;
+  xdgCacheHome: string;
+  /** $XDG_RUNTIME_DIR when set. */
+  runtimeDir: string | undefined;
+}
+
+/** One secret in the OS keychain, addressed by service and account. */
+export interface KeyringItem {
+  account: string;
+  password: string;
+}
+
+/**
+ * The OS keychain, bounded: every call settles within the keyring timeout or rejects with
+ * BackendUnavailableError (no Secret Service, locked, timed out).
+ */
+export interface Keyring {
+  findAll(service: string): Promise<KeyringItem[]>;
+  set(service: string, account: string, password: string): Promise<void>;
+  delete(service: string, account: string): Promise<boolean>;
+}
+
+export interface Logger {
+  debug(message: string): void;
+}
+
+export interface Deps {
+  env: Readonly<Record<string, string | undefined>>;
+  fs: Fs;
+  clock: Clock;
+  spawn: Spawn;
+  io: Io;
+  paths: Paths;
+  /** This process's uid, to refuse files owned by someone else; undefined on Windows. */
+  uid: number | undefined;
+  /** Lazy, like gh's Config func(): the native addon loads on first use, never on paths that don't need it. */
+  keyring: () => Promise<Keyring>;
+  log: Logger;
+}

@@ -1,0 +1,78 @@
+// git's credential_read: key=value lines up to EOF or the first blank line.
+import { Secret } from "../secret.js";
+import type { CredentialRequest } from "./credential.js";
+import { parseCredentialUrl } from "./parse-credential-url.js";
+
+export const MAX_LINE_BYTES = 64 * 1024;
+export const MAX_REQUEST_BYTES = 1024 * 1024;
+
+export type ParseResult = { kind: "ok"; request: CredentialRequest } | { kind: "invalid"; reason: string };
+
+type Fields = Omit<CredentialRequest, "lists">;
+
+const STRING_KEYS = new Set(["protocol", "host", "path", "username"]);
+
+/**
+ * Parses a request from git. Lines end with LF; one trailing CR is stripped and any other
+ * CR stays inside the value (a lone CR is never a line break: GCM CVE-2024-50338).
+ * Keys are case-sensitive; unknown keys are ignored; `key[]` values collect in order and an
+ * empty `key[]=` resets the list; `url=` resets the credential and fills it from the URL.
+ * A line without `=`, a NUL byte, invalid UTF-8 or input over the size bounds makes the
+ * whole request invalid. Reasons never quote the input, which may hold a token.
+ */
+export function parseRequest(input: Uint8Array | string): ParseResult {
+  const bytes = typeof input === "string" ? Buffer.from(input, "utf8") : input;
+  if (bytes.length > MAX_REQUEST_BYTES) return invalid("request is larger than 1 MiB");
+  if (bytes.includes(0)) return invalid("request contains a NUL byte");
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return invalid("request is not valid UTF-8");
+  }
+
+  let fields: Fields = {};
+  const lists: Record<string, string[]> = {};
+  const lines = text.split("\n");
+  for (let index = 0; index < lines.length; index++) {
+    const raw = lines[index] ?? "";
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    if (line === "") break;
+    if (Buffer.byteLength(line, "utf8") > MAX_LINE_BYTES)
+      return invalid(`line ${index + 1} is longer than 64 KiB`);
+    const eq = line.indexOf("=");
+    if (eq === -1) return invalid(`line ${index + 1} has no "=" (expected key=value)`);
+    const key = line.slice(0, eq);
+    const value = line.slice(eq + 1);
+
+    if (key.endsWith("[]")) {
+      const name = key.slice(0, -2);
+      lists[name] = value === "" ? [] : [...(lists[name] ?? []), value];
+    } else if (STRING_KEYS.has(key)) {
+      fields[key as "protocol" | "host" | "path" | "username"] = value;
+    } else if (key === "password") {
+      fields.password = new Secret(value);
+    } else if (key === "password_expiry_utc") {
+      const expiresAtMs = parseExpiry(value);
+      if (expiresAtMs === undefined) delete fields.passwordExpiresAtMs;
+      else fields.passwordExpiresAtMs = expiresAtMs;
+    } else if (key === "url") {
+      const parsed = parseCredentialUrl(value);
+      if (parsed.kind === "invalid") return invalid(`line ${index + 1}: ${parsed.reason}`);
+      fields = { ...parsed.credential };
+    }
+    // Any other key is ignored, as git's own helpers do.
+  }
+  return { kind: "ok", request: { ...fields, lists } };
+}
+
+/** Unix seconds to ms; git treats 0 and unparsable values as "no expiry". */
+function parseExpiry(value: string): number | undefined {
+  if (!/^\d{1,12}$/.test(value)) return undefined;
+  const seconds = Number(value);
+  return seconds === 0 ? undefined : seconds * 1000;
+}
+
+function invalid(reason: string): ParseResult {
+  return { kind: "invalid", reason };
+}

@@ -1,0 +1,8 @@
+/**
+ * Makes text from a request safe to show on a terminal: control characters (escape
+ * sequences, CR) become "?" so a crafted host cannot rewrite what the user sees (CVE-2024-50349).
+ */
+export function printable(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
+}

@@ -1,0 +1,84 @@
+// Tokens as values that cannot leak by accident: masked in toString/JSON/inspect,
+// readable only through reveal(). Leaf module: imports nothing from the project.
+import { createHash } from "node:crypto";
+
+const MASK = "********";
+const TOKEN_PATTERN = /gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}/g;
+
+/** Every secret value this process has seen, so scrub() can remove it from any text. */
+const seen = new Set<string>();
+
+/** A token or password. Never printed; `reveal()` is allowed only in serialize, store backends and github/. */
+export class Secret {
+  readonly #value: string;
+
+  constructor(value: string) {
+    this.#value = value;
+    // Very short values (e.g. "x") would turn scrub() into a text shredder; they are not tokens.
+    if (value.length >= 4) seen.add(value);
+  }
+
+  reveal(): string {
+    return this.#value;
+  }
+
+  equals(other: Secret): boolean {
+    return this.#value === other.#value;
+  }
+
+  toString(): string {
+    return MASK;
+  }
+
+  toJSON(): string {
+    return MASK;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return `Secret(${MASK})`;
+  }
+}
+
+export type TokenKind =
+  | "classic"
+  | "fine-grained"
+  | "oauth"
+  | "user-to-server"
+  | "server-to-server"
+  | "refresh"
+  | "other";
+
+const PREFIX_KINDS: ReadonlyArray<[string, TokenKind]> = [
+  ["github_pat_", "fine-grained"],
+  ["ghp_", "classic"],
+  ["gho_", "oauth"],
+  ["ghu_", "user-to-server"],
+  ["ghs_", "server-to-server"],
+  ["ghr_", "refresh"],
+];
+
+/** What kind of GitHub token this is, from its documented prefix. */
+export function tokenKind(secret: Secret): TokenKind {
+  const value = secret.reveal();
+  return PREFIX_KINDS.find(([prefix]) => value.startsWith(prefix))?.[1] ?? "other";
+}
+
+/** First 8 hex digits of sha256: identifies a token without revealing any of it. */
+export function fingerprint(secret: Secret): string {
+  return createHash("sha256").update(secret.reveal()).digest("hex").slice(0, 8);
+}
+
+/** "ghp_… (fp 3f9a1c2b)": the prefix gh shows, plus a fingerprint. */
+export function describe(secret: Secret): string {
+  const prefix = PREFIX_KINDS.find(([p]) => secret.reveal().startsWith(p))?.[0];
+  return `${prefix ?? ""}… (fp ${fingerprint(secret)})`;
+}
+
+/** Second line of defence: removes every seen secret and anything shaped like a GitHub token. */
+export function scrub(text: string): string {
+  let out = text;
+  for (const value of seen) {
+    if (out.includes(value)) out = out.split(value).join(MASK);
+  }
+  return out.replace(TOKEN_PATTERN, MASK);
+}

@@ -1,0 +1,48 @@
+// Every environment variable and config key we read, with its default (GCM's Settings).
+import { join } from "node:path";
+import type { Paths } from "./platform/deps.js";
+
+export const ENV = {
+  /** Overrides the config directory ($XDG_CONFIG_HOME/git-credential-pat). */
+  configDir: "GIT_CREDENTIAL_PAT_CONFIG_DIR",
+  /** keychain | file | memory; --store wins over it, it wins over the config file. */
+  store: "GIT_CREDENTIAL_PAT_STORE",
+  /** Path of the file store; wins over the config file's "file". */
+  file: "GIT_CREDENTIAL_PAT_FILE",
+  /** Any non-empty value other than 0 turns on debug logging (scrubbed) on stderr. */
+  debug: "GIT_CREDENTIAL_PAT_DEBUG",
+  /** How long a writer waits for the file store's lock. */
+  lockTimeoutMs: "GIT_CREDENTIAL_PAT_LOCK_TIMEOUT_MS",
+  /** How long one keychain call may take before we give up (a locked keyring can block forever). */
+  keyringTimeoutMs: "GIT_CREDENTIAL_PAT_KEYRING_TIMEOUT_MS",
+} as const;
+
+export const DEFAULTS = {
+  store: "keychain",
+  cacheTimeoutSeconds: 900,
+  lockTimeoutMs: 5000,
+  keyringTimeoutMs: 3000,
+  /** git writes the whole request at once; this bound only protects against a caller that never closes stdin. */
+  stdinTimeoutMs: 10_000,
+} as const;
+
+export const APP_DIR = "git-credential-pat";
+
+export function configDir(env: Readonly<Record<string, string | undefined>>, paths: Paths): string {
+  return env[ENV.configDir] || join(paths.xdgConfigHome, APP_DIR);
+}
+
+/** Default file store: data, not config, so it sits under $XDG_DATA_HOME (never in the config dir, which holds no tokens). */
+export function defaultStoreFile(paths: Paths): string {
+  return join(paths.xdgDataHome, APP_DIR, "credentials");
+}
+
+export function isDebug(env: Readonly<Record<string, string | undefined>>): boolean {
+  const value = env[ENV.debug];
+  return value !== undefined && value !== "" && value !== "0";
+}
+
+export function positiveInt(value: string | undefined, fallback: number): number {
+  if (value === undefined || !/^\d+$/.test(value)) return fallback;
+  return Number(value);
+}

@@ -1,0 +1,94 @@
+// The `keychain` store: one OS keychain item per credential, service "git-credential-pat",
+// account = the credential's URL without the password ("https://alice@github.com[/acme/app.git]").
+// One service lets a lookup without a username enumerate every candidate and apply git's matching.
+
+import type { Keyring } from "../platform/deps.js";
+import { type Credential, matchCredential, parseCredentialUrl, printable } from "../protocol/index.js";
+import { Secret } from "../secret.js";
+import { formatCredentialUrl } from "./credential-file.js";
+import { type StoredCredential, slotOf, type TokenStore } from "./token-store.js";
+
+export const KEYCHAIN_SERVICE = "git-credential-pat";
+
+/** The account name of a credential's keychain item: its URL without the password. */
+export function keychainAccount(credential: StoredCredential): string {
+  return formatCredentialUrl(credential);
+}
+
+/** The slot an account name stands for; undefined for an item that is not ours. */
+export function parseKeychainAccount(account: string): Omit<StoredCredential, "password"> | undefined {
+  const parsed = parseCredentialUrl(account);
+  if (parsed.kind === "invalid") return undefined;
+  const { protocol, host, username, path, password } = parsed.credential;
+  if (!protocol || !host || username === undefined || password !== undefined) return undefined;
+  return path === undefined ? { protocol, host, username } : { protocol, host, username, path };
+}
+
+export interface KeyringStoreDeps {
+  keyring: () => Promise<Keyring>;
+  /** Where warnings about foreign or damaged items go (stderr in production). */
+  warn: (message: string) => void;
+}
+
+interface Item {
+  account: string;
+  credential: StoredCredential;
+}
+
+export class KeyringTokenStore implements TokenStore {
+  readonly name = "keychain" as const;
+
+  constructor(private readonly deps: KeyringStoreDeps) {}
+
+  async get(pattern: Credential): Promise<StoredCredential | undefined> {
+    return (await this.items()).find((item) => matchCredential(pattern, item.credential))?.credential;
+  }
+
+  async list(): Promise<StoredCredential[]> {
+    return (await this.items()).map((item) => item.credential);
+  }
+
+  async store(credential: StoredCredential): Promise<void> {
+    const keyring = await this.deps.keyring();
+    const account = keychainAccount(credential);
+    const matching = (await this.items()).filter((item) =>
+      matchCredential(slotOf(credential), item.credential),
+    );
+    const current = matching.find((item) => item.account === account);
+    // git sends store after every successful use: skip the keychain write when nothing changed.
+    if (!current?.credential.password.equals(credential.password)) {
+      await keyring.set(KEYCHAIN_SERVICE, account, credential.password.reveal());
+    }
+    for (const item of matching) {
+      if (item.account !== account) await keyring.delete(KEYCHAIN_SERVICE, item.account);
+    }
+  }
+
+  async erase(pattern: Credential): Promise<number> {
+    const keyring = await this.deps.keyring();
+    let removed = 0;
+    for (const item of await this.items()) {
+      if (matchCredential(pattern, item.credential, { matchPassword: true })) {
+        if (await keyring.delete(KEYCHAIN_SERVICE, item.account)) removed++;
+      }
+    }
+    return removed;
+  }
+
+  /** Our items, parsed; an item whose account is not one of our URLs is skipped with a warning, never touched. */
+  private async items(): Promise<Item[]> {
+    const keyring = await this.deps.keyring();
+    const items: Item[] = [];
+    for (const { account, password } of await keyring.findAll(KEYCHAIN_SERVICE)) {
+      const slot = parseKeychainAccount(account);
+      if (!slot || /[\r\n\0]/.test(password)) {
+        this.deps.warn(
+          `ignoring keychain item "${printable(account)}" (service ${KEYCHAIN_SERVICE}): not a credential of ours`,
+        );
+        continue;
+      }
+      items.push({ account, credential: { ...slot, password: new Secret(password) } });
+    }
+    return items;
+  }
+}

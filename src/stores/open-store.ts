@@ -1,0 +1,59 @@
+// Picks the persistent store: --store, then $GIT_CREDENTIAL_PAT_STORE, then config.json, then keychain.
+import { resolve } from "node:path";
+import type { Config } from "../config/config-file.js";
+import { UsageError } from "../errors.js";
+import type { Deps } from "../platform/deps.js";
+import { DEFAULTS, defaultStoreFile, ENV, positiveInt } from "../settings.js";
+import { FileTokenStore } from "./file-store.js";
+import { MemoryTokenStore } from "./memory-store.js";
+import { STORE_NAMES, type StoreName, type TokenStore } from "./token-store.js";
+
+export function chooseStoreName(flag: string | undefined, config: Config, env: Deps["env"]): StoreName {
+  const [source, value] =
+    flag !== undefined
+      ? ["--store", flag]
+      : env[ENV.store]
+        ? [ENV.store, env[ENV.store]]
+        : ["config", config.store ?? DEFAULTS.store];
+  if (!STORE_NAMES.includes(value as StoreName)) {
+    throw new UsageError(`${source} must be one of ${STORE_NAMES.join(", ")} (got "${value}")`);
+  }
+  return value as StoreName;
+}
+
+export function storeFilePath(
+  config: Config,
+  deps: Pick<Deps, "env" | "paths">,
+): { path: string; isDefault: boolean } {
+  const custom = deps.env[ENV.file] || config.file;
+  return custom
+    ? { path: resolve(custom), isDefault: false }
+    : { path: defaultStoreFile(deps.paths), isDefault: true };
+}
+
+export async function openStore(name: StoreName, config: Config, deps: Deps): Promise<TokenStore> {
+  switch (name) {
+    case "file": {
+      const { path, isDefault } = storeFilePath(config, deps);
+      return new FileTokenStore(
+        {
+          path,
+          // Our own directory must be private; a user-chosen file (e.g. ~/.git-credentials) may live in $HOME.
+          dirPolicy: isDefault ? "private" : "shared-parent",
+          lockTimeoutMs: positiveInt(deps.env[ENV.lockTimeoutMs], DEFAULTS.lockTimeoutMs),
+        },
+        deps,
+      );
+    }
+    case "memory":
+      return new MemoryTokenStore();
+    case "keychain": {
+      // Loaded only when used: the native addon costs start-up time on every other path.
+      const { KeyringTokenStore } = await import("./keyring-store.js");
+      return new KeyringTokenStore({
+        keyring: deps.keyring,
+        warn: (message) => deps.io.err.write(`git-credential-pat: warning: ${message}\n`),
+      });
+    }
+  }
+}

@@ -1,0 +1,36 @@
+// The one interface every persistent store implements; its semantics are spelled out
+// (and checked for every backend) in test/contract/token-store.contract.ts.
+import type { Credential } from "../protocol/index.js";
+import type { Secret } from "../secret.js";
+
+export type StoreName = "keychain" | "file" | "memory";
+export const STORE_NAMES: readonly StoreName[] = ["keychain", "file", "memory"];
+
+/** A credential as stored: protocol, host, username and password are always present. */
+export interface StoredCredential extends Credential {
+  protocol: string;
+  host: string;
+  username: string;
+  password: Secret;
+}
+
+export interface TokenStore {
+  readonly name: StoreName;
+  /** The first stored credential that `pattern` matches (matchCredential), if any. */
+  get(pattern: Credential): Promise<StoredCredential | undefined>;
+  /** Replaces every entry with the same protocol, host, path and username, then keeps `credential`. */
+  store(credential: StoredCredential): Promise<void>;
+  /**
+   * Removes every entry `pattern` matches; when the pattern carries a password only entries
+   * with that password go. Returns how many were removed.
+   */
+  erase(pattern: Credential): Promise<number>;
+  /** Every stored credential, in store order. */
+  list(): Promise<StoredCredential[]>;
+}
+
+/** The pattern that identifies `credential`'s slot: everything but the password. */
+export function slotOf(credential: Credential): Credential {
+  const { password: _password, passwordExpiresAtMs: _expiry, ...slot } = credential;
+  return slot;
+}
