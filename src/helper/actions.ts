@@ -38,14 +38,9 @@ export async function helperStore(request: CredentialRequest, store: TokenStore,
     );
     return;
   }
-  for (const field of ["host", "path", "username"] as const) {
-    if (/[\r\n\0]/.test(request[field] ?? "")) {
-      throw new PatError(`refusing to store a credential whose ${field} contains a control character`);
-    }
-  }
-  if (/[\r\n\0]/.test(password.reveal())) {
-    throw new PatError("refusing to store a password that contains a control character");
-  }
+  const unsafe = findUnsafeField(request);
+  if (unsafe)
+    throw new PatError(`refusing to store a credential whose ${unsafe} contains a control character`);
   const credential: StoredCredential = { protocol, host, username, password };
   if (request.path !== undefined) credential.path = request.path;
   if (request.passwordExpiresAtMs !== undefined) credential.passwordExpiresAtMs = request.passwordExpiresAtMs;

@@ -5,6 +5,6 @@ export { matchCredential } from "./match-credential.js";
 export { parseCredentialUrl } from "./parse-credential-url.js";
 export { MAX_LINE_BYTES, MAX_REQUEST_BYTES, parseRequest } from "./parse-request.js";
 export { printable } from "./printable.js";
-export { RESPONSE_FIELDS, serializeCredential } from "./serialize.js";
+export { findUnsafeField, RESPONSE_FIELDS, serializeCredential } from "./serialize.js";
 export { isHttpProtocol, isLoopbackHost, isSafeTransport } from "./transport.js";
 export { encodePath, encodeUserinfo, percentDecode } from "./url-codec.js";

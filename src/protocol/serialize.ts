@@ -1,6 +1,6 @@
 // git's credential_write: key=value lines, refusing values that would break the framing.
 import { PatError } from "../errors.js";
-import type { Credential, CredentialField } from "./credential.js";
+import { CREDENTIAL_FIELDS, type Credential, type CredentialField } from "./credential.js";
 
 /** What a `get` answers: only what we add, never `url=`. */
 export const RESPONSE_FIELDS: readonly CredentialField[] = ["username", "password", "passwordExpiresAtMs"];
@@ -27,12 +27,22 @@ export function serializeCredential(
   for (const field of fields) {
     const value = wireValue(credential, field);
     if (value === undefined) continue;
-    if (/[\r\n\0]/.test(value)) {
+    if (UNSAFE.test(value)) {
       throw new PatError(`refusing to write a ${field} that contains a CR, LF or NUL character`);
     }
     out += `${WIRE_KEYS[field]}=${value}\n`;
   }
   return out;
+}
+
+const UNSAFE = /[\r\n\0]/;
+
+/** The first field whose value could not be written to git (or a credentials file) intact. */
+export function findUnsafeField(
+  credential: Credential,
+  fields: readonly CredentialField[] = CREDENTIAL_FIELDS,
+): CredentialField | undefined {
+  return fields.find((field) => UNSAFE.test(wireValue(credential, field) ?? ""));
 }
 
 function wireValue(credential: Credential, field: CredentialField): string | undefined {

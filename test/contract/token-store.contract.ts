@@ -1,0 +1,174 @@
+// The one place store semantics are spelled out; every TokenStore runs this suite.
+// Hosts carry a per-run suffix so a shared backend (the real keychain) can run it beside other tests.
+import { randomBytes } from "node:crypto";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Secret } from "../../src/secret.js";
+import type { StoredCredential, TokenStore } from "../../src/stores/token-store.js";
+
+export interface ContractSubject {
+  store: TokenStore;
+  /** Optional: remove anything the test left (shared backends). */
+  cleanup?: () => Promise<void>;
+}
+
+export function runTokenStoreContract(name: string, make: () => Promise<ContractSubject>): void {
+  describe(`TokenStore contract: ${name}`, () => {
+    let subject: ContractSubject;
+    let suffix: string;
+    const host = (label: string) => `${label}.${suffix}.test`;
+    const cred = (over: Partial<StoredCredential> & { password?: Secret | string }): StoredCredential => {
+      const { password, ...rest } = over;
+      return {
+        protocol: "https",
+        host: host("github"),
+        username: "alice",
+        ...rest,
+        password: password instanceof Secret ? password : new Secret(password ?? "token-alice-1"),
+      };
+    };
+    const ours = async () =>
+      (await subject.store.list()).filter((entry) => entry.host.includes(`.${suffix}.`)).map(reveal);
+    const get = async (pattern: Partial<StoredCredential>) => {
+      const found = await subject.store.get(pattern);
+      return found && reveal(found);
+    };
+
+    beforeEach(async () => {
+      suffix = randomBytes(4).toString("hex");
+      subject = await make();
+    });
+    afterEach(async () => {
+      for (const entry of await subject.store.list()) {
+        if (entry.host.includes(`.${suffix}.`))
+          await subject.store.erase({ protocol: entry.protocol, host: entry.host });
+      }
+      await subject.cleanup?.();
+    });
+
+    it("finds nothing in an empty store", async () => {
+      expect(await get({ protocol: "https", host: host("github") })).toBeUndefined();
+      expect(await ours()).toEqual([]);
+    });
+
+    it("returns a stored credential for its protocol and host", async () => {
+      await subject.store.store(cred({}));
+      expect(await get({ protocol: "https", host: host("github") })).toEqual({
+        protocol: "https",
+        host: host("github"),
+        username: "alice",
+        password: "token-alice-1",
+      });
+    });
+
+    it.each([
+      { name: "another host", pattern: { protocol: "https", host: "other.example" } },
+      { name: "another protocol", pattern: { protocol: "http" } },
+      { name: "another port", pattern: { host: "PORT" } },
+      { name: "another username", pattern: { username: "bob" } },
+      { name: "a path when none was stored", pattern: { path: "acme/app.git" } },
+    ])("does not match $name", async ({ pattern }) => {
+      await subject.store.store(cred({}));
+      const request = { protocol: "https", host: host("github"), ...pattern };
+      if (request.host === "PORT") request.host = `${host("github")}:8443`;
+      expect(await get(request)).toBeUndefined();
+    });
+
+    it("keeps several usernames on one host apart", async () => {
+      await subject.store.store(cred({ username: "alice", password: "token-alice-1" }));
+      await subject.store.store(cred({ username: "bob", password: "token-bob-1" }));
+      expect((await get({ protocol: "https", host: host("github"), username: "alice" }))?.password).toBe(
+        "token-alice-1",
+      );
+      expect((await get({ protocol: "https", host: host("github"), username: "bob" }))?.password).toBe(
+        "token-bob-1",
+      );
+      // Without a username any of them may answer; which one is resolve/'s business (default account).
+      expect(["token-alice-1", "token-bob-1"]).toContain(
+        (await get({ protocol: "https", host: host("github") }))?.password,
+      );
+      expect(await ours()).toHaveLength(2);
+    });
+
+    it("replaces the token when the same slot is stored again", async () => {
+      await subject.store.store(cred({ password: "token-alice-1" }));
+      await subject.store.store(cred({ password: "token-alice-2" }));
+      expect((await get({ protocol: "https", host: host("github") }))?.password).toBe("token-alice-2");
+      expect(await ours()).toHaveLength(1);
+    });
+
+    it("storing an identical credential again changes nothing", async () => {
+      await subject.store.store(cred({}));
+      await subject.store.store(cred({}));
+      expect(await ours()).toHaveLength(1);
+    });
+
+    it("round-trips an empty username as a value, not as absent", async () => {
+      await subject.store.store(cred({ username: "" }));
+      expect((await get({ protocol: "https", host: host("github"), username: "" }))?.username).toBe("");
+      expect((await get({ protocol: "https", host: host("github") }))?.username).toBe("");
+      expect(await get({ protocol: "https", host: host("github"), username: "alice" })).toBeUndefined();
+    });
+
+    it("round-trips usernames and tokens with URL-special and non-ASCII characters", async () => {
+      const odd = cred({ username: "a@b:c/d %e", password: "p@ss:w/rd %25 ü €" });
+      await subject.store.store(odd);
+      expect((await get({ protocol: "https", host: host("github"), username: "a@b:c/d %e" }))?.password).toBe(
+        "p@ss:w/rd %25 ü €",
+      );
+    });
+
+    it("matches a stored path only when the request carries the same path or none", async () => {
+      await subject.store.store(cred({ path: "acme/app.git", password: "token-acme" }));
+      expect((await get({ protocol: "https", host: host("github"), path: "acme/app.git" }))?.password).toBe(
+        "token-acme",
+      );
+      expect((await get({ protocol: "https", host: host("github") }))?.password).toBe("token-acme");
+      expect(await get({ protocol: "https", host: host("github"), path: "other/app.git" })).toBeUndefined();
+    });
+
+    it("erases every account on a host when no username is given", async () => {
+      await subject.store.store(cred({ username: "alice" }));
+      await subject.store.store(cred({ username: "bob" }));
+      await subject.store.store(cred({ host: host("ghes"), username: "carol" }));
+      expect(await subject.store.erase({ protocol: "https", host: host("github") })).toBe(2);
+      expect((await ours()).map((entry) => entry.username)).toEqual(["carol"]);
+    });
+
+    it("erases only the named username", async () => {
+      await subject.store.store(cred({ username: "alice" }));
+      await subject.store.store(cred({ username: "bob" }));
+      expect(await subject.store.erase({ protocol: "https", host: host("github"), username: "bob" })).toBe(1);
+      expect((await ours()).map((entry) => entry.username)).toEqual(["alice"]);
+    });
+
+    it("does not erase a password distinct from input", async () => {
+      await subject.store.store(cred({ password: "token-new" }));
+      const pattern = {
+        protocol: "https",
+        host: host("github"),
+        username: "alice",
+        password: new Secret("token-old"),
+      };
+      expect(await subject.store.erase(pattern)).toBe(0);
+      expect((await get({ protocol: "https", host: host("github") }))?.password).toBe("token-new");
+    });
+
+    it("erases when the given password matches", async () => {
+      await subject.store.store(cred({ password: "token-new" }));
+      const pattern = { protocol: "https", host: host("github"), password: new Secret("token-new") };
+      expect(await subject.store.erase(pattern)).toBe(1);
+      expect(await ours()).toEqual([]);
+    });
+
+    it("erasing what is not there removes nothing", async () => {
+      await subject.store.store(cred({}));
+      expect(await subject.store.erase({ protocol: "https", host: host("nothing") })).toBe(0);
+      expect(await ours()).toHaveLength(1);
+    });
+  });
+}
+
+function reveal(entry: StoredCredential) {
+  const { password, passwordExpiresAtMs: _expiry, ...rest } = entry;
+  return { ...rest, password: password.reveal() };
+}
