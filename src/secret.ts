@@ -77,7 +77,8 @@ export function describe(secret: Secret): string {
 /** Second line of defence: removes every seen secret and anything shaped like a GitHub token. */
 export function scrub(text: string): string {
   let out = text;
-  for (const value of seen) {
+  // Longest first: masking a secret that is part of a longer one first would leave the rest of it.
+  for (const value of [...seen].sort((a, b) => b.length - a.length)) {
     if (out.includes(value)) out = out.split(value).join(MASK);
   }
   return out.replace(TOKEN_PATTERN, MASK);

@@ -3,6 +3,7 @@ import { PatError } from "../errors.js";
 import type { Io } from "../platform/deps.js";
 import {
   type CredentialRequest,
+  findUnsafeField,
   isSafeTransport,
   printable,
   serializeCredential,

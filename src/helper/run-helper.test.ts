@@ -182,3 +182,22 @@ describe("runHelper", () => {
     });
   });
 });
+
+describe("runHelper with environment tokens", () => {
+  it("serves GH_TOKEN ahead of the store and never persists it", async () => {
+    const deps = makeTestDeps({ env: { GH_TOKEN: CANARY.classic2 } });
+    await helper(
+      "store",
+      `protocol=https\nhost=github.com\nusername=alice\npassword=${CANARY.classic}\n`,
+      deps,
+    );
+    await helper("get", "protocol=https\nhost=github.com\n", deps);
+    expect(deps.stdout()).toBe(`username=x-access-token\npassword=${CANARY.classic2}\n`);
+    await helper(
+      "store",
+      `protocol=https\nhost=github.com\nusername=x-access-token\npassword=${CANARY.classic2}\n`,
+      deps,
+    );
+    expect(deps.vol.readFileSync(FILE, "utf8")).toBe(`https://alice:${CANARY.classic}@github.com\n`);
+  });
+});

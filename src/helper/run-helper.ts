@@ -3,6 +3,7 @@
 import { loadConfig } from "../config/config-file.js";
 import type { Deps } from "../platform/deps.js";
 import { isHttpProtocol } from "../protocol/index.js";
+import { EnvTokenSource, envTokens } from "../stores/env-token-source.js";
 import { chooseStoreName, openStore } from "../stores/open-store.js";
 import { helperErase, helperGet, helperStore } from "./actions.js";
 import { parseHelperArgs } from "./parse-helper-args.js";
@@ -24,7 +25,14 @@ export async function runHelper(argv: readonly string[], deps: Deps): Promise<vo
   const store = await openStore(chooseStoreName(options.storeName, config, deps.env), config, deps);
   deps.log.debug(`${action} ${request.protocol ?? "?"}://${request.host ?? "?"} via ${store.name}`);
 
-  if (action === "get") await helperGet(request, [store], deps.io);
-  else if (action === "store") await helperStore(request, store, deps.io);
-  else await helperErase(request, store);
+  const env = new EnvTokenSource(envTokens(deps.env));
+  if (action === "get") {
+    await helperGet(request, [env, store], deps.io);
+  } else if (action === "store") {
+    // git stores whatever just worked; a token from the environment is read-only and stays there.
+    if (request.password && env.find(request)?.token.equals(request.password)) return;
+    await helperStore(request, store, deps.io);
+  } else {
+    await helperErase(request, store);
+  }
 }

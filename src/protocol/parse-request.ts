@@ -16,7 +16,7 @@ const STRING_KEYS = new Set(["protocol", "host", "path", "username"]);
  * Parses a request from git. Lines end with LF; one trailing CR is stripped and any other
  * CR stays inside the value (a lone CR is never a line break: GCM CVE-2024-50338).
  * Keys are case-sensitive; unknown keys are ignored; `key[]` values collect in order and an
- * empty `key[]=` resets the list; `url=` resets the credential and fills it from the URL.
+ * empty `key[]=` resets the list; `url=` resets the credential (lists included) and fills it from the URL.
  * A line without `=`, a NUL byte, invalid UTF-8 or input over the size bounds makes the
  * whole request invalid. Reasons never quote the input, which may hold a token.
  */
@@ -26,13 +26,15 @@ export function parseRequest(input: Uint8Array | string): ParseResult {
   if (bytes.includes(0)) return invalid("request contains a NUL byte");
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    // ignoreBOM: a leading U+FEFF stays part of the first key, as it does for git.
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     return invalid("request is not valid UTF-8");
   }
 
   let fields: Fields = {};
-  const lists: Record<string, string[]> = {};
+  // A Map, not an object: "constructor[]=" or "__proto__[]=" must not reach Object.prototype.
+  const lists = new Map<string, string[]>();
   const lines = text.split("\n");
   for (let index = 0; index < lines.length; index++) {
     const raw = lines[index] ?? "";
@@ -47,7 +49,11 @@ export function parseRequest(input: Uint8Array | string): ParseResult {
 
     if (key.endsWith("[]")) {
       const name = key.slice(0, -2);
-      lists[name] = value === "" ? [] : [...(lists[name] ?? []), value];
+      // push, not a copy per line: copying made a 1 MiB request of "a[]=1" lines quadratic.
+      const list = lists.get(name);
+      if (value === "") lists.set(name, []);
+      else if (list === undefined) lists.set(name, [value]);
+      else list.push(value);
     } else if (STRING_KEYS.has(key)) {
       fields[key as "protocol" | "host" | "path" | "username"] = value;
     } else if (key === "password") {
@@ -59,11 +65,13 @@ export function parseRequest(input: Uint8Array | string): ParseResult {
     } else if (key === "url") {
       const parsed = parseCredentialUrl(value);
       if (parsed.kind === "invalid") return invalid(`line ${index + 1}: ${parsed.reason}`);
+      // git's credential_from_url starts with credential_clear, which also empties the lists.
       fields = { ...parsed.credential };
+      lists.clear();
     }
     // Any other key is ignored, as git's own helpers do.
   }
-  return { kind: "ok", request: { ...fields, lists } };
+  return { kind: "ok", request: { ...fields, lists: Object.fromEntries(lists) } };
 }
 
 /** Unix seconds to ms; git treats 0 and unparsable values as "no expiry". */

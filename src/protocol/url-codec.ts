@@ -30,18 +30,16 @@ export function encodePath(value: string): string {
 /** Decodes %XX escapes; returns undefined when the bytes are not valid UTF-8. */
 export function percentDecode(value: string): string | undefined {
   if (!value.includes("%")) return value;
-  const bytes: number[] = [];
-  for (let i = 0; i < value.length; i++) {
-    const hex = value.slice(i + 1, i + 3);
-    if (value[i] === "%" && /^[0-9A-Fa-f]{2}$/.test(hex)) {
-      bytes.push(Number.parseInt(hex, 16));
-      i += 2;
-    } else {
-      bytes.push(...Buffer.from(value[i] ?? "", "utf8"));
-    }
-  }
+  // split() with a capturing group puts each %XX escape at an odd index. The text between
+  // escapes is encoded whole, never one UTF-16 unit at a time (half a surrogate pair would become U+FFFD).
+  const chunks = value
+    .split(/(%[0-9A-Fa-f]{2})/)
+    .map((part, index) =>
+      index % 2 === 1 ? Buffer.from([Number.parseInt(part.slice(1), 16)]) : Buffer.from(part, "utf8"),
+    );
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(bytes));
+    // ignoreBOM keeps a leading U+FEFF, which is part of the value.
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(Buffer.concat(chunks));
   } catch {
     return undefined;
   }
