@@ -4,6 +4,7 @@ import yargs from "yargs";
 import { UsageError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { VERSION } from "../version.js";
+import { importCommand } from "./import.js";
 
 const HELPER_USAGE = `As a git credential helper (git runs this):
   git-credential-pat [--timeout=SECONDS] [--socket=PATH] [--store=keychain|file|memory] get|store|erase|exit
@@ -19,6 +20,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<void>
     .help()
     .alias("h", "help")
     .strict()
+    .command(importCommand(deps))
     .demandCommand(1, "name a command (or see --help)")
     .wrap(Math.min(100, process.stdout.columns || 80))
     .exitProcess(false)
