@@ -40,6 +40,9 @@ execFileSync(
     "build",
     "--compile",
     "--minify",
+    // Bytecode skips parsing at start-up (~60 ms → ~20 ms measured); it needs ESM output.
+    "--bytecode",
+    "--format=esm",
     ...Object.entries(define).flatMap(([key, value]) => ["--define", `${key}=${value}`]),
     join(root, "src/main.ts"),
     "--outfile",

@@ -16,7 +16,9 @@ export function runTokenStoreContract(name: string, make: () => Promise<Contract
     let subject: ContractSubject;
     let suffix: string;
     const host = (label: string) => `${label}.${suffix}.test`;
-    const cred = (over: Partial<StoredCredential> & { password?: Secret | string }): StoredCredential => {
+    const cred = (
+      over: Partial<Omit<StoredCredential, "password">> & { password?: Secret | string },
+    ): StoredCredential => {
       const { password, ...rest } = over;
       return {
         protocol: "https",
