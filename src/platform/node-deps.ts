@@ -1,5 +1,4 @@
 // The real Deps: the only module (with main.ts) that touches process, fs, the clock and child_process.
-import { spawn as spawnChild } from "node:child_process";
 import * as fsPromises from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -97,8 +96,10 @@ function endsRequest(chunks: Buffer[], last: Buffer): boolean {
 }
 
 /** Runs a child with a hard timeout (SIGKILL), never throwing for a non-zero exit. */
-const nodeSpawn: Spawn = (file, args, { input, env, timeoutMs, cwd }) =>
-  new Promise((resolve) => {
+const nodeSpawn: Spawn = async (file, args, { input, env, timeoutMs, cwd }) => {
+  // Loaded on first use: child_process costs start-up time on git's get path, which never spawns.
+  const { spawn: spawnChild } = await import("node:child_process");
+  return new Promise((resolve) => {
     const child = spawnChild(file, [...args], { env, cwd, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
@@ -120,6 +121,7 @@ const nodeSpawn: Spawn = (file, args, { input, env, timeoutMs, cwd }) =>
     child.stdin.on("error", () => {});
     child.stdin.end(input ?? "");
   });
+};
 
 function once<T>(make: () => Promise<T>): () => Promise<T> {
   let value: Promise<T> | undefined;
