@@ -5,10 +5,10 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { loadConfig } from "../config/config-file.js";
 import { NotFoundError, UsageError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
+import { readPrivateFile, rewritePrivateFile } from "../private-files.js";
 import { isSafeTransport, printable } from "../protocol/index.js";
 import { formatCredentialFile, parseCredentialFile } from "../stores/credential-file.js";
 import { chooseStoreName, openStore, storeFilePath } from "../stores/open-store.js";
-import { readPrivateFile, rewritePrivateFile } from "../stores/private-files.js";
 import type { StoredCredential } from "../stores/token-store.js";
 
 export interface ImportOptions {

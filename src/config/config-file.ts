@@ -2,8 +2,8 @@
 import { join } from "node:path";
 import { PatError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
+import { readPrivateFile } from "../private-files.js";
 import { configDir } from "../settings.js";
-import { readPrivateFile } from "../stores/private-files.js";
 import { STORE_NAMES, type StoreName } from "../stores/token-store.js";
 
 export interface Config {

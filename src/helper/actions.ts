@@ -10,6 +10,7 @@ import {
 } from "../protocol/index.js";
 import { resolveToken, type TokenSource } from "../resolve/resolve-token.js";
 import type { StoredCredential, TokenStore } from "../stores/token-store.js";
+import type { CacheLike } from "./tolerant-cache.js";
 
 /** Prints username/password(/expiry) for the first source that has a match; nothing otherwise. */
 export async function helperGet(
@@ -28,7 +29,13 @@ export async function helperGet(
  * request without username or password is ignored; unlike it, a token is never kept for
  * plain http to a real host.
  */
-export async function helperStore(request: CredentialRequest, store: TokenStore, io: Io): Promise<void> {
+export interface StoreTargets {
+  cache: CacheLike | undefined;
+  timeoutSeconds: number;
+  store: TokenStore | undefined;
+}
+
+export async function helperStore(request: CredentialRequest, targets: StoreTargets, io: Io): Promise<void> {
   const { protocol, host, username, password } = request;
   if (!protocol || !host || username === undefined || password === undefined) return;
   if (!isSafeTransport(protocol, host)) {
@@ -45,12 +52,17 @@ export async function helperStore(request: CredentialRequest, store: TokenStore,
   const credential: StoredCredential = { protocol, host, username, password };
   if (request.path !== undefined) credential.path = request.path;
   if (request.passwordExpiresAtMs !== undefined) credential.passwordExpiresAtMs = request.passwordExpiresAtMs;
-  await store.store(credential);
+  await targets.cache?.store(credential, targets.timeoutSeconds);
+  await targets.store?.store(credential);
 }
 
 /** Removes matching tokens; an empty pattern (no protocol or host) erases nothing, as in credential-store. */
-export async function helperErase(request: CredentialRequest, store: TokenStore): Promise<void> {
+export async function helperErase(
+  request: CredentialRequest,
+  targets: Pick<StoreTargets, "cache" | "store">,
+): Promise<void> {
   if (!request.protocol || !request.host) return;
   const { lists: _lists, passwordExpiresAtMs: _expiry, ...pattern } = request;
-  await store.erase(pattern);
+  await targets.cache?.erase(pattern);
+  await targets.store?.erase(pattern);
 }

@@ -5,7 +5,12 @@ import { runHelper } from "./run-helper.js";
 
 const FILE = "/home/user/.local/share/git-credential-pat/credentials";
 
-async function helper(action: string, stdin: string, deps = makeTestDeps(), flags = ["--store=file"]) {
+async function helper(
+  action: string,
+  stdin: string,
+  deps = makeTestDeps(),
+  flags = ["--store=file", "--timeout=0"],
+) {
   deps.setStdin(stdin);
   await runHelper([...flags, action], deps);
   return deps;

@@ -1,18 +1,29 @@
 // The fast path git runs on every HTTPS operation: get | store | erase | exit.
 // Must not import cli/, github/, yargs or @octokit (test/boundaries.test.ts enforces it).
+import { SocketCacheClient } from "../cache/client.js";
+import { defaultSocketPath } from "../cache/socket-path.js";
 import { loadConfig } from "../config/config-file.js";
 import type { Deps } from "../platform/deps.js";
 import { isHttpProtocol } from "../protocol/index.js";
 import { EnvTokenSource, envTokens } from "../stores/env-token-source.js";
 import { chooseStoreName, openStore } from "../stores/open-store.js";
 import { helperErase, helperGet, helperStore } from "./actions.js";
-import { parseHelperArgs } from "./parse-helper-args.js";
+import { type HelperOptions, parseHelperArgs } from "./parse-helper-args.js";
 import { readRequest } from "./read-request.js";
 import { sshWarning } from "./ssh-warning.js";
+import { tolerantCache } from "./tolerant-cache.js";
+
+/** One cache exchange (connect, write, read) never takes longer than this. */
+export const CACHE_TIMEOUT_MS = 1000;
 
 export async function runHelper(argv: readonly string[], deps: Deps): Promise<void> {
   const options = parseHelperArgs(argv);
   const { action } = options;
+  if (action === "exit") {
+    // Like `git credential-cache exit`: no request to read, and no daemon is not an error.
+    await cacheClient(options, deps).exit();
+    return;
+  }
   // Unknown operations are ignored so newer gits can add them (git credential-cache.c).
   if (action !== "get" && action !== "store" && action !== "erase") return;
 
@@ -22,17 +33,32 @@ export async function runHelper(argv: readonly string[], deps: Deps): Promise<vo
     return;
   }
   const config = await loadConfig(deps);
-  const store = await openStore(chooseStoreName(options.storeName, config, deps.env), config, deps);
-  deps.log.debug(`${action} ${request.protocol ?? "?"}://${request.host ?? "?"} via ${store.name}`);
+  const storeName = chooseStoreName(options.storeName, config, deps.env);
+  // With --store=memory the cache is the store, so its failures are the store's failures.
+  const store = storeName === "memory" ? undefined : await openStore(storeName, config, deps);
+  const cache =
+    options.timeoutSeconds === 0
+      ? undefined
+      : storeName === "memory"
+        ? cacheClient(options, deps)
+        : tolerantCache(cacheClient(options, deps), deps.io.err);
+  deps.log.debug(`${action} ${request.protocol ?? "?"}://${request.host ?? "?"} via ${storeName}`);
 
   const env = new EnvTokenSource(envTokens(deps.env));
   if (action === "get") {
-    await helperGet(request, [env, store], deps.io);
+    await helperGet(request, [env, ...(cache ? [cache] : []), ...(store ? [store] : [])], deps.io);
   } else if (action === "store") {
     // git stores whatever just worked; a token from the environment is read-only and stays there.
     if (request.password && env.find(request)?.token.equals(request.password)) return;
-    await helperStore(request, store, deps.io);
+    await helperStore(request, { cache, timeoutSeconds: options.timeoutSeconds, store }, deps.io);
   } else {
-    await helperErase(request, store);
+    await helperErase(request, { cache, store });
   }
+}
+
+function cacheClient(options: HelperOptions, deps: Deps): SocketCacheClient {
+  return new SocketCacheClient(
+    { socketPath: options.socketPath ?? defaultSocketPath(deps.paths), timeoutMs: CACHE_TIMEOUT_MS },
+    deps,
+  );
 }

@@ -94,6 +94,8 @@ export interface Deps {
   paths: Paths;
   /** This process's uid, to refuse files owned by someone else; undefined on Windows. */
   uid: number | undefined;
+  /** Starts this program's cache daemon detached on `socketPath`; resolves once it listens. */
+  startDaemon: (socketPath: string) => Promise<void>;
   /** Lazy, like gh's Config func(): the native addon loads on first use, never on paths that don't need it. */
   keyring: () => Promise<Keyring>;
   log: Logger;

@@ -2,6 +2,7 @@
 import * as fsPromises from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { BackendUnavailableError } from "../errors.js";
 import { scrub } from "../secret.js";
 import { DEFAULTS, ENV, isDebug, positiveInt } from "../settings.js";
 import type { Deps, Io, Paths, Spawn } from "./deps.js";
@@ -17,6 +18,7 @@ export function createNodeDeps(): Deps {
     io: nodeIo(),
     paths: pathsFrom(env),
     uid: typeof process.getuid === "function" ? process.getuid() : undefined,
+    startDaemon: (socketPath) => startDetachedDaemon(socketPath, env, debug),
     keyring: once(async () => {
       const { loadNodeKeyring } = await import("./node-keyring.js");
       return loadNodeKeyring(positiveInt(env[ENV.keyringTimeoutMs], DEFAULTS.keyringTimeoutMs));
@@ -129,4 +131,74 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
     value ??= make();
     return value;
   };
+}
+
+/** How to run this program again: the bun binary is its own interpreter; under Node, node + script. */
+function selfCommand(): string[] {
+  const script = process.argv[1];
+  const isCompiled = script === undefined || script.startsWith("/$bunfs/") || script === process.execPath;
+  return isCompiled ? [process.execPath] : [process.execPath, script];
+}
+
+/** Environment handed to the daemon: an allow-list, so no token variable (GH_TOKEN…) reaches a child. */
+function daemonEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const keep = [
+    "PATH",
+    "HOME",
+    "LANG",
+    "XDG_RUNTIME_DIR",
+    "XDG_CACHE_HOME",
+    "XDG_CONFIG_HOME",
+    "XDG_DATA_HOME",
+    ENV.debug,
+  ];
+  return Object.fromEntries(
+    keep.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name] as string]])),
+  );
+}
+
+const DAEMON_START_TIMEOUT_MS = 3000;
+
+/** Spawns `<self> cache-daemon SOCKET` in its own session and waits for its "ok" line. */
+async function startDetachedDaemon(
+  socketPath: string,
+  env: Readonly<Record<string, string | undefined>>,
+  debug: boolean,
+): Promise<void> {
+  const { spawn } = await import("node:child_process");
+  const [command, ...args] = selfCommand();
+  const child = spawn(command as string, [...args, "cache-daemon", socketPath], {
+    detached: true,
+    cwd: "/",
+    env: daemonEnv(env),
+    stdio: ["ignore", "pipe", debug ? "inherit" : "ignore"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let output = "";
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      child.kill("SIGKILL");
+      reject(
+        new BackendUnavailableError(`the cache daemon did not start (${why})`, {
+          hint: "run with GIT_CREDENTIAL_PAT_DEBUG=1 to see why",
+        }),
+      );
+    };
+    const timer = setTimeout(
+      () => fail(`no answer within ${DAEMON_START_TIMEOUT_MS} ms`),
+      DAEMON_START_TIMEOUT_MS,
+    );
+    child.on("error", (error) => fail(error.message));
+    child.on("close", (code) => fail(`it exited with ${code}`));
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+      if (output.includes("ok\n")) {
+        clearTimeout(timer);
+        child.removeAllListeners("close");
+        child.stdout?.destroy();
+        child.unref();
+        resolve();
+      }
+    });
+  });
 }

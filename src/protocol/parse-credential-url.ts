@@ -39,7 +39,7 @@ export function parseCredentialUrl(url: string): ParsedUrl {
     ...userinfo,
   };
 
-  const decoded: Record<string, string> = {};
+  const credential: Credential = {};
   for (const [key, value] of Object.entries(raw)) {
     if (value === undefined || (key === "path" && value === "")) continue;
     // git copies the scheme as written (xmemdupz): "ht%74ps" is not https.
@@ -47,13 +47,10 @@ export function parseCredentialUrl(url: string): ParsedUrl {
     if (text === undefined) return { kind: "invalid", reason: `url ${key} is not valid UTF-8` };
     if (CONTROL.test(text))
       return { kind: "invalid", reason: `url contains a control character in its ${key}` };
-    decoded[key] = key === "path" ? trimTrailingSlashes(text) : text;
+    if (key === "password") credential.password = new Secret(text);
+    else if (key === "path") credential.path = trimTrailingSlashes(text);
+    else credential[key as "protocol" | "host" | "username"] = text;
   }
-
-  const credential: Credential = { protocol: decoded.protocol ?? "", host: decoded.host ?? "" };
-  if (decoded.path !== undefined) credential.path = decoded.path;
-  if (decoded.username !== undefined) credential.username = decoded.username;
-  if (decoded.password !== undefined) credential.password = new Secret(decoded.password);
   return { kind: "ok", credential };
 }
 

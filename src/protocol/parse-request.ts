@@ -36,8 +36,7 @@ export function parseRequest(input: Uint8Array | string): ParseResult {
   // A Map, not an object: "constructor[]=" or "__proto__[]=" must not reach Object.prototype.
   const lists = new Map<string, string[]>();
   const lines = text.split("\n");
-  for (let index = 0; index < lines.length; index++) {
-    const raw = lines[index] ?? "";
+  for (const [index, raw] of lines.entries()) {
     const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
     if (line === "") break;
     if (Buffer.byteLength(line, "utf8") > MAX_LINE_BYTES)

@@ -24,8 +24,7 @@ export function isLoopbackHost(hostWithPort: string): boolean {
 }
 
 function stripPort(hostWithPort: string): string {
-  const bracketed = /^\[([^\]]*)\](?::\d*)?$/.exec(hostWithPort);
-  if (bracketed) return bracketed[1] ?? "";
+  if (/^\[[^\]]*\](?::\d*)?$/.test(hostWithPort)) return hostWithPort.slice(1, hostWithPort.indexOf("]"));
   const colon = hostWithPort.lastIndexOf(":");
   // A bare IPv6 address has several colons and no port.
   if (colon !== -1 && hostWithPort.indexOf(":") === colon) return hostWithPort.slice(0, colon);

@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { CANARY } from "../../test/helpers/canary.js";
 import { EnvTokenSource, envTokens } from "./env-token-source.js";
 
-async function serve(env: Record<string, string | undefined>, request: { protocol: string; host: string; username?: string }) {
+async function serve(
+  env: Record<string, string | undefined>,
+  request: { protocol: string; host: string; username?: string },
+) {
   const found = await new EnvTokenSource(envTokens(env)).get(request);
   return found && { username: found.username, password: found.password.reveal() };
 }

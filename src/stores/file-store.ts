@@ -1,6 +1,13 @@
 // The `file` store: a git-credential-store compatible plaintext file, 0600 in a private directory.
 import { dirname } from "node:path";
 import { PatError } from "../errors.js";
+import {
+  type DirPolicy,
+  ensurePrivateDir,
+  type PrivateFileDeps,
+  readPrivateFile,
+  rewritePrivateFile,
+} from "../private-files.js";
 import { type Credential, matchCredential } from "../protocol/index.js";
 import {
   type CredentialLine,
@@ -8,13 +15,6 @@ import {
   formatCredentialLine,
   parseCredentialFile,
 } from "./credential-file.js";
-import {
-  type DirPolicy,
-  ensurePrivateDir,
-  type PrivateFileDeps,
-  readPrivateFile,
-  rewritePrivateFile,
-} from "./private-files.js";
 import { type StoredCredential, slotOf, type TokenStore } from "./token-store.js";
 
 export interface FileStoreOptions {

@@ -3,7 +3,7 @@
 // Why an allow-list instead of copying process.env: developer machines and CI export variables that
 // silently change git's behaviour (GIT_SSL_CAINFO overrides http.sslCAInfo, GIT_TRACE*, GH_TOKEN, proxies,
 // a DBus session that would reach the real keychain). Tests must only see what they ask for.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -139,7 +139,11 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       const result = await git(["config", "--global", "http.sslCAInfo", caFile]);
       if (result.code !== 0) throw new Error(`git config http.sslCAInfo failed: ${result.stderr}`);
     },
-    cleanup: () => rm(root, { recursive: true, force: true }),
+    cleanup: async () => {
+      // A cache daemon started inside the sandbox would otherwise outlive the test for --timeout seconds.
+      spawnSync("pkill", ["-f", `cache-daemon ${root}/`]);
+      await rm(root, { recursive: true, force: true });
+    },
   };
 }
 

@@ -74,6 +74,9 @@ export function makeTestDeps(overrides: Partial<Deps> & { spawnResults?: SpawnRe
     clock,
     keyringImpl,
     keyring: async () => keyringImpl,
+    startDaemon: async () => {
+      throw new Error("unexpected cache daemon start in a unit test (pass --timeout=0)");
+    },
     spawn: async (file, args) => {
       spawnCalls.push({ file, args });
       const result = spawnResults.shift();

@@ -1,8 +1,9 @@
+// Shared by stores/ and cache/: private directories and files, checked before they are trusted.
 // Files only this user can read, written atomically under git's lockfile protocol
 // (`FILE.lock` created O_EXCL, filled, renamed over FILE), so git's own credential-store
 // and many concurrent helpers can share one file without losing a line.
-import { BackendUnavailableError, PatError } from "../errors.js";
-import type { Clock, Fs } from "../platform/deps.js";
+import { BackendUnavailableError, PatError } from "./errors.js";
+import type { Clock, Fs } from "./platform/deps.js";
 
 export interface PrivateFileDeps {
   fs: Fs;

@@ -1,0 +1,114 @@
+// The helper's side of the cache: one short connection per request, bounded in time.
+// A daemon that is not there is a miss for get/erase; store starts one (as git's client does).
+import { connect } from "node:net";
+import { BackendUnavailableError } from "../errors.js";
+import type { PrivateFileDeps } from "../private-files.js";
+import type { Credential } from "../protocol/index.js";
+import { parseRequest } from "../protocol/index.js";
+import type { ResolvedCredential, TokenSource } from "../resolve/resolve-token.js";
+import type { StoredCredential } from "../stores/token-store.js";
+import { checkSocketPath } from "./socket-path.js";
+import { type CacheRequest, encodeCacheRequest } from "./wire.js";
+
+export interface CacheClientDeps extends PrivateFileDeps {
+  /** Starts the daemon on `socketPath` and resolves once it listens. */
+  startDaemon: (socketPath: string) => Promise<void>;
+}
+
+export interface CacheClientOptions {
+  socketPath: string;
+  /** Bound for one whole exchange: connect, write, read. */
+  timeoutMs: number;
+}
+
+/** The wire exchange failed in a way that means "no daemon here". */
+class NoDaemon extends Error {}
+
+export class SocketCacheClient implements TokenSource {
+  readonly name = "cache";
+
+  constructor(
+    private readonly options: CacheClientOptions,
+    private readonly deps: CacheClientDeps,
+  ) {}
+
+  async get(pattern: Credential): Promise<ResolvedCredential | undefined> {
+    if ((await checkSocketPath(this.options.socketPath, { create: false }, this.deps)) === "absent")
+      return undefined;
+    const reply = await this.exchange({ action: "get", timeoutSeconds: 0, credential: pattern }).catch(
+      missOnNoDaemon,
+    );
+    if (!reply) return undefined;
+    const parsed = parseRequest(reply);
+    if (parsed.kind === "invalid" || parsed.request.username === undefined || !parsed.request.password)
+      return undefined;
+    const { username, password, passwordExpiresAtMs } = parsed.request;
+    return passwordExpiresAtMs === undefined
+      ? { username, password }
+      : { username, password, passwordExpiresAtMs };
+  }
+
+  async store(credential: StoredCredential, timeoutSeconds: number): Promise<void> {
+    const request: CacheRequest = { action: "store", timeoutSeconds, credential };
+    const state = await checkSocketPath(this.options.socketPath, { create: true }, this.deps);
+    if (state === "socket") {
+      const sent = await this.exchange(request).then(
+        () => true,
+        (error: unknown) => missOnNoDaemon(error) ?? false,
+      );
+      if (sent) return;
+    }
+    // No daemon (or a stale socket left by a killed one): start one, which replaces the socket.
+    await this.deps.startDaemon(this.options.socketPath);
+    await this.exchange(request).catch((error: unknown) => {
+      throw new BackendUnavailableError(
+        `the cache daemon did not accept the token (${describeError(error)})`,
+      );
+    });
+  }
+
+  async erase(pattern: Credential): Promise<void> {
+    if ((await checkSocketPath(this.options.socketPath, { create: false }, this.deps)) === "absent") return;
+    await this.exchange({ action: "erase", timeoutSeconds: 0, credential: pattern }).catch(missOnNoDaemon);
+  }
+
+  /** Stops the daemon, like `git credential-cache exit`; no daemon is not an error. */
+  async exit(): Promise<void> {
+    if ((await checkSocketPath(this.options.socketPath, { create: false }, this.deps)) === "absent") return;
+    await this.exchange({ action: "exit", timeoutSeconds: 0, credential: {} }).catch(missOnNoDaemon);
+  }
+
+  /** Sends one request, half-closes, reads the reply to EOF; everything within timeoutMs. */
+  private exchange(request: CacheRequest): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(this.options.socketPath);
+      const chunks: Buffer[] = [];
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`no answer within ${this.options.timeoutMs} ms`));
+      }, this.options.timeoutMs);
+      socket.on("connect", () => socket.end(encodeCacheRequest(request)));
+      socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+      socket.on("error", (error: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        reject(["ENOENT", "ECONNREFUSED"].includes(error.code ?? "") ? new NoDaemon(error.code) : error);
+      });
+      socket.on("close", () => {
+        clearTimeout(timer);
+        resolve(Buffer.concat(chunks));
+      });
+    });
+  }
+}
+
+/** A daemon that is gone is a miss; anything else (timeout, reset) is reported. */
+function missOnNoDaemon(error: unknown): undefined {
+  if (error instanceof NoDaemon) return undefined;
+  throw new BackendUnavailableError(`the cache daemon did not answer (${describeError(error)})`, {
+    hint: 'stop it with "git-credential-pat exit"; the next store starts a fresh one',
+  });
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

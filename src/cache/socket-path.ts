@@ -1,0 +1,58 @@
+// Where the cache daemon listens, and the checks made before trusting that place
+// (git's init_socket_directory: the directory must be ours and 0700).
+import { dirname, join } from "node:path";
+import { BackendUnavailableError } from "../errors.js";
+import type { Paths } from "../platform/deps.js";
+import { ensurePrivateDir, type PrivateFileDeps } from "../private-files.js";
+import { APP_DIR } from "../settings.js";
+
+/** Unix socket paths are limited to 107 bytes on Linux (sun_path). */
+const MAX_SOCKET_PATH_BYTES = 107;
+
+export function defaultSocketPath(paths: Paths): string {
+  return join(paths.runtimeDir ?? paths.xdgCacheHome, APP_DIR, "socket");
+}
+
+export type SocketState = "absent" | "socket";
+
+/**
+ * Checks the socket's directory (private, ours) and the path itself: absent, or a socket
+ * owned by us. Anything else (a regular file, a directory, someone else's socket) is refused.
+ * With `create`, a missing directory is created 0700.
+ */
+export async function checkSocketPath(
+  socketPath: string,
+  options: { create: boolean },
+  deps: PrivateFileDeps,
+): Promise<SocketState> {
+  if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH_BYTES) {
+    throw new BackendUnavailableError(
+      `socket path ${socketPath} is longer than ${MAX_SOCKET_PATH_BYTES} bytes; pick a shorter --socket`,
+    );
+  }
+  const dir = dirname(socketPath);
+  if (!options.create && !(await exists(dir, deps))) return "absent";
+  await ensurePrivateDir(dir, "private", deps);
+  let stats: Awaited<ReturnType<PrivateFileDeps["fs"]["lstat"]>>;
+  try {
+    stats = await deps.fs.lstat(socketPath);
+  } catch {
+    return "absent";
+  }
+  if (!stats.isSocket()) {
+    throw new BackendUnavailableError(`${socketPath} is not a socket; remove it or pick another --socket`);
+  }
+  if (deps.uid !== undefined && stats.uid !== deps.uid) {
+    throw new BackendUnavailableError(
+      `${socketPath} belongs to another user (uid ${stats.uid}); refusing to use it`,
+    );
+  }
+  return "socket";
+}
+
+async function exists(path: string, deps: PrivateFileDeps): Promise<boolean> {
+  return deps.fs.lstat(path).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,30 @@
+// `git-credential-pat cache-daemon SOCKET`: the process the first `store` starts.
+// Prints "ok" once listening (the client waits for exactly that), then serves until it stops.
+import { DaemonAlreadyRunning, startCacheDaemon } from "../cache/daemon.js";
+import { UsageError } from "../errors.js";
+import type { Deps } from "../platform/deps.js";
+
+export const DAEMON_GRACE_MS = 30_000;
+export const DAEMON_REQUEST_TIMEOUT_MS = 2_000;
+
+export async function runCacheDaemon(
+  argv: readonly string[],
+  deps: Deps,
+  onStopSignal: (stop: () => void) => void,
+): Promise<void> {
+  const socketPath = argv[0];
+  if (!socketPath) throw new UsageError("usage: git-credential-pat cache-daemon SOCKET");
+  try {
+    const daemon = await startCacheDaemon(
+      { socketPath, graceMs: DAEMON_GRACE_MS, requestTimeoutMs: DAEMON_REQUEST_TIMEOUT_MS },
+      deps,
+    );
+    onStopSignal(daemon.stop);
+    deps.io.out.write("ok\n");
+    await daemon.closed;
+  } catch (error) {
+    // Two stores raced to start a daemon and the other one won: it is listening, which is all the client needs.
+    if (error instanceof DaemonAlreadyRunning) deps.io.out.write("ok\n");
+    else throw error;
+  }
+}
