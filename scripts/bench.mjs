@@ -10,6 +10,7 @@
 // To add a contender (keychain hit, cache hit, gh, ...) append one entry to CONTENDERS below.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
 import { availableParallelism, cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -31,6 +32,7 @@ const ANSWER = /^password=/m;
 // --timeout=0 keeps the file-store contenders measuring the file store: with the cache on, the seeding
 // `store` would fill the cache and every `get` would become a cache hit (a separate contender).
 const HELPER_GET_ARGS = ["--store=file", "--timeout=0", "get"];
+const MISS_REQUEST = "protocol=https\nhost=no-token-here.example\n\n";
 
 /**
  * Each contender: `prepare(ctx)` seeds whatever state it needs and returns the command to time, or
@@ -53,6 +55,58 @@ const CONTENDERS = [
     prepare: (ctx) => {
       seedHelperFileStore(ctx);
       return { command: process.execPath, args: [CLI_JS, ...HELPER_GET_ARGS] };
+    },
+  },
+  {
+    id: "binary-cache",
+    label: "dist/git-credential-pat get (cache hit)",
+    expect: ANSWER,
+    prepare: (ctx) => {
+      // --store=memory: the daemon is the only place the token is, so every get is a cache hit.
+      run(ctx, BIN, ["--store=memory", "store"], SEED_CREDENTIAL);
+      ctx.cleanups.push(() => run(ctx, BIN, ["exit"]));
+      return { command: BIN, args: ["--store=memory", "get"] };
+    },
+  },
+  {
+    id: "binary-keychain",
+    label: "dist/git-credential-pat get (keychain hit)",
+    expect: ANSWER,
+    prepare: (ctx) => {
+      if (!ctx.env.DBUS_SESSION_BUS_ADDRESS) return { skip: "no Secret Service (npm run bench starts one)" };
+      run(ctx, BIN, ["--store=keychain", "--timeout=0", "store"], SEED_CREDENTIAL);
+      return { command: BIN, args: ["--store=keychain", "--timeout=0", "get"] };
+    },
+  },
+  {
+    id: "binary-miss",
+    label: "dist/git-credential-pat get (no match)",
+    expect: /^$/,
+    input: MISS_REQUEST,
+    prepare: (ctx) => {
+      seedHelperFileStore(ctx);
+      return { command: BIN, args: HELPER_GET_ARGS };
+    },
+  },
+  {
+    id: "binary-store",
+    label: "dist/git-credential-pat store (file, unchanged)",
+    expect: /^$/,
+    input: SEED_CREDENTIAL,
+    prepare: (ctx) => {
+      seedHelperFileStore(ctx);
+      return { command: BIN, args: ["--store=file", "--timeout=0", "store"] };
+    },
+  },
+  {
+    id: "git-credential-cache",
+    label: "git credential-cache get",
+    expect: ANSWER,
+    prepare: (ctx) => {
+      const socket = join(ctx.env.XDG_RUNTIME_DIR, "git-cache", "socket");
+      run(ctx, "git", ["credential-cache", `--socket=${socket}`, "store"], SEED_CREDENTIAL);
+      ctx.cleanups.push(() => run(ctx, "git", ["credential-cache", `--socket=${socket}`, "exit"]));
+      return { command: "git", args: ["credential-cache", `--socket=${socket}`, "get"] };
     },
   },
   {
@@ -81,7 +135,21 @@ const CONTENDERS = [
 
 /** Ratios of medians with their targets; a ratio with a skipped side is reported, not failed. */
 const RATIOS = [
-  { id: "binary/hello", label: "binary / hello-world", num: "binary", den: "hello", target: 1.3 },
+  { id: "binary/hello", label: "binary get (file) / hello-world", num: "binary", den: "hello", target: 1.3 },
+  {
+    id: "binary-cache/hello",
+    label: "binary get (cache) / hello-world",
+    num: "binary-cache",
+    den: "hello",
+    target: 1.3,
+  },
+  {
+    id: "binary-keychain/hello",
+    label: "binary get (keychain) / hello-world",
+    num: "binary-keychain",
+    den: "hello",
+    target: 1.3,
+  },
   {
     id: "node-cli/node-e0",
     label: "node dist/cli.js / node -e 0",
@@ -134,13 +202,16 @@ function createContext() {
   const tmp = mkdtempSync(join(tmpdir(), "git-credential-pat-bench-"));
   const dirs = { HOME: "home", XDG_CONFIG_HOME: "config", XDG_DATA_HOME: "data", XDG_CACHE_HOME: "cache" };
   const env = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
+  // The keychain contender talks to the Secret Service that scripts/bench.sh started, if any.
+  if (process.env.DBUS_SESSION_BUS_ADDRESS)
+    env.DBUS_SESSION_BUS_ADDRESS = process.env.DBUS_SESSION_BUS_ADDRESS;
   for (const [name, dir] of Object.entries({ ...dirs, XDG_STATE_HOME: "state", XDG_RUNTIME_DIR: "run" })) {
     env[name] = join(tmp, dir);
     // 0700 because the helper refuses a socket directory others can enter.
     mkdirSync(env[name], { recursive: true, mode: 0o700 });
   }
   // Deliberately no GIT_*, GH_* or GITHUB_* variables: an inherited token or config would change the path.
-  return { tmp, env, seeded: new Set() };
+  return { tmp, env, seeded: new Set(), cleanups: [] };
 }
 
 /** Runs a setup command in the sandbox and throws with its stderr if it fails. */
@@ -186,7 +257,7 @@ function timeOnce(ctx, contender) {
   const { command, args } = contender.spec;
   const start = performance.now();
   const result = spawnSync(command, args, {
-    input: GET_REQUEST,
+    input: contender.input ?? GET_REQUEST,
     env: ctx.env,
     cwd: ctx.tmp,
     encoding: "utf8",
@@ -208,7 +279,7 @@ function checkResult(contender, result) {
 function rssOnce(ctx, contender, outFile) {
   const { command, args } = contender.spec;
   const result = spawnSync(TIME, ["-f", "%M", "-o", outFile, command, ...args], {
-    input: GET_REQUEST,
+    input: contender.input ?? GET_REQUEST,
     env: ctx.env,
     cwd: ctx.tmp,
     encoding: "utf8",
@@ -339,31 +410,75 @@ function printRows(rows) {
   }
 }
 
-function main() {
+/** One raw `get` on the daemon's socket, in git's wire format; resolves with the reply. */
+function socketGet(socketPath) {
+  return new Promise((resolve, reject) => {
+    const socket = connect(socketPath);
+    let reply = "";
+    socket.on("connect", () => socket.end(`action=get\ntimeout=0\n${GET_REQUEST}`));
+    socket.on("data", (chunk) => {
+      reply += chunk;
+    });
+    socket.on("error", reject);
+    socket.on("close", () => resolve(reply));
+  });
+}
+
+/** CONCURRENT_CLIENTS gets fired at the daemon at once: the p99 git would see under a parallel build. */
+async function concurrentGets(ctx) {
+  run(ctx, BIN, ["--store=memory", "store"], SEED_CREDENTIAL);
+  const socketPath = join(ctx.env.XDG_RUNTIME_DIR, "git-credential-pat", "socket");
+  const latencies = await Promise.all(
+    Array.from({ length: CONCURRENT_CLIENTS }, async () => {
+      const start = performance.now();
+      const reply = await socketGet(socketPath);
+      if (!ANSWER.test(reply)) throw new Error(`concurrent get: no password in the daemon's reply`);
+      return performance.now() - start;
+    }),
+  );
+  const sorted = latencies.sort((a, b) => a - b);
+  const p99Ms = percentile(sorted, 99);
+  return { clients: CONCURRENT_CLIENTS, p50Ms: median(sorted), p99Ms, targetMs: 50, pass: p99Ms < 50 };
+}
+
+const CONCURRENT_CLIENTS = 200;
+
+async function main() {
   const options = parseOptions();
   const ctx = createContext();
   let report;
   let error;
   try {
     report = benchmark(ctx, options);
+    report.concurrency = await concurrentGets(ctx);
   } catch (caught) {
     error = caught;
   } finally {
+    for (const cleanup of ctx.cleanups) {
+      try {
+        cleanup();
+      } catch {}
+    }
     rmSync(ctx.tmp, { recursive: true, force: true });
   }
   // Reported after the cleanup: fail() exits at once and would skip the finally block.
   if (error) fail(error instanceof Error ? error.message : String(error));
   const machine = machineInfo();
   if (options.json) {
-    const { rss, summary, ratios } = report;
+    const { rss, summary, ratios, concurrency } = report;
     const config = { rounds: options.rounds, warmup: options.warmup, rssRounds: rss ? options.rssRounds : 0 };
     // Microsecond precision is all a wall clock around spawnSync can honestly claim.
     const round = (_key, value) => (typeof value === "number" ? Math.round(value * 1000) / 1000 : value);
-    console.log(JSON.stringify({ machine, config, contenders: summary, ratios }, round, 2));
+    console.log(JSON.stringify({ machine, config, contenders: summary, ratios, concurrency }, round, 2));
   } else {
     printTable(machine, options, report);
+    const c = report.concurrency;
+    console.log(
+      `\n${c.clients} concurrent gets on the cache daemon: p50 ${c.p50Ms.toFixed(1)} ms, p99 ${c.p99Ms.toFixed(1)} ms (target p99 < ${c.targetMs} ms) ${c.pass ? "PASS" : "FAIL"}`,
+    );
   }
-  if (options.check && report.ratios.some((r) => r.pass === false)) process.exit(1);
+  const failed = report.ratios.some((r) => r.pass === false) || !report.concurrency.pass;
+  if (options.check && failed) process.exit(1);
 }
 
-main();
+await main();

@@ -1,21 +1,23 @@
 // The real Deps: the only module (with main.ts) that touches process, fs, the clock and child_process.
-import * as fsPromises from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { BackendUnavailableError } from "../errors.js";
 import { scrub } from "../secret.js";
 import { DEFAULTS, ENV, isDebug, positiveInt } from "../settings.js";
-import type { Deps, Io, Paths, Spawn } from "./deps.js";
+import type { Deps, Paths, Spawn } from "./deps.js";
+import { createFdIo } from "./fd-io.js";
+import { syncFs } from "./sync-fs.js";
 
 export function createNodeDeps(): Deps {
   const env = process.env;
   const debug = isDebug(env);
+  const io = createFdIo();
   return {
     env,
-    fs: fsPromises,
+    fs: syncFs,
     clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
     spawn: nodeSpawn,
-    io: nodeIo(),
+    io,
     paths: pathsFrom(env),
     uid: typeof process.getuid === "function" ? process.getuid() : undefined,
     startDaemon: (socketPath) => startDetachedDaemon(socketPath, env, debug),
@@ -25,7 +27,7 @@ export function createNodeDeps(): Deps {
     }),
     log: {
       debug: (message) => {
-        if (debug) process.stderr.write(`git-credential-pat[debug]: ${scrub(message)}\n`);
+        if (debug) io.err.write(`git-credential-pat[debug]: ${scrub(message)}\n`);
       },
     },
   };
@@ -43,58 +45,6 @@ export function pathsFrom(env: Readonly<Record<string, string | undefined>>): Pa
     xdgCacheHome: xdg("XDG_CACHE_HOME", join(home, ".cache")),
     runtimeDir: env.XDG_RUNTIME_DIR?.startsWith("/") ? env.XDG_RUNTIME_DIR : undefined,
   };
-}
-
-function nodeIo(): Io {
-  return {
-    readStdin: readStdinBounded,
-    out: { write: (text) => void process.stdout.write(text) },
-    err: { write: (text) => void process.stderr.write(text) },
-    isStdinTTY: Boolean(process.stdin.isTTY),
-    isStderrTTY: Boolean(process.stderr.isTTY),
-  };
-}
-
-/** Reads stdin until EOF, a blank line (git's end of request), maxBytes + 1 bytes, or the timeout. */
-function readStdinBounded({
-  maxBytes,
-  timeoutMs,
-}: {
-  maxBytes: number;
-  timeoutMs: number;
-}): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stdin = process.stdin;
-    const finish = (error?: Error) => {
-      clearTimeout(timer);
-      stdin.off("data", onData).off("end", onEnd).off("error", onError);
-      stdin.pause();
-      stdin.unref?.();
-      if (error) reject(error);
-      else resolve(Buffer.concat(chunks));
-    };
-    const onData = (chunk: Buffer) => {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size > maxBytes || endsRequest(chunks, chunk)) finish();
-    };
-    const onEnd = () => finish();
-    const onError = (error: Error) => finish(error);
-    // A person typing at a terminal may take their time; a pipe that never closes may not.
-    const timer = setTimeout(
-      () => finish(new Error(`no end of input after ${timeoutMs / 1000} s`)),
-      stdin.isTTY ? 2 ** 31 - 1 : timeoutMs,
-    );
-    stdin.on("data", onData).on("end", onEnd).on("error", onError);
-  });
-}
-
-function endsRequest(chunks: Buffer[], last: Buffer): boolean {
-  if (!last.includes(10)) return false;
-  const text = Buffer.concat(chunks).toString("latin1");
-  return text.startsWith("\n") || text.startsWith("\r\n") || text.includes("\n\n") || text.includes("\n\r\n");
 }
 
 /** Runs a child with a hard timeout (SIGKILL), never throwing for a non-zero exit. */

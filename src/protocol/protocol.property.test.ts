@@ -122,6 +122,8 @@ const wellFormedLine = fc.oneof(
           "password",
           "wwwauth[]",
           "capability[]",
+          "constructor[]",
+          "__proto__[]",
           "Host",
           "x",
           "",
