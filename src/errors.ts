@@ -47,6 +47,17 @@ export class SilentError extends PatError {
   }
 }
 
+/**
+ * Duck-typed rather than instanceof: the standalone binary loads the CLI as a bundle of its own,
+ * with its own copy of these classes.
+ */
 export function exitCodeOf(error: unknown): number {
-  return error instanceof PatError ? error.exitCode : 1;
+  const code = (error as { exitCode?: unknown } | null)?.exitCode;
+  return typeof code === "number" ? code : 1;
+}
+
+/** The error's `hint:` line, if it has one (duck-typed like exitCodeOf). */
+export function hintOf(error: unknown): string | undefined {
+  const hint = (error as { hint?: unknown } | null)?.hint;
+  return typeof hint === "string" && hint !== "" ? hint : undefined;
 }

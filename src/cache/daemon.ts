@@ -34,6 +34,8 @@ export interface RunningDaemon {
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export async function startCacheDaemon(options: DaemonOptions, deps: DaemonDeps): Promise<RunningDaemon> {
+  // Imported here, not at the top: bun's single-file binary would otherwise load node:net on every run.
+  const { createServer } = await import("node:net");
   await takeOverSocket(options.socketPath, deps);
   const table = new CacheTable();
   let stop = () => {};
@@ -115,7 +117,8 @@ export class DaemonAlreadyRunning extends BackendUnavailableError {
   }
 }
 
-function isAlive(socketPath: string): Promise<boolean> {
+async function isAlive(socketPath: string): Promise<boolean> {
+  const { connect } = await import("node:net");
   return new Promise((resolve) => {
     const probe = connect(socketPath);
     const timer = setTimeout(() => finish(true), 500);
