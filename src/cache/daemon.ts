@@ -1,7 +1,7 @@
 // The cache daemon: holds tokens in memory only, on a Unix socket in a private directory.
 // Started detached by the first `store`; exits when empty (after a grace period), on `exit`,
 // or when stopped. It never writes a token anywhere, and never logs a request.
-import { connect, createServer, type Server, type Socket } from "node:net";
+import type { Server, Socket } from "node:net";
 import { BackendUnavailableError } from "../errors.js";
 import type { Clock, Logger } from "../platform/deps.js";
 import type { PrivateFileDeps } from "../private-files.js";

@@ -40,9 +40,9 @@ export async function helperStore(request: CredentialRequest, targets: StoreTarg
   if (!protocol || !host || username === undefined || password === undefined) return;
   if (!isSafeTransport(protocol, host)) {
     io.err.write(
-      printable(
+      `${printable(
         `git-credential-pat: not storing a token for ${protocol}://${host}: tokens are kept only for https`,
-      ) + "\n",
+      )}\n`,
     );
     return;
   }
@@ -52,8 +52,9 @@ export async function helperStore(request: CredentialRequest, targets: StoreTarg
   const credential: StoredCredential = { protocol, host, username, password };
   if (request.path !== undefined) credential.path = request.path;
   if (request.passwordExpiresAtMs !== undefined) credential.passwordExpiresAtMs = request.passwordExpiresAtMs;
-  await targets.cache?.store(credential, targets.timeoutSeconds);
+  // The store first: a token the store refuses must not be served from the cache either.
   await targets.store?.store(credential);
+  await targets.cache?.store(credential, targets.timeoutSeconds);
 }
 
 /** Removes matching tokens; an empty pattern (no protocol or host) erases nothing, as in credential-store. */

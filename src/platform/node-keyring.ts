@@ -3,15 +3,22 @@
 // loses every token at logout. Every call is bounded by a timeout.
 import { BackendUnavailableError } from "../errors.js";
 import type { Keyring, KeyringItem } from "./deps.js";
+import { startKeyringWatchdog } from "./keyring-watchdog.js";
 
-const ALTERNATIVES =
-  'start a keyring (gnome-keyring, KWallet, KeePassXC) in this session, or pick another store: "--store=memory" (cache only, nothing on disk) or "--store=file" (plaintext file, 0600)';
+const OTHER_STORES =
+  'or pick another store: "--store=memory" (cache only, nothing on disk) or "--store=file" (plaintext file, 0600)';
+const START_KEYRING = `start a keyring (gnome-keyring, KWallet, KeePassXC) in this session, ${OTHER_STORES}`;
+const UNLOCK_KEYRING = `unlock it (log in to the desktop session, or "gnome-keyring-daemon --unlock" from a terminal), ${OTHER_STORES}`;
 
 export const HEADLESS_HINT =
   'git config --global credential.helper "pat --store=memory", or set "store" in ~/.config/git-credential-pat/config.json';
 
-export function keyringUnavailable(what: string, cause?: unknown): BackendUnavailableError {
-  return new BackendUnavailableError(`${what}; ${ALTERNATIVES}`, { hint: HEADLESS_HINT, cause });
+export function keyringUnavailable(
+  what: string,
+  cause?: unknown,
+  alternatives = START_KEYRING,
+): BackendUnavailableError {
+  return new BackendUnavailableError(`${what}; ${alternatives}`, { hint: HEADLESS_HINT, cause });
 }
 
 type Addon = typeof import("@napi-rs/keyring");
@@ -24,32 +31,66 @@ export async function loadNodeKeyring(timeoutMs: number, platform = process.plat
     throw keyringUnavailable("the OS keychain library could not be loaded on this platform", error);
   }
   const options = platform === "linux" ? { linux: { store: "secret-service" as const } } : undefined;
-  const entry = (service: string, account: string) => {
-    try {
-      return new addon.AsyncEntry(service, account, options);
-    } catch (error) {
-      throw unavailable(error);
-    }
-  };
+  const watchdog = startKeyringWatchdog(
+    timeoutMs + WATCHDOG_GRACE_MS,
+    `git-credential-pat: ${keyringUnavailable(`the keychain did not answer within ${timeoutMs / 1000} s`, undefined, UNLOCK_KEYRING).message}\n`,
+  );
+  const entry = (service: string, account: string) =>
+    watchdog.guard(() => {
+      try {
+        return new addon.AsyncEntry(service, account, options);
+      } catch (error) {
+        throw unavailable(error);
+      }
+    });
   // findCredentials takes no store option: make sure the Secret Service is there before
   // enumerating, so an empty answer can never come from the kernel keyring.
   entry("git-credential-pat", "probe");
 
+  const call = <T>(run: (signal: AbortSignal) => Promise<T>) => watchdog.guard(() => bounded(timeoutMs, run));
   return {
     findAll: (service) =>
-      bounded(timeoutMs, (signal) => addon.findCredentialsAsync(service, undefined, signal)) as Promise<
-        KeyringItem[]
-      >,
+      retryVanished(() => call((signal) => addon.findCredentialsAsync(service, undefined, signal))),
     set: (service, account, password) =>
-      bounded(timeoutMs, (signal) => entry(service, account).setPassword(password, signal)),
-    delete: (service, account) =>
-      bounded(timeoutMs, (signal) => entry(service, account).deleteCredential(signal)),
+      call((signal) => entry(service, account).setPassword(password, signal)),
+    delete: (service, account) => call((signal) => entry(service, account).deleteCredential(signal)),
   };
 }
 
+/** The watchdog fires only after the call's own timeout had its chance to report cleanly. */
+const WATCHDOG_GRACE_MS = 1000;
+
+/**
+ * Listing reads each item after enumerating them; an item another git process erased in
+ * between makes the whole listing fail. That is a race, not a missing keyring: list again.
+ */
+async function retryVanished(list: () => Promise<KeyringItem[]>): Promise<KeyringItem[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await list();
+    } catch (error) {
+      if (attempt >= 4 || !(error instanceof VanishedItemError)) throw error;
+    }
+  }
+}
+
+class VanishedItemError extends BackendUnavailableError {}
+
 function unavailable(error: unknown): BackendUnavailableError {
+  if (error instanceof BackendUnavailableError) return error;
   const text = error instanceof Error ? error.message : String(error);
-  if (/locked|prompt|dismissed/i.test(text)) return keyringUnavailable("the keychain is locked", error);
+  if (/does not exist at path|No such interface|UnknownObject|NoSuchObject/i.test(text)) {
+    return new VanishedItemError("a keychain item disappeared while it was being read", { cause: error });
+  }
+  if (/\blocked\b|\bprompt|dismissed/i.test(text))
+    return keyringUnavailable("the keychain is locked", error, UNLOCK_KEYRING);
+  if (/no result found/i.test(text)) {
+    return keyringUnavailable(
+      "the Secret Service has no default keyring",
+      error,
+      `create one in your keyring manager (e.g. seahorse), ${OTHER_STORES}`,
+    );
+  }
   return keyringUnavailable("no Secret Service is available (the OS keychain on Linux)", error);
 }
 
@@ -64,7 +105,13 @@ async function bounded<T>(timeoutMs: number, call: (signal: AbortSignal) => Prom
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
-      reject(keyringUnavailable(`the keychain did not answer within ${timeoutMs / 1000} s (is it locked?)`));
+      reject(
+        keyringUnavailable(
+          `the keychain did not answer within ${timeoutMs / 1000} s`,
+          undefined,
+          UNLOCK_KEYRING,
+        ),
+      );
     }, timeoutMs);
   });
   try {

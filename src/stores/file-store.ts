@@ -57,6 +57,9 @@ export class FileTokenStore implements TokenStore {
   }
 
   async erase(pattern: Credential): Promise<number> {
+    // Nothing stored, nothing to erase: do not create the directory just to find that out.
+    if (!(await this.list()).some((entry) => matchCredential(pattern, entry, { matchPassword: true })))
+      return 0;
     let removed = 0;
     await this.rewrite((lines) => {
       const kept = lines.filter(

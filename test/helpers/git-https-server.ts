@@ -292,6 +292,7 @@ function run(
       if (err) reject(new Error(`${cmd} ${args.join(" ")} failed: ${err.message}\n${stderr}`));
       else resolve(stdout);
     });
+    child.stdin?.on("error", () => {}); // EPIPE: the child may exit without reading
     child.stdin?.end(input ?? "");
   });
 }

@@ -1,0 +1,202 @@
+// The two built artifacts the integration and e2e tiers drive (dist/git-credential-pat, the bun
+// binary, and dist/cli.js under node), how git and tests run them, and the keychain switch:
+// keychain suites run inside `npm test` (a private D-Bus session with gnome-keyring), skip
+// elsewhere, and fail instead of skipping when CI=true.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, it } from "vitest";
+
+export const DIST_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist");
+
+export interface Artifact {
+  name: "binary" | "node";
+  /**
+   * A `credential.helper` value that runs this artifact; append options with a space
+   * (`${helperCommand} --store=file`). It starts with the absolute path, so git runs it as a
+   * shell command followed by the action; words that need it are shell-quoted.
+   */
+  helperCommand: string;
+  /** The same command as an argv for spawn: file first. */
+  argv: string[];
+}
+
+/** Both artifacts; throws when `npm run build` has not been run. */
+export function artifacts(): Artifact[] {
+  const binary = join(DIST_DIR, "git-credential-pat");
+  const cli = join(DIST_DIR, "cli.js");
+  const missing = [binary, cli].filter((path) => !existsSync(path));
+  if (missing.length > 0) {
+    throw new Error(`missing build output ${missing.join(", ")}: run npm run build`);
+  }
+  return [
+    { name: "binary", argv: [binary], helperCommand: helperCommandOf([binary]) },
+    { name: "node", argv: [process.execPath, cli], helperCommand: helperCommandOf([process.execPath, cli]) },
+  ];
+}
+
+/** git treats a helper starting with "/" as a shell command; one starting with a quote would not be. */
+function helperCommandOf(argv: readonly string[]): string {
+  const words = argv.map(shellQuote);
+  return words[0]?.startsWith("/") ? words.join(" ") : `!${words.join(" ")}`;
+}
+
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+export const CI_WITHOUT_KEYRING = "CI=true but no Secret Service: run the tests with npm test";
+
+/** True inside `npm test`, which starts gnome-keyring on a private session bus. */
+export function keyringAvailable(): boolean {
+  return process.env.GIT_CREDENTIAL_PAT_TEST_KEYRING === "1" && Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
+}
+
+/**
+ * `describe.skipIf(!keyringAvailable())`, except with CI=true: there a missing keyring is a
+ * failing test, never a silent skip.
+ */
+export function describeKeyring(name: string, factory: () => void): void {
+  if (keyringAvailable()) describe(name, factory);
+  else if (process.env.CI === "true") {
+    describe(name, () => {
+      it("has a Secret Service to test against", () => {
+        throw new Error(CI_WITHOUT_KEYRING);
+      });
+    });
+  } else describe.skip(name, factory);
+}
+
+export type StoreKind = "file" | "keychain";
+export const STORES: readonly StoreKind[] = ["file", "keychain"];
+
+/** `describe` for the file store, `describeKeyring` for the keychain. */
+export function describeStore(store: StoreKind): (name: string, factory: () => void) => void {
+  return store === "keychain" ? describeKeyring : (name, factory) => describe(name, factory);
+}
+
+/** Extra sandbox env for a store: only keychain runs may reach the session bus. */
+export function storeEnv(store: StoreKind): Record<string, string | undefined> {
+  return store === "keychain" ? { DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS } : {};
+}
+
+export interface RunResult {
+  /** Exit status; 124 when the timeout killed it, 128 + n for signal n. */
+  code: number;
+  stdout: Buffer;
+  stderr: string;
+  timedOut: boolean;
+  durationMs: number;
+}
+
+export interface RunOptions {
+  input?: string | Uint8Array;
+  env: Record<string, string>;
+  /** Default 10 000 ms; then the whole process group is killed. */
+  timeoutMs?: number;
+  cwd?: string;
+}
+
+/**
+ * Runs a command with `input` on stdin. A child that stops reading early (EPIPE) is not an
+ * error; a child that never exits is killed with its process group after the timeout.
+ */
+export function runCommand(argv: readonly string[], options: RunOptions): Promise<RunResult> {
+  const [file, ...args] = argv;
+  if (file === undefined) throw new Error("runCommand: empty argv");
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(file, args, {
+      env: options.env,
+      cwd: options.cwd,
+      stdio: "pipe",
+      // Own process group so a timeout also kills grandchildren (dbus-daemon, keyring helpers).
+      detached: true,
+    });
+    const stdout: Buffer[] = [];
+    let stderr = "";
+    let timedOut = false;
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    child.stdin.on("error", () => {}); // EPIPE: the child stopped reading, which is its right.
+    child.stdin.end(options.input ?? "");
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }, timeoutMs);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      resolve({
+        code: 127,
+        stdout: Buffer.concat(stdout),
+        stderr: `${stderr}${error.message}`,
+        timedOut,
+        durationMs: performance.now() - started,
+      });
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({
+        code: timedOut ? 124 : (code ?? 128 + (signal === "SIGKILL" ? 9 : 15)),
+        stdout: Buffer.concat(stdout),
+        stderr,
+        timedOut,
+        durationMs: performance.now() - started,
+      });
+    });
+  });
+}
+
+/** Runs an artifact (helper actions or CLI) directly, without git. */
+export function runArtifact(
+  artifact: Artifact,
+  args: readonly string[],
+  options: RunOptions,
+): Promise<RunResult> {
+  return runCommand([...artifact.argv, ...args], options);
+}
+
+/**
+ * The `account` (secret-tool's `attribute.username`) of every keychain item with service
+ * git-credential-pat. secret-tool also prints each secret: only attribute lines are read.
+ */
+export async function keychainAccounts(env: Record<string, string>): Promise<string[]> {
+  const result = await runCommand(["secret-tool", "search", "--all", "service", "git-credential-pat"], {
+    env,
+    timeoutMs: 10_000,
+  });
+  const text = `${result.stdout.toString("utf8")}\n${result.stderr}`;
+  return text.split("\n").flatMap((line) => /^attribute\.username = (.*)$/.exec(line)?.[1] ?? []);
+}
+
+/** Deletes every keychain item of ours whose account mentions one of `hosts` (test cleanup). */
+export async function clearKeychainHosts(
+  hosts: readonly string[],
+  env: Record<string, string>,
+): Promise<void> {
+  for (const account of await keychainAccounts(env)) {
+    if (!hosts.some((host) => accountHost(account) === host)) continue;
+    await runCommand(["secret-tool", "clear", "service", "git-credential-pat", "username", account], {
+      env,
+      timeoutMs: 10_000,
+    });
+  }
+}
+
+/** The host (with port) of an account URL such as https://alice@127.0.0.1:4711/acme/app.git. */
+export function accountHost(account: string): string | undefined {
+  return /^[a-z]+:\/\/[^@/]*@([^/]+)/.exec(account)?.[1];
+}
+
+/** A host name no other test (or test file running in parallel) uses. */
+export function uniqueHost(): string {
+  return `h-${Math.random().toString(36).slice(2, 10)}.example`;
+}
