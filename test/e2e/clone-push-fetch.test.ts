@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   type Artifact,
   accountHost,
@@ -14,6 +14,7 @@ import {
   clearKeychainHosts,
   describeStore,
   keychainAccounts,
+  runArtifact,
   STORES,
   type StoreKind,
   storeEnv,
@@ -26,8 +27,13 @@ import { createSandbox, type GitResult, type Sandbox, TIMEOUT_EXIT_CODE } from "
 const GIT_TIMEOUT_MS = 15_000;
 const REPOS = { basic: "acme/app.git", rotate: "acme/rotate.git", prompt: "acme/prompt.git" } as const;
 
-function describeSuite(artifact: Artifact, store: StoreKind): void {
-  describeStore(store)(`${artifact.name} artifact, ${store} store: clone, push, fetch over HTTPS`, () => {
+/** The persistent stores, plus memory: the cache daemon alone, as with git credential-cache. */
+type E2eStore = StoreKind | "memory";
+const E2E_STORES: readonly E2eStore[] = [...STORES, "memory"];
+
+function describeSuite(artifact: Artifact, store: E2eStore): void {
+  const describeFor = store === "memory" ? describe : describeStore(store);
+  describeFor(`${artifact.name} artifact, ${store} store: clone, push, fetch over HTTPS`, () => {
     let sandbox: Sandbox;
     let server: GitHttpsServer;
 
@@ -71,7 +77,15 @@ function describeSuite(artifact: Artifact, store: StoreKind): void {
     /** Account URLs (no password) the store holds for this server, read from the store itself. */
     async function storedSlots(): Promise<string[]> {
       let accounts: string[];
-      if (store === "keychain") {
+      if (store === "memory") {
+        // Only the daemon knows: ask it the way git would, with the helper itself.
+        const answer = await runArtifact(artifact, ["--store=memory", "get"], {
+          input: `protocol=https\nhost=${server.host}\n`,
+          env: sandbox.env,
+        });
+        const user = /^username=(.*)$/m.exec(answer.stdout.toString())?.[1];
+        accounts = user === undefined ? [] : [`https://${user}@${server.host}`];
+      } else if (store === "keychain") {
         accounts = await keychainAccounts(sandbox.env);
       } else {
         const file = join(sandbox.home, ".local/share/git-credential-pat/credentials");
@@ -110,7 +124,7 @@ function describeSuite(artifact: Artifact, store: StoreKind): void {
     });
 
     beforeEach(async () => {
-      sandbox = await createSandbox({ extraEnv: storeEnv(store) });
+      sandbox = await createSandbox({ extraEnv: store === "memory" ? {} : storeEnv(store) });
       await sandbox.trustCa(server.caFile);
     });
 
@@ -139,18 +153,25 @@ function describeSuite(artifact: Artifact, store: StoreKind): void {
       const fetch = await git(["fetch", "origin"], dir);
       expect(fetch.stderr).not.toMatch(/fatal|error/i);
       expect(fetch.code).toBe(0);
+      if (store === "memory") {
+        // Nothing reached the disk.
+        expect(existsSync(join(sandbox.home, ".local/share/git-credential-pat/credentials"))).toBe(false);
+      }
       // The store alone (cache off, as after a reboot) serves git too.
-      const storeOnly = await git(
-        [
-          "-c",
-          "credential.helper=",
-          "-c",
-          `credential.helper=${artifact.helperCommand} --store=${store} --timeout=0`,
-          "fetch",
-          "origin",
-        ],
-        dir,
-      );
+      const storeOnly =
+        store === "memory"
+          ? fetch
+          : await git(
+              [
+                "-c",
+                "credential.helper=",
+                "-c",
+                `credential.helper=${artifact.helperCommand} --store=${store} --timeout=0`,
+                "fetch",
+                "origin",
+              ],
+              dir,
+            );
       expect(storeOnly.stderr).not.toMatch(/fatal|error/i);
       expect(storeOnly.code).toBe(0);
 
@@ -227,5 +248,5 @@ function describeSuite(artifact: Artifact, store: StoreKind): void {
 }
 
 for (const artifact of artifacts()) {
-  for (const store of STORES) describeSuite(artifact, store);
+  for (const store of E2E_STORES) describeSuite(artifact, store);
 }
