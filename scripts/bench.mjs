@@ -16,10 +16,11 @@ import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { BINARY_FLAGS } from "./binary-flags.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = join(root, "dist", "git-credential-pat");
-const CLI_JS = join(root, "dist", "cli.js");
+const CLI_JS = join(root, "dist", "cli.cjs");
 const BUN = join(root, "node_modules", ".bin", "bun");
 const TIME = "/usr/bin/time";
 
@@ -50,7 +51,7 @@ const CONTENDERS = [
   },
   {
     id: "node-cli",
-    label: "node dist/cli.js get",
+    label: "node dist/cli.cjs get",
     expect: ANSWER,
     prepare: (ctx) => {
       seedHelperFileStore(ctx);
@@ -152,7 +153,7 @@ const RATIOS = [
   },
   {
     id: "node-cli/node-e0",
-    label: "node dist/cli.js / node -e 0",
+    label: "node dist/cli.cjs / node -e 0",
     num: "node-cli",
     den: "node-e0",
     target: 1.3,
@@ -239,13 +240,13 @@ function seedHelperFileStore(ctx) {
   ctx.seeded.add("helper-file");
 }
 
-/** The runtime floor for the binary: the same bun, the same flags, no code. */
+/** The runtime floor for the binary: the same bun, the same flags (scripts/build.mjs), no code. */
 function buildHelloWorld() {
   const dir = join(root, ".bench");
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "hello.ts"), 'console.log("hello");\n');
   const out = join(dir, "hello");
-  execFileSync(BUN, ["build", "--compile", "--minify", join(dir, "hello.ts"), "--outfile", out], {
+  execFileSync(BUN, ["build", ...BINARY_FLAGS, join(dir, "hello.ts"), "--outfile", out], {
     cwd: dir,
     stdio: ["ignore", "ignore", "inherit"],
   });

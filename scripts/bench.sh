@@ -3,7 +3,7 @@
 # gnome-keyring (when installed) so the keychain contender measures a real Secret Service.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[[ -x dist/git-credential-pat && -f dist/cli.js ]] || node scripts/build.mjs
+[[ -x dist/git-credential-pat && -f dist/cli.cjs ]] || node scripts/build.mjs
 if [[ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]] && command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
   exec dbus-run-session -- bash scripts/with-keyring.sh node scripts/bench.mjs "$@"
 fi

@@ -24,7 +24,7 @@ const CLI_COMMANDS = new Set([
   "--version",
 ]);
 
-declare const __PAT_EXTERNAL_CLI__: boolean | undefined;
+declare const __PAT_EXTERNAL_CLI__: boolean;
 
 /**
  * The standalone binary embeds the CLI (yargs and friends) as a separate file and imports it
@@ -32,10 +32,11 @@ declare const __PAT_EXTERNAL_CLI__: boolean | undefined;
  * scripts/build.mjs sets the define and the path; the Node bundle code-splits instead.
  */
 function loadCli(): Promise<typeof import("./cli/index.js")> {
-  if (typeof __PAT_EXTERNAL_CLI__ !== "undefined" && __PAT_EXTERNAL_CLI__) {
-    return import((globalThis as { __PAT_CLI_PATH__?: string }).__PAT_CLI_PATH__ as string);
-  }
-  return import("./cli/index.js");
+  // A conditional expression on a bare constant: bundlers fold it and drop the import not taken
+  // (bun keeps code after an `if (true) return`).
+  return __PAT_EXTERNAL_CLI__
+    ? import((globalThis as { __PAT_CLI_PATH__?: string }).__PAT_CLI_PATH__ as string)
+    : import("./cli/index.js");
 }
 
 /** A run goes to the CLI when its first word is a command or there are no words at all. */
@@ -79,14 +80,9 @@ function reportError(error: unknown, deps: Deps): void {
   }
 }
 
-/**
- * Once the answer is out, nothing may keep git waiting: a keychain call stuck on an unlock
- * prompt survives AbortSignal and process.exit(), so a process still alive shortly after its
- * work is done is killed. The timer is unref'd: a normal run exits before it fires.
- */
-function exitWatchdog(code: number): void {
+main(process.argv.slice(2)).then((code) => {
+  // No process.exit(): it could cut off output still in flight. Nothing else holds the process
+  // once the answer is out; the one thing that could (a stuck keychain call) has its own
+  // watchdog in platform/keyring-watchdog.ts.
   process.exitCode = code;
-  setTimeout(() => process.kill(process.pid, "SIGKILL"), 1500).unref();
-}
-
-main(process.argv.slice(2)).then(exitWatchdog);
+});

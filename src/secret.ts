@@ -66,7 +66,8 @@ export function tokenKind(secret: Secret): TokenKind {
 /** First 8 hex digits of sha256: identifies a token without revealing any of it. */
 export function fingerprint(secret: Secret): string {
   // node:crypto is required here, not imported: loading it costs ~3 ms on every git operation.
-  const { createHash } = createRequire(import.meta.url)("node:crypto") as typeof import("node:crypto");
+  const load = typeof require === "function" ? require : createRequire(import.meta.url);
+  const { createHash } = load("node:crypto") as typeof import("node:crypto");
   return createHash("sha256").update(secret.reveal()).digest("hex").slice(0, 8);
 }
 

@@ -31,7 +31,7 @@ export async function loadNodeKeyring(timeoutMs: number, platform = process.plat
     throw keyringUnavailable("the OS keychain library could not be loaded on this platform", error);
   }
   const options = platform === "linux" ? { linux: { store: "secret-service" as const } } : undefined;
-  const watchdog = startKeyringWatchdog(
+  const watchdog = await startKeyringWatchdog(
     timeoutMs + WATCHDOG_GRACE_MS,
     `git-credential-pat: ${keyringUnavailable(`the keychain did not answer within ${timeoutMs / 1000} s`, undefined, UNLOCK_KEYRING).message}\n`,
   );
@@ -47,7 +47,13 @@ export async function loadNodeKeyring(timeoutMs: number, platform = process.plat
   // enumerating, so an empty answer can never come from the kernel keyring.
   entry("git-credential-pat", "probe");
 
-  const call = <T>(run: (signal: AbortSignal) => Promise<T>) => watchdog.guard(() => bounded(timeoutMs, run));
+  // The watchdog follows the native call itself: when bounded() gives up and the error is shown,
+  // a call that never returns would still hold the process; the watchdog then ends it quietly.
+  const call = <T>(run: (signal: AbortSignal) => Promise<T>) =>
+    bounded(timeoutMs, (signal) => watchdog.guard(() => run(signal))).catch((error: unknown) => {
+      watchdog.markReported();
+      throw error;
+    });
   return {
     findAll: (service) =>
       retryVanished(() => call((signal) => addon.findCredentialsAsync(service, undefined, signal))),

@@ -1,5 +1,5 @@
 // The two built artifacts the integration and e2e tiers drive (dist/git-credential-pat, the bun
-// binary, and dist/cli.js under node), how git and tests run them, and the keychain switch:
+// binary, and dist/cli.cjs under node), how git and tests run them, and the keychain switch:
 // keychain suites run inside `npm test` (a private D-Bus session with gnome-keyring), skip
 // elsewhere, and fail instead of skipping when CI=true.
 import { spawn } from "node:child_process";
@@ -25,7 +25,7 @@ export interface Artifact {
 /** Both artifacts; throws when `npm run build` has not been run. */
 export function artifacts(): Artifact[] {
   const binary = join(DIST_DIR, "git-credential-pat");
-  const cli = join(DIST_DIR, "cli.js");
+  const cli = join(DIST_DIR, "cli.cjs");
   const missing = [binary, cli].filter((path) => !existsSync(path));
   if (missing.length > 0) {
     throw new Error(`missing build output ${missing.join(", ")}: run npm run build`);
