@@ -46,50 +46,57 @@ function writeAll(fd: number, text: string): void {
 /**
  * Reads stdin until EOF, a blank line (the end of git's request), more than maxBytes, or the
  * timeout. A person typing at a terminal may take their time; a pipe that never closes may not.
+ *
+ * Synchronous on purpose: the first asynchronous fs.read starts the thread pool (four threads,
+ * ~1.5 ms of CPU per run under bun). /dev/stdin is reopened non-blocking (a new open file
+ * description: git's end of the pipe is not affected), so an empty pipe answers EAGAIN and the
+ * loop can sleep briefly and keep its deadline instead of blocking forever.
  */
-function readStdinBounded({
+async function readStdinBounded({
   maxBytes,
   timeoutMs,
 }: {
   maxBytes: number;
   timeoutMs: number;
 }): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    const finish = (error?: Error) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      if (error) reject(error);
-      else resolve(Buffer.concat(chunks));
-    };
-    const timer = setTimeout(
-      () => finish(new Error(`no end of input after ${timeoutMs / 1000} s`)),
-      isTerminal(0) ? 2 ** 31 - 1 : timeoutMs,
-    );
-    timer.unref();
-    const next = () => {
+  const fd = openNonBlockingStdin();
+  const deadline = isTerminal(0) ? Number.POSITIVE_INFINITY : Date.now() + timeoutMs;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for (;;) {
       const buffer = Buffer.allocUnsafe(64 * 1024);
-      fs.read(0, buffer, 0, buffer.length, null, (error, bytesRead) => {
-        if (done) return;
-        if (error) {
-          // EAGAIN: stdin is a non-blocking descriptor with nothing yet; try again shortly.
-          if (error.code === "EAGAIN") setTimeout(next, 5);
-          else finish(error);
-          return;
-        }
-        if (bytesRead === 0) return finish();
-        const chunk = buffer.subarray(0, bytesRead);
-        chunks.push(chunk);
-        size += bytesRead;
-        if (size > maxBytes || endsRequest(chunks, chunk)) finish();
-        else next();
-      });
-    };
-    next();
-  });
+      let bytesRead: number;
+      try {
+        bytesRead = fs.readSync(fd, buffer, 0, buffer.length, null);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+        if (Date.now() > deadline) throw new Error(`no end of input after ${timeoutMs / 1000} s`);
+        Atomics.wait(SLEEPER, 0, 0, POLL_MS);
+        continue;
+      }
+      if (bytesRead === 0) break;
+      const chunk = buffer.subarray(0, bytesRead);
+      chunks.push(chunk);
+      size += bytesRead;
+      if (size > maxBytes || endsRequest(chunks, chunk)) break;
+    }
+  } finally {
+    if (fd !== 0) fs.closeSync(fd);
+  }
+  return Buffer.concat(chunks);
+}
+
+const POLL_MS = 2;
+const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
+
+/** A non-blocking descriptor for stdin; fd 0 itself (blocking) where /dev/stdin cannot be opened. */
+function openNonBlockingStdin(): number {
+  try {
+    return fs.openSync("/dev/stdin", fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch {
+    return 0;
+  }
 }
 
 function endsRequest(chunks: Buffer[], last: Buffer): boolean {
