@@ -61,6 +61,8 @@ export interface Paths {
   xdgConfigHome: string;
   xdgDataHome: string;
   xdgCacheHome: string;
+  /** $XDG_STATE_HOME (default ~/.local/state): small state such as when we last warned about an expiry. */
+  xdgStateHome: string;
   /** $XDG_RUNTIME_DIR when set. */
   runtimeDir: string | undefined;
 }
@@ -98,5 +100,7 @@ export interface Deps {
   startDaemon: (socketPath: string) => Promise<void>;
   /** Lazy, like gh's Config func(): the native addon loads on first use, never on paths that don't need it. */
   keyring: () => Promise<Keyring>;
+  /** For the GitHub API (handed to Octokit as request.fetch); tests stub it. */
+  fetch: typeof globalThis.fetch;
   log: Logger;
 }

@@ -25,6 +25,7 @@ export function createNodeDeps(): Deps {
       const { loadNodeKeyring } = await import("./node-keyring.js");
       return loadNodeKeyring(positiveInt(env[ENV.keyringTimeoutMs], DEFAULTS.keyringTimeoutMs));
     }),
+    fetch: (...args) => globalThis.fetch(...args),
     log: {
       debug: (message) => {
         if (debug) io.err.write(`git-credential-pat[debug]: ${scrub(message)}\n`);
@@ -43,6 +44,7 @@ export function pathsFrom(env: Readonly<Record<string, string | undefined>>): Pa
     xdgConfigHome: xdg("XDG_CONFIG_HOME", join(home, ".config")),
     xdgDataHome: xdg("XDG_DATA_HOME", join(home, ".local", "share")),
     xdgCacheHome: xdg("XDG_CACHE_HOME", join(home, ".cache")),
+    xdgStateHome: xdg("XDG_STATE_HOME", join(home, ".local", "state")),
     runtimeDir: env.XDG_RUNTIME_DIR?.startsWith("/") ? env.XDG_RUNTIME_DIR : undefined,
   };
 }

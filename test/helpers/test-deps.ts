@@ -105,9 +105,14 @@ export function makeTestDeps(overrides: Partial<Deps> & { spawnResults?: SpawnRe
       xdgConfigHome: "/home/user/.config",
       xdgDataHome: "/home/user/.local/share",
       xdgCacheHome: "/home/user/.cache",
+      xdgStateHome: "/home/user/.local/state",
       runtimeDir: undefined,
     },
     uid: process.getuid?.() ?? 0,
+    // gh's httpmock: a request no test stubbed is an error, never a real network call.
+    fetch: async (input: string | URL | Request) => {
+      throw new Error(`unexpected fetch in a test: ${String(input instanceof Request ? input.url : input)}`);
+    },
     log: { debug: (message) => recordOutput("log", message) },
     stdout: () => out,
     stderr: () => err,

@@ -1,0 +1,32 @@
+// What we remember about an account (accounts.json in the config directory). Never the token:
+// that lives in the store. Pure types and helpers; no I/O.
+import type { TokenKind } from "../secret.js";
+import type { StoreName } from "../stores/token-store.js";
+
+export interface Account {
+  /** Host as git sends it (with port when not 443): "github.com", "ghe.acme.com". */
+  host: string;
+  login: string;
+  /** Only when not the default for the host (https://api.github.com, https://HOST/api/v3). */
+  apiUrl?: string;
+  kind: TokenKind;
+  /** fingerprint() of the token this metadata describes: tells a stale record from a current one. */
+  fingerprint: string;
+  /** undefined = GitHub reported none (fine-grained tokens), [] = a classic token with no scopes. */
+  scopes?: string[];
+  expiresAtMs?: number;
+  lastCheckedAtMs?: number;
+  /** Outcome of the last check against the API. */
+  lastCheck?: "valid" | "rejected" | "expired";
+  isDefault: boolean;
+  /** Repository owners routed to this account when git sends a path (credential.useHttpPath). */
+  owners: string[];
+  /** Where its token is. */
+  store: StoreName;
+  rotatedAtMs?: number;
+}
+
+export interface AccountsFile {
+  version: 1;
+  accounts: Account[];
+}
