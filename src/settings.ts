@@ -15,6 +15,8 @@ export const ENV = {
   lockTimeoutMs: "GIT_CREDENTIAL_PAT_LOCK_TIMEOUT_MS",
   /** How long one keychain call may take before we give up (a locked keyring can block forever). */
   keyringTimeoutMs: "GIT_CREDENTIAL_PAT_KEYRING_TIMEOUT_MS",
+  /** A token expiring within this many days gets a warning on `get` (once a day); 0 turns the warning off. */
+  expiryWarningDays: "GIT_CREDENTIAL_PAT_EXPIRY_WARNING_DAYS",
 } as const;
 
 export const DEFAULTS = {
@@ -24,12 +26,23 @@ export const DEFAULTS = {
   keyringTimeoutMs: 3000,
   /** git writes the whole request at once; this bound only protects against a caller that never closes stdin. */
   stdinTimeoutMs: 10_000,
+  expiryWarningDays: 7,
+  /**
+   * How long a `get` waits for the warnings state file's lock: the state only decides whether
+   * to repeat a warning, so git is never held up for it.
+   */
+  stateLockTimeoutMs: 250,
 } as const;
 
 export const APP_DIR = "git-credential-pat";
 
 export function configDir(env: Readonly<Record<string, string | undefined>>, paths: Paths): string {
   return env[ENV.configDir] || join(paths.xdgConfigHome, APP_DIR);
+}
+
+/** Small state that is neither config nor data: $XDG_STATE_HOME/git-credential-pat. */
+export function stateDir(paths: Paths): string {
+  return join(paths.xdgStateHome, APP_DIR);
 }
 
 /** Default file store: data, not config, so it sits under $XDG_DATA_HOME (never in the config dir, which holds no tokens). */

@@ -5,6 +5,11 @@ import { UsageError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { VERSION } from "../version.js";
 import { importCommand } from "./import.js";
+import { listCommand } from "./list.js";
+import { loginCommand } from "./login.js";
+import { logoutCommand } from "./logout.js";
+import { rotateCommand } from "./rotate.js";
+import { verifyCommand } from "./verify.js";
 
 const HELPER_USAGE = `As a git credential helper (git runs this):
   git-credential-pat [--timeout=SECONDS] [--socket=PATH] [--store=keychain|file|memory] get|store|erase|exit
@@ -20,7 +25,13 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<void>
     .help()
     .alias("h", "help")
     .strict()
+    .command(loginCommand(deps))
+    .command(logoutCommand(deps))
+    .command(listCommand(deps))
+    .command(verifyCommand(deps))
+    .command(rotateCommand(deps))
     .command(importCommand(deps))
+    .completion("completion", "print a bash/zsh completion script")
     .demandCommand(1, "name a command (or see --help)")
     .wrap(Math.min(100, process.stdout.columns || 80))
     .exitProcess(false)

@@ -1,6 +1,8 @@
 // git's three actions against the resolved sources and the persistent store.
+import type { Account } from "../accounts/account.js";
+import { findAccount } from "../accounts/accounts.js";
 import { PatError } from "../errors.js";
-import type { Io } from "../platform/deps.js";
+import type { Deps, Io } from "../platform/deps.js";
 import {
   type CredentialRequest,
   findUnsafeField,
@@ -8,20 +10,75 @@ import {
   printable,
   serializeCredential,
 } from "../protocol/index.js";
-import { resolveToken, type TokenSource } from "../resolve/resolve-token.js";
+import { type Resolution, resolveToken, type TokenSource } from "../resolve/resolve-token.js";
+import { lookupPatterns } from "../resolve/route-request.js";
+import { fingerprint } from "../secret.js";
+import { DEFAULTS, ENV, positiveInt } from "../settings.js";
 import type { StoredCredential, TokenStore } from "../stores/token-store.js";
+import { expiryVerdict } from "./check-expiry.js";
+import { claimDailyWarning, type WarningStateDeps } from "./expiry-warnings.js";
 import type { CacheLike } from "./tolerant-cache.js";
 
-/** Prints username/password(/expiry) for the first source that has a match; nothing otherwise. */
+export interface GetSources {
+  /** Environment tokens (CI): asked first, with git's request as it is; no metadata applies to them. */
+  env: TokenSource;
+  /** The cache and the persistent store, in that order, asked with the routed request. */
+  stored: readonly TokenSource[];
+  /** accounts.json; called at most once, and only when the environment has no token for the request. */
+  accounts: () => Promise<readonly Account[]>;
+}
+
+export type GetDeps = Pick<Deps, "io" | "env"> & WarningStateDeps;
+
+/**
+ * Prints username/password(/expiry) for the first source that has a match; nothing otherwise.
+ * Without a username from git the stored tokens are looked up for the account routeRequest
+ * picks (repository owner, else the host's default), with the path and then host-wide
+ * (lookupPatterns). When accounts.json describes the token that answered (same host, login and
+ * fingerprint), its expiry is added to the reply, an expired token is not served (git goes on
+ * to its prompt) and one about to expire gets a warning, once a day.
+ */
 export async function helperGet(
   request: CredentialRequest,
-  sources: readonly TokenSource[],
-  io: Io,
+  sources: GetSources,
+  deps: GetDeps,
 ): Promise<void> {
-  const resolution = await resolveToken(request, sources);
+  // git always sends both; without them there is nothing to look up (and no file to read).
+  if (!request.protocol || !request.host) return;
+  const fromEnv = await resolveToken(request, [sources.env]);
+  if (fromEnv.kind === "found") {
+    deps.io.out.write(serializeCredential(fromEnv.credential));
+    return;
+  }
+  const accounts = await sources.accounts();
+  let resolution: Resolution = { kind: "none", reason: "no stored token matches" };
+  for (const pattern of lookupPatterns(request, accounts)) {
+    resolution = await resolveToken(pattern, sources.stored);
+    if (resolution.kind === "found") break;
+  }
   if (resolution.kind === "none") return;
+  let credential = resolution.credential;
+  let warning: string | undefined;
+  const account = findAccount(accounts, request.host, credential.username);
+  // Metadata about another token (say one git stored after a prompt) says nothing about this one.
+  if (account && account.fingerprint === fingerprint(credential.password)) {
+    if (account.expiresAtMs !== undefined)
+      credential = { ...credential, passwordExpiresAtMs: account.expiresAtMs };
+    const warnDays = positiveInt(deps.env[ENV.expiryWarningDays], DEFAULTS.expiryWarningDays);
+    const verdict = expiryVerdict(account, deps.clock.now(), warnDays);
+    if (verdict.kind === "expired") {
+      // Never serve a token GitHub will refuse: an empty reply makes git prompt instead.
+      deps.io.err.write(`git-credential-pat: ${printable(verdict.message)}\n`);
+      return;
+    }
+    if (verdict.kind === "expiring" && (await claimDailyWarning(account.fingerprint, deps))) {
+      warning = `git-credential-pat: ${printable(verdict.message)}\n`;
+    }
+  }
   // Built whole before writing, so a failure never leaves git half a reply.
-  io.out.write(serializeCredential(resolution.credential));
+  const reply = serializeCredential(credential);
+  if (warning) deps.io.err.write(warning);
+  deps.io.out.write(reply);
 }
 
 /**

@@ -1,6 +1,9 @@
+import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CANARY } from "../../test/helpers/canary.js";
-import { makeTestDeps } from "../../test/helpers/test-deps.js";
+import { FakeClock, makeTestDeps, type TestDeps } from "../../test/helpers/test-deps.js";
+import type { Account } from "../accounts/account.js";
+import { fingerprint, Secret } from "../secret.js";
 import { runHelper } from "./run-helper.js";
 
 const FILE = "/home/user/.local/share/git-credential-pat/credentials";
@@ -204,5 +207,209 @@ describe("runHelper with environment tokens", () => {
       deps,
     );
     expect(deps.vol.readFileSync(FILE, "utf8")).toBe(`https://alice:${CANARY.classic}@github.com\n`);
+  });
+});
+
+describe("runHelper get with accounts.json", () => {
+  const CONFIG_DIR = "/home/user/.config/git-credential-pat";
+  const ACCOUNTS = `${CONFIG_DIR}/accounts.json`;
+  const STATE = "/home/user/.local/state/git-credential-pat/warnings.json";
+  const DAY_MS = 24 * 60 * 60 * 1000;
+  const HOUR_MS = 60 * 60 * 1000;
+  /** Where every test's FakeClock starts. */
+  const NOW = new FakeClock().now();
+  const ALICE_FP = fingerprint(new Secret(CANARY.classic));
+  const BOB_FP = fingerprint(new Secret(CANARY.classic2));
+
+  function account(login: string, extra: Partial<Account> = {}): Account {
+    return {
+      host: "github.com",
+      login,
+      kind: "classic",
+      fingerprint: "",
+      isDefault: false,
+      owners: [],
+      store: "file",
+      ...extra,
+    };
+  }
+
+  /** alice (the default) and bob (for acme) on github.com, both tokens in the file store. */
+  function seeded(alice: Partial<Account> = {}, env: TestDeps["env"] = {}) {
+    const deps = makeTestDeps({ env });
+    deps.vol.mkdirSync(dirname(FILE), { recursive: true, mode: 0o700 });
+    deps.vol.writeFileSync(
+      FILE,
+      `https://alice:${CANARY.classic}@github.com\nhttps://bob:${CANARY.classic2}@github.com\n`,
+      { mode: 0o600 },
+    );
+    writeAccounts(deps, [
+      account("alice", { fingerprint: ALICE_FP, isDefault: true, ...alice }),
+      account("bob", { fingerprint: BOB_FP, owners: ["acme"] }),
+    ]);
+    return deps;
+  }
+
+  function writeAccounts(deps: TestDeps, accounts: Account[] | string) {
+    deps.vol.mkdirSync(CONFIG_DIR, { recursive: true, mode: 0o700 });
+    const text = typeof accounts === "string" ? accounts : JSON.stringify({ version: 1, accounts });
+    deps.vol.writeFileSync(ACCOUNTS, text, { mode: 0o600 });
+  }
+
+  async function get(deps: TestDeps, stdin: string) {
+    const out = deps.stdout().length;
+    const err = deps.stderr().length;
+    await helper("get", stdin, deps);
+    return { stdout: deps.stdout().slice(out), stderr: deps.stderr().slice(err) };
+  }
+
+  const expirySeconds = (ms: number) => Math.floor(ms / 1000);
+
+  it.each([
+    {
+      name: "routes an owner tied to bob to bob's token",
+      path: "path=acme/x.git\n",
+      want: ["bob", CANARY.classic2],
+    },
+    {
+      name: "routes other owners to the default account",
+      path: "path=other/y.git\n",
+      want: ["alice", CANARY.classic],
+    },
+    { name: "gives a request without a path the default account", path: "", want: ["alice", CANARY.classic] },
+    {
+      name: "serves the username git asks for, host-wide when only a host-wide token exists",
+      path: "username=bob\npath=other/y.git\n",
+      want: ["bob", CANARY.classic2],
+    },
+  ])("$name", async ({ path, want: [username, password] }) => {
+    const deps = seeded();
+    const { stdout, stderr } = await get(deps, `protocol=https\nhost=github.com\n${path}`);
+    expect(stdout).toBe(`username=${username}\npassword=${password}\n`);
+    expect(stderr).toBe("");
+  });
+
+  it("prefers a repository's own token, stored by git with its path, over the account's", async () => {
+    const deps = seeded();
+    await helper(
+      "store",
+      `protocol=https\nhost=github.com\npath=acme/x.git\nusername=bob\npassword=${CANARY.fineGrained}\n`,
+      deps,
+    );
+    const { stdout } = await get(deps, "protocol=https\nhost=github.com\npath=acme/x.git\n");
+    expect(stdout).toBe(`username=bob\npassword=${CANARY.fineGrained}\n`);
+  });
+
+  it("adds the expiry GitHub reported to the reply", async () => {
+    const deps = seeded({ expiresAtMs: Date.UTC(2027, 0, 31) });
+    const { stdout, stderr } = await get(deps, "protocol=https\nhost=github.com\n");
+    expect(stdout).toBe(
+      `username=alice\npassword=${CANARY.classic}\npassword_expiry_utc=${expirySeconds(Date.UTC(2027, 0, 31))}\n`,
+    );
+    expect(stderr).toBe("");
+  });
+
+  it("never serves an expired token, and says how to replace it", async () => {
+    const deps = seeded({ expiresAtMs: Date.UTC(2026, 10, 1) });
+    const { stdout, stderr } = await get(deps, "protocol=https\nhost=github.com\npath=other/y.git\n");
+    expect(stdout).toBe("");
+    expect(stderr).toBe(
+      'git-credential-pat: the token for alice@github.com expired on 2026-11-01; run "git-credential-pat rotate --host github.com --user alice"\n',
+    );
+  });
+
+  it("warns about a token expiring within 7 days once a day, and still serves it", async () => {
+    const expiresAtMs = NOW + 6 * DAY_MS;
+    const d = seeded({ expiresAtMs });
+    const warning =
+      'git-credential-pat: warning: the token for alice@github.com expires in 6 days (2026-11-28); rotate it with "git-credential-pat rotate --host github.com --user alice"\n';
+    const first = await get(d, "protocol=https\nhost=github.com\n");
+    expect(first.stdout).toBe(
+      `username=alice\npassword=${CANARY.classic}\npassword_expiry_utc=${expirySeconds(expiresAtMs)}\n`,
+    );
+    expect(first.stderr).toBe(warning);
+    expect((await get(d, "protocol=https\nhost=github.com\n")).stderr).toBe("");
+    d.clock.advance(23 * HOUR_MS);
+    expect((await get(d, "protocol=https\nhost=github.com\n")).stderr).toBe("");
+    d.clock.advance(2 * HOUR_MS);
+    expect((await get(d, "protocol=https\nhost=github.com\n")).stderr).toBe(
+      warning.replace("expires in 6 days", "expires in 5 days"),
+    );
+    expect(d.vol.statSync(STATE).mode & 0o777).toBe(0o600);
+  });
+
+  it.each([
+    { name: "stays quiet 8 days from expiry by default", env: {}, days: 8, warns: false },
+    {
+      name: "warns 8 days from expiry with a 10-day window",
+      env: { GIT_CREDENTIAL_PAT_EXPIRY_WARNING_DAYS: "10" },
+      days: 8,
+      warns: true,
+    },
+    {
+      name: "stays quiet with the warning turned off",
+      env: { GIT_CREDENTIAL_PAT_EXPIRY_WARNING_DAYS: "0" },
+      days: 1,
+      warns: false,
+    },
+  ])("$name", async ({ env, days, warns }) => {
+    const deps = seeded({ expiresAtMs: NOW + days * DAY_MS }, env);
+    const { stdout, stderr } = await get(deps, "protocol=https\nhost=github.com\n");
+    expect(stdout).toContain(`password=${CANARY.classic}\n`);
+    expect(stderr).toEqual(
+      warns ? expect.stringContaining("warning: the token for alice@github.com expires") : "",
+    );
+  });
+
+  it("still serves and warns when the warning state cannot be written", async () => {
+    const deps = seeded({ expiresAtMs: NOW + DAY_MS });
+    deps.vol.mkdirSync("/home/user/.local/state/git-credential-pat", { recursive: true, mode: 0o777 });
+    for (let i = 0; i < 2; i++) {
+      const { stdout, stderr } = await get(deps, "protocol=https\nhost=github.com\n");
+      expect(stdout).toContain(`password=${CANARY.classic}\n`);
+      expect(stderr).toMatch(
+        /^git-credential-pat: warning: the token for alice@github.com expires in 1 day /,
+      );
+    }
+  });
+
+  it("ignores metadata about another token (fingerprint mismatch)", async () => {
+    const deps = seeded({ fingerprint: "deadbeef", expiresAtMs: Date.UTC(2026, 10, 1) });
+    const { stdout, stderr } = await get(deps, "protocol=https\nhost=github.com\n");
+    expect(stdout).toBe(`username=alice\npassword=${CANARY.classic}\n`);
+    expect(stderr).toBe("");
+  });
+
+  it("ignores the expiry git sends in the request", async () => {
+    const deps = seeded({ expiresAtMs: Date.UTC(2027, 0, 31) });
+    const { stdout } = await get(deps, "protocol=https\nhost=github.com\npassword_expiry_utc=1\n");
+    expect(stdout).toContain(`password_expiry_utc=${expirySeconds(Date.UTC(2027, 0, 31))}\n`);
+  });
+
+  it("serves an environment token with no metadata applied and without reading accounts.json", async () => {
+    const deps = seeded({ expiresAtMs: Date.UTC(2026, 10, 1) }, { GH_TOKEN: CANARY.fineGrained });
+    writeAccounts(deps, "{broken");
+    const { stdout, stderr } = await get(deps, "protocol=https\nhost=github.com\npath=acme/x.git\n");
+    expect(stdout).toBe(`username=x-access-token\npassword=${CANARY.fineGrained}\n`);
+    expect(stderr).toBe("");
+  });
+
+  it("warns about a broken accounts.json and answers as git's own helpers would", async () => {
+    const deps = seeded();
+    writeAccounts(deps, "{broken");
+    const { stdout, stderr } = await get(deps, "protocol=https\nhost=github.com\npath=acme/x.git\n");
+    expect(stdout).toBe("");
+    const { stdout: hostWide } = await get(deps, "protocol=https\nhost=github.com\n");
+    expect(hostWide).toBe(`username=alice\npassword=${CANARY.classic}\n`);
+    expect(stderr).toBe(
+      `git-credential-pat: warning: accounts file ${ACCOUNTS} is not valid JSON; account metadata ignored\nhint: fix it, or move it aside and log in again: mv "${ACCOUNTS}" "${ACCOUNTS}.bak"\n`,
+    );
+  });
+
+  it.each(["store", "erase"])("does not read accounts.json for %s", async (action) => {
+    const deps = seeded();
+    writeAccounts(deps, "{broken");
+    await helper(action, `protocol=https\nhost=github.com\nusername=carol\npassword=${CANARY.plain}\n`, deps);
+    expect(deps.stderr()).toBe("");
   });
 });

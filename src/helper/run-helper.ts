@@ -1,10 +1,13 @@
 // The fast path git runs on every HTTPS operation: get | store | erase | exit.
 // Must not import cli/, github/, yargs or @octokit (test/boundaries.test.ts enforces it).
+import type { Account } from "../accounts/account.js";
+import { loadAccounts } from "../accounts/accounts-file.js";
 import { SocketCacheClient } from "../cache/client.js";
 import { defaultSocketPath } from "../cache/socket-path.js";
 import { loadConfig } from "../config/config-file.js";
+import { hintOf } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
-import { isHttpProtocol } from "../protocol/index.js";
+import { isHttpProtocol, printable } from "../protocol/index.js";
 import { EnvTokenSource, envTokens } from "../stores/env-token-source.js";
 import { chooseStoreName, openStore } from "../stores/open-store.js";
 import { helperErase, helperGet, helperStore } from "./actions.js";
@@ -46,13 +49,37 @@ export async function runHelper(argv: readonly string[], deps: Deps): Promise<vo
 
   const env = new EnvTokenSource(envTokens(deps.env));
   if (action === "get") {
-    await helperGet(request, [env, ...(cache ? [cache] : []), ...(store ? [store] : [])], deps.io);
+    await helperGet(
+      request,
+      {
+        env,
+        stored: [...(cache ? [cache] : []), ...(store ? [store] : [])],
+        accounts: () => accountsForGit(deps),
+      },
+      deps,
+    );
   } else if (action === "store") {
     // git stores whatever just worked; a token from the environment is read-only and stays there.
     if (request.password && env.find(request)?.token.equals(request.password)) return;
     await helperStore(request, { cache, timeoutSeconds: options.timeoutSeconds, store }, deps.io);
   } else {
     await helperErase(request, { cache, store });
+  }
+}
+
+/**
+ * accounts.json for a `get`. A broken file is reported on every run but does not fail git: the
+ * metadata only refines which token is served, and the stores still answer without it.
+ */
+async function accountsForGit(deps: Deps): Promise<readonly Account[]> {
+  try {
+    return await loadAccounts(deps);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    deps.io.err.write(`git-credential-pat: warning: ${printable(message)}; account metadata ignored\n`);
+    const hint = hintOf(error);
+    if (hint) deps.io.err.write(`hint: ${printable(hint)}\n`);
+    return [];
   }
 }
 

@@ -53,7 +53,13 @@ export interface Io {
   out: Writer;
   err: Writer;
   isStdinTTY: boolean;
+  isStdoutTTY: boolean;
   isStderrTTY: boolean;
+  /**
+   * Asks on the terminal (prompt on stderr) and reads one line without echoing it, for tokens.
+   * Rejects with CancelledError on Ctrl-C, UsageError when there is no terminal.
+   */
+  promptSecret(prompt: string): Promise<string>;
 }
 
 export interface Paths {

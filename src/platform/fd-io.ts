@@ -14,8 +14,16 @@ export function createFdIo(): Io {
     get isStdinTTY() {
       return isTerminal(0);
     },
+    get isStdoutTTY() {
+      return isTerminal(1);
+    },
     get isStderrTTY() {
       return isTerminal(2);
+    },
+    promptSecret: async (prompt) => {
+      // Only people's commands prompt: the terminal module is loaded here, never on git's path.
+      const { promptHidden } = await import("./prompt-hidden.js");
+      return promptHidden(prompt);
     },
   };
 }

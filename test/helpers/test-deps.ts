@@ -98,7 +98,11 @@ export function makeTestDeps(overrides: Partial<Deps> & { spawnResults?: SpawnRe
         },
       },
       isStdinTTY: false,
+      isStdoutTTY: false,
       isStderrTTY: false,
+      promptSecret: async () => {
+        throw new Error("unexpected prompt in a test: set deps.io.promptSecret");
+      },
     },
     paths: {
       home: "/home/user",

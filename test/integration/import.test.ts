@@ -4,7 +4,6 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import {
-  type Artifact,
   artifacts,
   clearKeychainHosts,
   describeKeyring,

@@ -1,0 +1,239 @@
+// accounts.json in the config directory: what we know about each account, never a token.
+// Read on git's `get` path (one small file), rewritten by people's commands under the lock.
+import { join } from "node:path";
+import { PatError } from "../errors.js";
+import type { Deps } from "../platform/deps.js";
+import { ensurePrivateDir, readPrivateFile, rewritePrivateFile } from "../private-files.js";
+import type { TokenKind } from "../secret.js";
+import { configDir, DEFAULTS, ENV, positiveInt } from "../settings.js";
+import { STORE_NAMES, type StoreName } from "../stores/token-store.js";
+import type { Account, AccountsFile } from "./account.js";
+
+export type AccountsFileDeps = Pick<Deps, "env" | "paths" | "fs" | "clock" | "uid">;
+
+export const ACCOUNTS_FILE_VERSION = 1;
+
+export function accountsFilePath(deps: Pick<Deps, "env" | "paths">): string {
+  return join(configDir(deps.env, deps.paths), "accounts.json");
+}
+
+/** The accounts in accounts.json; none when the file does not exist. */
+export async function loadAccounts(deps: AccountsFileDeps): Promise<Account[]> {
+  const path = accountsFilePath(deps);
+  return decodeAccountsFile(path, await readPrivateFile(path, deps)).accounts;
+}
+
+/**
+ * Read-modify-write of accounts.json under its lock (`accounts.json.lock`), so concurrent
+ * logins never lose each other's accounts. `mutate` gets the current accounts (read once the
+ * lock is held) and returns the new list; the file (0600, in a 0700 config directory) is
+ * replaced atomically, and only when the list really changed. A broken file is refused and left
+ * exactly as it was. Fields this version does not know are kept for an account whose token
+ * (fingerprint) is unchanged, and at the top level. Returns the accounts as written.
+ */
+export async function updateAccounts(
+  mutate: (accounts: Account[]) => Account[],
+  deps: AccountsFileDeps,
+): Promise<Account[]> {
+  const path = accountsFilePath(deps);
+  await ensurePrivateDir(configDir(deps.env, deps.paths), "private", deps);
+  let result: Account[] = [];
+  await rewritePrivateFile(
+    path,
+    (current) => {
+      const before = decodeAccountsFile(path, current);
+      result = mutate([...before.accounts]);
+      // Never write a file the next read would refuse (a login with a space, an unknown store).
+      result.forEach((account, index) => {
+        decodeAccount(account, (what) => {
+          throw new PatError(`refusing to write ${path}: accounts[${index}]${what}`);
+        });
+      });
+      const beforeText = current === undefined ? undefined : encodeAccountsFile(before.accounts, before);
+      const afterText = encodeAccountsFile(result, before);
+      if (beforeText === undefined) return result.length === 0 ? undefined : afterText;
+      return afterText === beforeText ? undefined : afterText;
+    },
+    { lockTimeoutMs: positiveInt(deps.env[ENV.lockTimeoutMs], DEFAULTS.lockTimeoutMs) },
+    deps,
+  );
+  return result;
+}
+
+/** Fields of a file written by a newer version, carried through a rewrite by this one. */
+interface UnknownFields {
+  top: Record<string, unknown>;
+  /** Per account key (host/login, lower case): the token's fingerprint and the extra fields. */
+  perAccount: Map<string, { fingerprint: string; fields: Record<string, unknown> }>;
+}
+
+interface Decoded extends UnknownFields {
+  accounts: Account[];
+}
+
+const TOKEN_KINDS = [
+  "classic",
+  "fine-grained",
+  "oauth",
+  "user-to-server",
+  "server-to-server",
+  "refresh",
+  "other",
+] as const satisfies readonly TokenKind[];
+// Fails to compile when secret.ts gains a kind this list does not have.
+const _allKinds: readonly (typeof TOKEN_KINDS)[number][] = [] as TokenKind[];
+
+const LAST_CHECKS = ["valid", "rejected", "expired"] as const;
+
+/** Every Account field, in the order they are written. */
+const ACCOUNT_FIELDS = [
+  "host",
+  "login",
+  "apiUrl",
+  "kind",
+  "fingerprint",
+  "scopes",
+  "expiresAtMs",
+  "lastCheckedAtMs",
+  "lastCheck",
+  "isDefault",
+  "owners",
+  "store",
+  "rotatedAtMs",
+] as const satisfies readonly (keyof Account)[];
+const _allFields: readonly (typeof ACCOUNT_FIELDS)[number][] = [] as (keyof Account)[];
+
+const TOP_FIELDS = ["version", "accounts"];
+
+function accountKey(host: string, login: string): string {
+  return `${host.toLowerCase()}/${login.toLowerCase()}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function extraFields(record: Record<string, unknown>, known: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([key]) => !known.includes(key)));
+}
+
+/** Parses and checks every field: JSON on disk is never trusted (STYLE §10, VS Code ipcServer). */
+function decodeAccountsFile(path: string, content: Buffer | undefined): Decoded {
+  const empty: Decoded = { accounts: [], top: {}, perAccount: new Map() };
+  if (content === undefined) return empty;
+  const hint = `fix it, or move it aside and log in again: mv "${path}" "${path}.bak"`;
+  const fail = (what: string): never => {
+    throw new PatError(`accounts file ${path} ${what}`, { hint });
+  };
+  const failField = (what: string): never => {
+    throw new PatError(`accounts file ${path}: ${what}`, { hint });
+  };
+  let data: unknown;
+  try {
+    data = JSON.parse(content.toString("utf8"));
+  } catch {
+    return fail("is not valid JSON");
+  }
+  if (!isRecord(data)) return fail("must hold a JSON object");
+  if (typeof data.version === "number" && data.version > ACCOUNTS_FILE_VERSION) {
+    throw new PatError(
+      `accounts file ${path} has version ${data.version}, written by a newer git-credential-pat; this one reads version ${ACCOUNTS_FILE_VERSION}`,
+      { hint: "upgrade git-credential-pat" },
+    );
+  }
+  if (data.version !== ACCOUNTS_FILE_VERSION) return fail(`must have "version": ${ACCOUNTS_FILE_VERSION}`);
+  if (!Array.isArray(data.accounts)) return fail('must have an "accounts" array');
+  const decoded: Decoded = { accounts: [], top: extraFields(data, TOP_FIELDS), perAccount: new Map() };
+  data.accounts.forEach((entry: unknown, index: number) => {
+    const account = decodeAccount(entry, (what) => failField(`accounts[${index}]${what}`));
+    decoded.accounts.push(account);
+    const fields = extraFields(entry as Record<string, unknown>, ACCOUNT_FIELDS);
+    if (Object.keys(fields).length > 0) {
+      decoded.perAccount.set(accountKey(account.host, account.login), {
+        fingerprint: account.fingerprint,
+        fields,
+      });
+    }
+  });
+  return decoded;
+}
+
+/** A name printed in messages and compared with what git sends: no spaces or control characters. */
+const NAME = /^[^\s\p{Cc}]+$/u;
+
+function decodeAccount(entry: unknown, fail: (what: string) => never): Account {
+  if (!isRecord(entry)) return fail(" must be an object");
+  // JSON has no undefined: an optional field written as null is read as absent.
+  const optional = (key: string): unknown => (entry[key] === null ? undefined : entry[key]);
+  const name = (key: "host" | "login"): string => {
+    const value = entry[key];
+    return typeof value === "string" && NAME.test(value)
+      ? value
+      : fail(`.${key} must be a non-empty string without spaces`);
+  };
+  const oneOf = <T extends string>(key: string, values: readonly T[]): T => {
+    const value = entry[key];
+    return values.includes(value as T)
+      ? (value as T)
+      : fail(`.${key} must be one of ${values.map((v) => `"${v}"`).join(", ")}`);
+  };
+  const time = (key: "expiresAtMs" | "lastCheckedAtMs" | "rotatedAtMs"): number | undefined => {
+    const value = optional(key);
+    if (value === undefined) return undefined;
+    return typeof value === "number" && Number.isFinite(value)
+      ? value
+      : fail(`.${key} must be a time in epoch milliseconds`);
+  };
+  const strings = (key: "scopes" | "owners", value: unknown): string[] =>
+    Array.isArray(value) && value.every((item) => typeof item === "string")
+      ? [...value]
+      : fail(`.${key} must be an array of strings`);
+
+  const account: Account = {
+    host: name("host"),
+    login: name("login"),
+    kind: oneOf("kind", TOKEN_KINDS),
+    fingerprint:
+      typeof entry.fingerprint === "string" && /^[0-9a-f]+$/.test(entry.fingerprint)
+        ? entry.fingerprint
+        : fail(".fingerprint must be a string of hex digits"),
+    isDefault:
+      typeof entry.isDefault === "boolean" ? entry.isDefault : fail(".isDefault must be true or false"),
+    owners: strings("owners", entry.owners),
+    store: oneOf<StoreName>("store", STORE_NAMES),
+  };
+  const apiUrl = optional("apiUrl");
+  if (apiUrl !== undefined) {
+    account.apiUrl =
+      typeof apiUrl === "string" && /^https?:\/\/\S+$/.test(apiUrl)
+        ? apiUrl
+        : fail(".apiUrl must be an http(s) URL");
+  }
+  const scopes = optional("scopes");
+  if (scopes !== undefined) account.scopes = strings("scopes", scopes);
+  const lastCheck = optional("lastCheck");
+  if (lastCheck !== undefined) account.lastCheck = oneOf("lastCheck", LAST_CHECKS);
+  for (const key of ["expiresAtMs", "lastCheckedAtMs", "rotatedAtMs"] as const) {
+    const value = time(key);
+    if (value !== undefined) account[key] = value;
+  }
+  return account;
+}
+
+function encodeAccountsFile(accounts: readonly Account[], unknown: UnknownFields): string {
+  const encoded = accounts.map((account) => {
+    const known = Object.fromEntries(
+      ACCOUNT_FIELDS.flatMap((key) => (account[key] === undefined ? [] : [[key, account[key]]])),
+    );
+    const kept = unknown.perAccount.get(accountKey(account.host, account.login));
+    // Unknown fields describe the token they were written with; a new token starts without them.
+    return kept && kept.fingerprint === account.fingerprint ? { ...known, ...kept.fields } : known;
+  });
+  // AccountsFile's shape, plus whatever a newer version added.
+  const file: Record<keyof AccountsFile, unknown> = {
+    version: ACCOUNTS_FILE_VERSION,
+    accounts: encoded,
+    ...unknown.top,
+  };
+  return `${JSON.stringify(file, null, 2)}\n`;
+}

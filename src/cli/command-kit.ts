@@ -1,0 +1,62 @@
+// What people's commands share: reading a token, the persistent store, the GitHub client
+// (loaded on use), and clearing a slot from the cache after the store changed.
+import { SocketCacheClient } from "../cache/client.js";
+import { defaultSocketPath } from "../cache/socket-path.js";
+import { loadConfig } from "../config/config-file.js";
+import { UsageError } from "../errors.js";
+import type { GithubApi } from "../github/types.js";
+import type { Deps } from "../platform/deps.js";
+import { Secret } from "../secret.js";
+import { chooseStoreName, openStore } from "../stores/open-store.js";
+import type { StoreName, TokenStore } from "../stores/token-store.js";
+
+/** GitHub answers well within this; a hung API must not hang the command. */
+export const API_TIMEOUT_MS = 10_000;
+
+/**
+ * The token, from stdin (`--with-token`, gh's convention: first line, trimmed) or a no-echo prompt.
+ * Never from argv or the environment.
+ */
+export async function readToken(withToken: boolean, prompt: string, deps: Deps): Promise<Secret> {
+  const raw = withToken
+    ? Buffer.from(await deps.io.readStdin({ maxBytes: 64 * 1024, timeoutMs: 30_000 }))
+        .toString("utf8")
+        .split(/\r?\n/)[0]
+    : await deps.io.promptSecret(prompt);
+  const token = (raw ?? "").trim();
+  if (token === "") throw new UsageError(withToken ? "no token on standard input" : "no token entered");
+  if (/[\s\0]/.test(token)) throw new UsageError("a token cannot contain spaces or control characters");
+  return new Secret(token);
+}
+
+export interface PersistentStore {
+  store: TokenStore;
+  name: StoreName;
+}
+
+/** The configured store; `memory` keeps nothing past the cache, so commands that remember refuse it. */
+export async function persistentStore(flag: string | undefined, deps: Deps): Promise<PersistentStore> {
+  const config = await loadConfig(deps);
+  const name = chooseStoreName(flag, config, deps.env);
+  if (name === "memory") {
+    throw new UsageError(
+      'this command needs a store that persists; use "--store=keychain" or "--store=file"',
+    );
+  }
+  return { store: await openStore(name, config, deps), name };
+}
+
+/** The GitHub client for a host; the layer (Octokit) is imported only here. */
+export async function githubFor(host: string, apiUrl: string | undefined, deps: Deps): Promise<GithubApi> {
+  const github = await import("../github/index.js");
+  const url = apiUrl === undefined ? github.defaultApiUrl(host) : github.normalizeApiUrl(apiUrl);
+  return github.createGithubApi({ apiUrl: url, timeoutMs: API_TIMEOUT_MS }, deps);
+}
+
+/** Drops a slot from the cache daemon (if one runs) so git does not keep using the old token. */
+export async function forgetCached(host: string, login: string, deps: Deps): Promise<void> {
+  const cache = new SocketCacheClient({ socketPath: defaultSocketPath(deps.paths), timeoutMs: 1000 }, deps);
+  await cache.erase({ protocol: "https", host, username: login }).catch(() => {
+    // A cache we cannot reach holds nothing we could clear; its entries expire on their own.
+  });
+}

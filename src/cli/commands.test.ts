@@ -1,0 +1,289 @@
+// Behaviour of people's commands (gh's runF tables): flags → options, and run* against memfs,
+// a fake keyring and a stubbed GitHub API. Output never carries a token.
+import { describe, expect, it } from "vitest";
+import { CANARY } from "../../test/helpers/canary.js";
+import { githubFetchStub, type StubToken } from "../../test/helpers/github-fetch-stub.js";
+import { makeTestDeps, type TestDeps } from "../../test/helpers/test-deps.js";
+import { loadAccounts } from "../accounts/accounts-file.js";
+import { runList, toListOptions } from "./list.js";
+import { runLogin, toLoginOptions } from "./login.js";
+import { runLogout, toLogoutOptions } from "./logout.js";
+import { runRotate, toRotateOptions } from "./rotate.js";
+import { runVerify, toVerifyOptions } from "./verify.js";
+
+const KEYCHAIN = "git-credential-pat";
+const IN_28_DAYS = "2026-12-20 12:00:00 UTC";
+
+function setup(tokens: Record<string, StubToken> = {}, env: Record<string, string> = {}) {
+  const stub = githubFetchStub(tokens);
+  const deps = makeTestDeps({ fetch: stub.fetch, env });
+  return { deps, stub };
+}
+
+const keychainItems = (deps: TestDeps) =>
+  Object.fromEntries(deps.keyringImpl.services.get(KEYCHAIN) ?? new Map());
+
+async function login(deps: TestDeps, token: string, argv: Parameters<typeof toLoginOptions>[0] = {}) {
+  deps.setStdin(`${token}\n`);
+  await runLogin(toLoginOptions({ withToken: true, ...argv }), deps);
+}
+
+describe("toLoginOptions", () => {
+  it.each([
+    {
+      name: "defaults to github.com",
+      argv: {},
+      want: { host: "github.com", verify: true, isDefault: false, owners: [] },
+    },
+    { name: "lower-cases a GHES host", argv: { host: "GHE.Acme.com" }, want: { host: "ghe.acme.com" } },
+    {
+      name: "collects owners",
+      argv: { owner: ["acme", " widgets "] },
+      want: { owners: ["acme", "widgets"] },
+    },
+  ])("$name", ({ argv, want }) => {
+    expect(toLoginOptions(argv)).toMatchObject(want);
+  });
+
+  it.each([
+    { name: "--no-verify without --user", argv: { verify: false }, want: "--no-verify needs --user" },
+    {
+      name: "a host with a scheme",
+      argv: { host: "https://github.com" },
+      want: "--host must be a host name",
+    },
+  ])("refuses $name", ({ argv, want }) => {
+    expect(() => toLoginOptions(argv)).toThrow(
+      expect.objectContaining({ exitCode: 2, message: expect.stringContaining(want) }),
+    );
+  });
+});
+
+describe("runLogin", () => {
+  it("checks the token, keeps it in the keychain and remembers the account", async () => {
+    const { deps, stub } = setup({
+      [CANARY.classic]: { login: "alice", scopes: ["repo", "workflow"], expiresAt: IN_28_DAYS },
+    });
+    await login(deps, CANARY.classic);
+    expect(keychainItems(deps)).toEqual({ "https://alice@github.com": CANARY.classic });
+    expect(stub.calls).toEqual([{ url: "https://api.github.com/user", authorized: true }]);
+    const [account] = await loadAccounts(deps);
+    expect(account).toMatchObject({
+      host: "github.com",
+      login: "alice",
+      kind: "classic",
+      scopes: ["repo", "workflow"],
+      expiresAtMs: Date.UTC(2026, 11, 20, 12),
+      isDefault: true,
+      store: "keychain",
+      lastCheck: "valid",
+    });
+    expect(deps.stdout()).toContain("Logged in to github.com as alice");
+    expect(deps.stdout()).toContain("expires: 2026-12-20 (in 28 days)");
+    expect(deps.stdout() + deps.stderr()).not.toContain(CANARY.classic);
+  });
+
+  it("asks the GHES API under /api/v3", async () => {
+    const { deps, stub } = setup({ [CANARY.fineGrained]: { login: "bob" } });
+    await login(deps, CANARY.fineGrained, { host: "ghe.acme.com", owner: ["acme"] });
+    expect(stub.calls[0]?.url).toBe("https://ghe.acme.com/api/v3/user");
+    expect(deps.stdout()).toContain("scopes:  (permissions, not scopes)");
+    expect((await loadAccounts(deps))[0]).toMatchObject({ kind: "fine-grained", owners: ["acme"] });
+  });
+
+  it("refuses a token of another user and stores nothing", async () => {
+    const { deps } = setup({ [CANARY.classic]: { login: "alice", scopes: ["repo"] } });
+    await expect(login(deps, CANARY.classic, { user: "mallory" })).rejects.toMatchObject({
+      exitCode: 4,
+      message: "the token authenticates as alice, not mallory",
+    });
+    expect(keychainItems(deps)).toEqual({});
+  });
+
+  it("refuses a token GitHub rejects after exactly one request, and stores nothing", async () => {
+    const { deps, stub } = setup();
+    await expect(login(deps, CANARY.classic)).rejects.toMatchObject({ exitCode: 4 });
+    expect(stub.calls).toHaveLength(1);
+    expect(keychainItems(deps)).toEqual({});
+  });
+
+  it("warns when a classic token lacks the repo scope", async () => {
+    const { deps } = setup({ [CANARY.classic]: { login: "alice", scopes: ["read:org"] } });
+    await login(deps, CANARY.classic);
+    expect(deps.stderr()).toContain("this classic token has no repo scope");
+  });
+
+  it("keeps the first account the default until another is made default", async () => {
+    const { deps } = setup({
+      [CANARY.classic]: { login: "alice", scopes: ["repo"] },
+      [CANARY.classic2]: { login: "bob", scopes: ["repo"] },
+    });
+    await login(deps, CANARY.classic);
+    await login(deps, CANARY.classic2);
+    expect((await loadAccounts(deps)).map((a) => `${a.login}:${a.isDefault}`)).toEqual([
+      "alice:true",
+      "bob:false",
+    ]);
+    await login(deps, CANARY.classic2, { default: true });
+    expect((await loadAccounts(deps)).map((a) => `${a.login}:${a.isDefault}`)).toEqual([
+      "alice:false",
+      "bob:true",
+    ]);
+  });
+
+  it("stores without asking GitHub with --no-verify", async () => {
+    const { deps, stub } = setup();
+    await login(deps, CANARY.classic, { verify: false, user: "alice", store: "file" });
+    expect(stub.calls).toEqual([]);
+    expect(deps.vol.readFileSync("/home/user/.local/share/git-credential-pat/credentials", "utf8")).toBe(
+      `https://alice:${CANARY.classic}@github.com\n`,
+    );
+    expect(deps.stdout()).toContain("(not verified: --no-verify)");
+  });
+});
+
+describe("runLogout", () => {
+  it("forgets the token and the account", async () => {
+    const { deps } = setup(
+      { [CANARY.classic]: { login: "alice", scopes: ["repo"] } },
+      { GH_TOKEN: CANARY.classic2 },
+    );
+    await login(deps, CANARY.classic);
+    await runLogout(toLogoutOptions({}), deps);
+    expect(keychainItems(deps)).toEqual({});
+    expect(await loadAccounts(deps)).toEqual([]);
+    expect(deps.stderr()).toContain("GH_TOKEN is set and still serves github.com");
+  });
+
+  it.each([
+    { name: "an unknown account", argv: { host: "ghe.acme.com" }, want: { exitCode: 3 } },
+    { name: "an ambiguous host", argv: {}, want: { exitCode: 2 } },
+  ])("refuses $name", async ({ argv, want }) => {
+    const { deps } = setup({
+      [CANARY.classic]: { login: "alice", scopes: ["repo"] },
+      [CANARY.classic2]: { login: "bob", scopes: ["repo"] },
+    });
+    await login(deps, CANARY.classic);
+    await login(deps, CANARY.classic2);
+    await expect(runLogout(toLogoutOptions(argv), deps)).rejects.toMatchObject(want);
+  });
+});
+
+describe("runList", () => {
+  it("prints accounts and environment tokens as JSON, never a token", async () => {
+    const { deps } = setup(
+      { [CANARY.classic]: { login: "alice", scopes: ["repo"], expiresAt: IN_28_DAYS } },
+      { GH_TOKEN: CANARY.fineGrained },
+    );
+    await login(deps, CANARY.classic, { owner: ["acme"] });
+    const before = deps.stdout().length;
+    await runList(toListOptions({ json: true }), deps);
+    const rows = JSON.parse(deps.stdout().slice(before));
+    expect(rows).toEqual([
+      expect.objectContaining({
+        host: "github.com",
+        login: "alice",
+        kind: "classic",
+        scopes: ["repo"],
+        expiry: "ok",
+        source: "keychain",
+        isDefault: true,
+        owners: ["acme"],
+      }),
+      expect.objectContaining({
+        host: "github.com",
+        login: null,
+        kind: "fine-grained",
+        source: "env GH_TOKEN",
+      }),
+    ]);
+    expect(deps.stdout()).not.toContain(CANARY.classic);
+    expect(deps.stdout()).not.toContain(CANARY.fineGrained);
+  });
+
+  it("shows how soon a token expires in the table", async () => {
+    const { deps } = setup({
+      [CANARY.classic]: { login: "alice", scopes: ["repo"], expiresAt: "2026-11-25 12:00:00 UTC" },
+    });
+    await login(deps, CANARY.classic);
+    const before = deps.stdout().length;
+    await runList(toListOptions({}), deps);
+    const table = deps.stdout().slice(before).split("\n");
+    expect(table[0]).toMatch(/^HOST\s+LOGIN\s+KIND\s+SCOPES\s+EXPIRES\s+SOURCE\s+ROUTING\s+CHECKED$/);
+    expect(table[1]).toMatch(
+      /^github\.com\s+alice\s+classic\s+repo\s+2026-11-25 \(in 3 days\)\s+keychain\s+default\s+2026-11-22$/,
+    );
+  });
+});
+
+describe("runVerify", () => {
+  it("records a valid token and fails (exit 4) on one GitHub rejects", async () => {
+    const { deps, stub } = setup({
+      [CANARY.classic]: { login: "alice", scopes: ["repo"] },
+      [CANARY.classic2]: { login: "bob", scopes: ["repo"] },
+    });
+    await login(deps, CANARY.classic);
+    await login(deps, CANARY.classic2);
+    stub.tokens.delete(CANARY.classic2);
+    deps.clock.advance(3600_000);
+    await expect(runVerify(toVerifyOptions({}), deps)).rejects.toMatchObject({ exitCode: 4 });
+    expect(deps.stdout()).toMatch(/ok {3}alice@github.com: valid; scopes repo; expires never/);
+    expect(deps.stdout()).toMatch(
+      /FAIL bob@github.com: .*401.*; run "git-credential-pat rotate --host github.com --user bob"/,
+    );
+    const accounts = await loadAccounts(deps);
+    expect(accounts.map((a) => [a.login, a.lastCheck, a.lastCheckedAtMs])).toEqual([
+      ["alice", "valid", deps.clock.now()],
+      ["bob", "rejected", deps.clock.now()],
+    ]);
+  });
+});
+
+describe("runRotate", () => {
+  const tokens = {
+    [CANARY.classic]: { login: "alice", scopes: ["repo", "workflow"] },
+    [CANARY.classic2]: { login: "alice", scopes: ["repo", "workflow"], expiresAt: IN_28_DAYS },
+    [CANARY.fineGrained]: { login: "mallory", scopes: ["repo"] },
+    [CANARY.plain]: { login: "alice", scopes: ["repo"] },
+  };
+
+  async function rotate(deps: TestDeps, token: string, argv: Parameters<typeof toRotateOptions>[0] = {}) {
+    deps.setStdin(`${token}\n`);
+    await runRotate(toRotateOptions({ withToken: true, ...argv }), deps);
+  }
+
+  it("swaps in a checked token of the same login", async () => {
+    const { deps } = setup(tokens);
+    await login(deps, CANARY.classic);
+    await rotate(deps, CANARY.classic2, { force: true });
+    expect(keychainItems(deps)).toEqual({ "https://alice@github.com": CANARY.classic2 });
+    expect((await loadAccounts(deps))[0]).toMatchObject({
+      rotatedAtMs: deps.clock.now(),
+      expiresAtMs: Date.UTC(2026, 11, 20, 12),
+    });
+    expect(deps.stdout()).toContain("Rotated the token for alice@github.com");
+  });
+
+  it.each([
+    {
+      name: "another login's token",
+      token: CANARY.fineGrained,
+      want: { exitCode: 4, message: expect.stringContaining("authenticates as mallory") },
+    },
+    {
+      name: "fewer scopes",
+      token: CANARY.plain,
+      want: { exitCode: 2, message: expect.stringContaining("it lacks workflow") },
+    },
+    {
+      name: "an earlier expiry",
+      token: CANARY.classic2,
+      want: { exitCode: 2, message: expect.stringContaining("it expires earlier") },
+    },
+  ])("keeps the old token when offered $name", async ({ token, want }) => {
+    const { deps } = setup(tokens);
+    await login(deps, CANARY.classic);
+    await expect(rotate(deps, token)).rejects.toMatchObject(want);
+    expect(keychainItems(deps)).toEqual({ "https://alice@github.com": CANARY.classic });
+  });
+});

@@ -1,0 +1,62 @@
+// How people's commands show tokens and dates. Pure; `now` is passed in.
+import type { TokenKind } from "../secret.js";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function isoDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** "2026-12-20 (in 28 days)", "expired 2026-11-01 (21 days ago)", "never". */
+export function formatExpiry(expiresAtMs: number | undefined, nowMs: number): string {
+  if (expiresAtMs === undefined) return "never";
+  const days = Math.floor(Math.abs(expiresAtMs - nowMs) / DAY_MS);
+  const span = days === 0 ? "today" : `${days} day${days === 1 ? "" : "s"}`;
+  if (expiresAtMs <= nowMs)
+    return `expired ${isoDate(expiresAtMs)} (${days === 0 ? "today" : `${span} ago`})`;
+  return `${isoDate(expiresAtMs)} (${days === 0 ? "today" : `in ${span}`})`;
+}
+
+export type ExpiryState = "none" | "ok" | "soon" | "expired";
+
+export function expiryState(expiresAtMs: number | undefined, nowMs: number, soonDays: number): ExpiryState {
+  if (expiresAtMs === undefined) return "none";
+  if (expiresAtMs <= nowMs) return "expired";
+  return expiresAtMs - nowMs <= soonDays * DAY_MS ? "soon" : "ok";
+}
+
+const KIND_LABELS: Record<TokenKind, string> = {
+  classic: "classic",
+  "fine-grained": "fine-grained",
+  oauth: "oauth",
+  "user-to-server": "user-to-server",
+  "server-to-server": "server-to-server",
+  refresh: "refresh",
+  other: "other",
+};
+
+export function kindLabel(kind: TokenKind): string {
+  return KIND_LABELS[kind];
+}
+
+/** Fine-grained tokens have permissions, not scopes: say so rather than "no scopes". */
+export function formatScopes(scopes: readonly string[] | undefined): string {
+  if (scopes === undefined) return "(permissions, not scopes)";
+  return scopes.length === 0 ? "(no scopes)" : scopes.join(", ");
+}
+
+/** Scopes the old token had that the new one lacks; `repo` covers `repo:status` and friends. */
+export function lostScopes(
+  before: readonly string[] | undefined,
+  after: readonly string[] | undefined,
+): string[] {
+  if (before === undefined || after === undefined) return [];
+  return before.filter((scope) => !after.includes(scope) && !after.includes(scope.split(":")[0] ?? scope));
+}
+
+/** ANSI colour only when the stream is a terminal. */
+export function paint(text: string, colour: "red" | "yellow" | "green" | "dim", isTTY: boolean): string {
+  if (!isTTY) return text;
+  const codes = { red: 31, yellow: 33, green: 32, dim: 2 } as const;
+  return `\u001b[${codes[colour]}m${text}\u001b[0m`;
+}

@@ -1,0 +1,145 @@
+// `git-credential-pat login`: check a token against GitHub, store it, remember the account.
+import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
+import type { Account } from "../accounts/account.js";
+import { upsertAccount } from "../accounts/accounts.js";
+import { loadAccounts, updateAccounts } from "../accounts/accounts-file.js";
+import { AuthError, UsageError } from "../errors.js";
+import type { TokenInfo } from "../github/types.js";
+import type { Deps } from "../platform/deps.js";
+import { describe as describeToken, fingerprint, tokenKind } from "../secret.js";
+import { GITHUB_HOST } from "../stores/env-token-source.js";
+import { forgetCached, githubFor, persistentStore, readToken } from "./command-kit.js";
+import { formatExpiry, formatScopes, kindLabel } from "./format.js";
+
+export interface LoginOptions {
+  host: string;
+  user: string | undefined;
+  apiUrl: string | undefined;
+  owners: string[];
+  isDefault: boolean;
+  withToken: boolean;
+  verify: boolean;
+  store: string | undefined;
+}
+
+interface LoginArgs {
+  host?: string;
+  user?: string;
+  apiUrl?: string;
+  owner?: string[];
+  default?: boolean;
+  withToken?: boolean;
+  verify?: boolean;
+  store?: string;
+}
+
+export function toLoginOptions(argv: LoginArgs): LoginOptions {
+  const host = (argv.host ?? GITHUB_HOST).trim().toLowerCase();
+  if (!/^[a-z0-9.-]+(:\d+)?$/.test(host))
+    throw new UsageError(`--host must be a host name, like ghe.acme.com (got "${host}")`);
+  const owners = (argv.owner ?? []).map((owner) => owner.trim()).filter(Boolean);
+  if (argv.verify === false && !argv.user)
+    throw new UsageError("--no-verify needs --user: without the API nobody can tell whose token it is");
+  return {
+    host,
+    user: argv.user,
+    apiUrl: argv.apiUrl,
+    owners,
+    isDefault: argv.default ?? false,
+    withToken: argv.withToken ?? false,
+    verify: argv.verify ?? true,
+    store: argv.store,
+  };
+}
+
+export async function runLogin(opts: LoginOptions, deps: Deps): Promise<void> {
+  const token = await readToken(opts.withToken, `Paste a personal access token for ${opts.host}: `, deps);
+  let info: TokenInfo | undefined;
+  if (opts.verify) {
+    info = await (await githubFor(opts.host, opts.apiUrl, deps)).validate(token);
+    if (opts.user && info.login.toLowerCase() !== opts.user.toLowerCase()) {
+      throw new AuthError(`the token authenticates as ${info.login}, not ${opts.user}`, {
+        hint: `log in as ${info.login}, or use a token of ${opts.user}'s`,
+      });
+    }
+  }
+  const login = info?.login ?? (opts.user as string);
+  const { store, name } = await persistentStore(opts.store, deps);
+  await store.store({ protocol: "https", host: opts.host, username: login, password: token });
+  await forgetCached(opts.host, login, deps);
+
+  const previous = (await loadAccounts(deps)).find(
+    (account) => account.host === opts.host && account.login.toLowerCase() === login.toLowerCase(),
+  );
+  const account: Account = {
+    host: opts.host,
+    login,
+    ...(opts.apiUrl ? { apiUrl: opts.apiUrl } : previous?.apiUrl ? { apiUrl: previous.apiUrl } : {}),
+    kind: tokenKind(token),
+    fingerprint: fingerprint(token),
+    ...(info?.scopes === undefined ? {} : { scopes: info.scopes }),
+    ...(info?.expiresAtMs === undefined ? {} : { expiresAtMs: info.expiresAtMs }),
+    ...(info ? { lastCheckedAtMs: deps.clock.now(), lastCheck: "valid" as const } : {}),
+    isDefault: opts.isDefault,
+    owners: [...new Set([...(previous?.owners ?? []), ...opts.owners])],
+    store: name,
+  };
+  await updateAccounts((accounts) => upsertAccount(accounts, account), deps);
+  report(account, info, describeToken(token), deps);
+}
+
+function report(account: Account, info: TokenInfo | undefined, described: string, deps: Deps): void {
+  const now = deps.clock.now();
+  const lines = [
+    `Logged in to ${account.host} as ${account.login}${info ? "" : " (not verified: --no-verify)"}`,
+    `  token:   ${kindLabel(account.kind)} ${described}`,
+    ...(info
+      ? [`  scopes:  ${formatScopes(account.scopes)}`, `  expires: ${formatExpiry(account.expiresAtMs, now)}`]
+      : []),
+    `  stored:  ${account.store}${account.owners.length ? `; owners: ${account.owners.join(", ")}` : ""}`,
+  ];
+  deps.io.out.write(`${lines.join("\n")}\n`);
+  if (account.kind === "classic" && account.scopes && !account.scopes.includes("repo")) {
+    deps.io.err.write(
+      "git-credential-pat: warning: this classic token has no repo scope; git can read public repositories only\n",
+    );
+  }
+}
+
+export function loginCommand(deps: Deps): CommandModule<object, LoginArgs> {
+  return {
+    command: "login",
+    describe: "check a token against GitHub, store it and remember the account",
+    builder: (yargs: Argv) =>
+      yargs
+        .option("host", {
+          type: "string",
+          describe: "github.com or a GitHub Enterprise Server host",
+          default: GITHUB_HOST,
+        })
+        .option("user", { type: "string", describe: "the login the token must belong to" })
+        .option("api-url", {
+          type: "string",
+          describe: "API base URL (default https://api.github.com or https://HOST/api/v3)",
+        })
+        .option("owner", {
+          type: "string",
+          array: true,
+          describe: "repository owner (org or user) routed to this account; repeatable",
+        })
+        .option("default", { type: "boolean", describe: "make this the host's default account" })
+        .option("with-token", { type: "boolean", describe: "read the token from standard input" })
+        .option("verify", {
+          type: "boolean",
+          default: true,
+          describe: "check the token against the API (--no-verify offline)",
+        })
+        .option("store", { type: "string", describe: "keychain or file (default: the configured store)" })
+        .example("gh auth token | $0 login --with-token", "store the token gh uses")
+        .example(
+          "$0 login --host ghe.acme.com --owner acme",
+          "a GHES account for acme's repositories",
+        ) as Argv<LoginArgs>,
+    handler: (argv: ArgumentsCamelCase<LoginArgs>) => runLogin(toLoginOptions(argv), deps),
+  };
+}

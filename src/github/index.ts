@@ -1,0 +1,8 @@
+// The GitHub layer: checks tokens against the REST API (GET /user) through @octokit/core and
+// reads scopes and expiry from its headers. Loaded lazily, by people's commands only, never on
+// git's get/store/erase path. Imports only the leaves (secret.ts, errors.ts) and platform/deps.ts types.
+export { defaultApiUrl, normalizeApiUrl } from "./api-url.js";
+export { createGithubApi, type GithubApiDeps, type GithubApiOptions } from "./github-api.js";
+export { GithubApiError, GithubAuthError, type GithubResponseDetails } from "./github-errors.js";
+export { parseTokenExpiration } from "./token-expiration.js";
+export type { GithubApi, TokenInfo } from "./types.js";

@@ -1,0 +1,40 @@
+// What a `get` does about a token's known expiry: serve it, refuse it, or serve it with a
+// warning. Pure: the caller passes the time and the warning window.
+import type { Account } from "../accounts/account.js";
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+export type ExpiryVerdict =
+  | { kind: "ok" }
+  | { kind: "expired"; message: string }
+  | { kind: "expiring"; message: string; daysLeft: number };
+
+/**
+ * Judges an account's token by the expiry GitHub reported for it. Expired at or after
+ * `expiresAtMs`; expiring when at most `warnDays` days are left (`warnDays` 0: never). Days
+ * left are rounded up, so a token with hours to go "expires in 1 day". Dates are UTC, as
+ * GitHub's token settings page shows them.
+ */
+export function expiryVerdict(
+  account: Pick<Account, "host" | "login" | "expiresAtMs">,
+  nowMs: number,
+  warnDays: number,
+): ExpiryVerdict {
+  const { expiresAtMs, host, login } = account;
+  if (expiresAtMs === undefined) return { kind: "ok" };
+  const date = new Date(expiresAtMs).toISOString().slice(0, 10);
+  const rotate = `git-credential-pat rotate --host ${host} --user ${login}`;
+  if (nowMs >= expiresAtMs) {
+    return {
+      kind: "expired",
+      message: `the token for ${login}@${host} expired on ${date}; run "${rotate}"`,
+    };
+  }
+  const daysLeft = Math.ceil((expiresAtMs - nowMs) / DAY_MS);
+  if (daysLeft > warnDays) return { kind: "ok" };
+  return {
+    kind: "expiring",
+    daysLeft,
+    message: `warning: the token for ${login}@${host} expires in ${daysLeft} day${daysLeft === 1 ? "" : "s"} (${date}); rotate it with "${rotate}"`,
+  };
+}

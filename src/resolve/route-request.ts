@@ -1,0 +1,61 @@
+// Which account answers a request from git: the username git asked for, else the account tied
+// to the repository's owner, else the host's default. Pure; knows accounts only as a type.
+import type { Account } from "../accounts/account.js";
+import type { Credential } from "../protocol/index.js";
+
+/**
+ * Picks the username to look up for a request from git, so that several accounts on one host
+ * each get their own token:
+ *
+ * 1. A username in the request (from the remote URL, `https://alice@github.com/…`, or
+ *    `credential.username`) always wins: the request is returned unchanged.
+ * 2. **Owner routing.** When git sends a `path` (only with `credential.useHttpPath=true`), its
+ *    first segment is the repository owner (`acme` in `acme/app.git`). The first account on the
+ *    request's host whose `owners` (set by `login --owner`) contains it, ignoring case, answers.
+ * 3. Otherwise the host's default account (`login --default`, or the first one logged in).
+ * 4. With no account on the host the request is returned unchanged, and the stores match it as
+ *    git's own helpers would (any username).
+ *
+ * Hosts (with port, as git sends them) and owners compare without case. The request's other
+ * fields are kept as they are.
+ */
+export function routeRequest(request: Credential, accounts: readonly Account[]): Credential {
+  if (request.username !== undefined || request.host === undefined) return request;
+  const host = request.host.toLowerCase();
+  const onHost = accounts.filter((account) => account.host.toLowerCase() === host);
+  if (onHost.length === 0) return request;
+  const owner = ownerOf(request.path);
+  const routed =
+    (owner !== undefined &&
+      onHost.find((account) => account.owners.some((name) => name.toLowerCase() === owner))) ||
+    onHost.find((account) => account.isDefault) ||
+    onHost[0];
+  return routed === undefined ? request : { ...request, username: routed.login };
+}
+
+/** `acme/app.git` → `acme` (lower case); undefined without a path or an owner segment. */
+function ownerOf(path: string | undefined): string | undefined {
+  const first = path?.replace(/^\/+/, "").split("/")[0];
+  return first ? first.toLowerCase() : undefined;
+}
+
+/**
+ * The patterns to look a request up with, in order. The first is routeRequest's. When git sent
+ * a `path` (credential.useHttpPath) and the username belongs to a known account on the host, a
+ * second pattern without the path follows: `login` keeps an account's token for the whole host,
+ * so a repository-specific token (stored by git with its path) wins when there is one, and the
+ * account's token answers otherwise. For any other request, git's plain matching is unchanged.
+ */
+export function lookupPatterns(request: Credential, accounts: readonly Account[]): Credential[] {
+  const routed = routeRequest(request, accounts);
+  const { path, username, host } = routed;
+  if (path === undefined || username === undefined || host === undefined) return [routed];
+  const isKnown = accounts.some(
+    (account) =>
+      account.host.toLowerCase() === host.toLowerCase() &&
+      account.login.toLowerCase() === username.toLowerCase(),
+  );
+  if (!isKnown) return [routed];
+  const { path: _path, ...hostWide } = routed;
+  return [routed, hostWide];
+}

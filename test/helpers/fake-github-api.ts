@@ -1,0 +1,173 @@
+// A loopback stand-in for the GitHub REST API, just enough of GET /user for the GitHub layer and
+// the CLI: github.com-style paths (/user) and GHES-style ones (/api/v3/user), a mutable token table,
+// and modes that make it hang, fail or refuse like the real thing. Tokens are never recorded.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface FakeTokenEntry {
+  login: string;
+  /** Sent as X-OAuth-Scopes (comma-separated). undefined → no header, as for a fine-grained token. */
+  scopes?: string[];
+  /** Raw GitHub-Authentication-Token-Expiration value; undefined → no header (token never expires). */
+  expiresAt?: string;
+}
+
+/**
+ * - ok: answer like GitHub.
+ * - hang: accept the request and never answer (close() still ends it).
+ * - hang-body: send a 200's headers for a known token, then stall before the body (a stuck proxy).
+ * - 500: an internal server error, whatever the token.
+ * - rate-limited: 403 with x-ratelimit-remaining 0 for a known token.
+ * - sso: 403 with an X-GitHub-SSO "required; url=…" header for a known token.
+ */
+export type FakeMode = "ok" | "hang" | "hang-body" | "500" | "rate-limited" | "sso";
+
+export interface FakeRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  /** Whether the request carried a token in the table. */
+  authorized: boolean;
+}
+
+export interface FakeGithubApi {
+  /** http://127.0.0.1:PORT — the github.com-style API base URL. */
+  url: string;
+  /** `${url}/api/v3` — the GHES-style API base URL. */
+  ghesUrl: string;
+  tokens: Map<string, FakeTokenEntry>;
+  requests: FakeRequest[];
+  /** Sets the mode for paths starting with `pathPrefix` (longest prefix wins), or for all paths. */
+  setMode(mode: FakeMode, pathPrefix?: string): void;
+  close(): Promise<void>;
+}
+
+/** The rate limit's reset time the fake announces, in epoch seconds. */
+export const FAKE_RATE_LIMIT_RESET = 1_893_456_000; // 2030-01-01T00:00:00Z
+export const FAKE_SSO_URL = "https://github.com/orgs/acme/sso?authorization_request=FAKE123";
+
+const USER_PATHS = new Set(["/user", "/api/v3/user"]);
+const DOCS = "https://docs.github.com/rest";
+
+export async function startFakeGithubApi(): Promise<FakeGithubApi> {
+  const tokens = new Map<string, FakeTokenEntry>();
+  const requests: FakeRequest[] = [];
+  const modes = new Map<string, FakeMode>();
+  let globalMode: FakeMode = "ok";
+  let requestCount = 0;
+
+  const modeFor = (path: string): FakeMode => {
+    const prefixes = [...modes.keys()].filter((prefix) => path.startsWith(prefix));
+    const longest = prefixes.sort((a, b) => b.length - a.length)[0];
+    return longest === undefined ? globalMode : (modes.get(longest) ?? globalMode);
+  };
+
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? "/", "http://placeholder").pathname;
+    const entry = tokens.get(tokenOf(req) ?? "");
+    requests.push({ method: req.method ?? "", path, authorized: entry !== undefined });
+    req.resume();
+    const requestId = `FAKE:${(++requestCount).toString(16).toUpperCase()}`;
+    const mode = modeFor(path);
+    if (mode === "hang") return;
+    if (mode === "500") return json(res, 500, { message: "Server Error" }, requestId);
+    if (!entry) return json(res, 401, { message: "Bad credentials", documentation_url: DOCS }, requestId);
+    if (mode === "rate-limited") return rateLimited(res, requestId);
+    if (mode === "sso") return ssoRequired(res, requestId);
+    if (mode === "hang-body") {
+      res.writeHead(200, {
+        "Content-Type": "application/json; charset=utf-8",
+        "X-GitHub-Request-Id": requestId,
+      });
+      res.flushHeaders();
+      return;
+    }
+    if (req.method !== "GET" || !USER_PATHS.has(path)) {
+      return json(res, 404, { message: "Not Found", documentation_url: DOCS }, requestId);
+    }
+    const headers: Record<string, string> = {};
+    if (entry.scopes !== undefined) headers["X-OAuth-Scopes"] = entry.scopes.join(", ");
+    if (entry.expiresAt !== undefined) headers["GitHub-Authentication-Token-Expiration"] = entry.expiresAt;
+    json(res, 200, { login: entry.login, id: 1, type: "User" }, requestId, headers);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    ghesUrl: `${url}/api/v3`,
+    tokens,
+    requests,
+    setMode(mode, pathPrefix) {
+      if (pathPrefix === undefined) globalMode = mode;
+      else modes.set(pathPrefix, mode);
+    },
+    close: async () => {
+      if (!server.listening) return; // Idempotent: a test may close early, and afterEach again.
+      await new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Hanging requests would keep close() waiting forever.
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** GitHub accepts "token X" and "Bearer X" (case-insensitive scheme). */
+function tokenOf(req: IncomingMessage): string | undefined {
+  const match = /^(?:token|bearer) +(\S+)$/i.exec(req.headers.authorization ?? "");
+  return match?.[1];
+}
+
+function json(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  requestId: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    "Content-Type": "application/json; charset=utf-8",
+    "X-GitHub-Request-Id": requestId,
+    ...headers,
+  });
+  res.end(JSON.stringify(body));
+}
+
+function rateLimited(res: ServerResponse, requestId: string): void {
+  json(
+    res,
+    403,
+    {
+      message: "API rate limit exceeded for user ID 1.",
+      documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+    },
+    requestId,
+    {
+      "X-RateLimit-Limit": "5000",
+      "X-RateLimit-Remaining": "0",
+      "X-RateLimit-Used": "5000",
+      "X-RateLimit-Reset": String(FAKE_RATE_LIMIT_RESET),
+      "X-RateLimit-Resource": "core",
+    },
+  );
+}
+
+function ssoRequired(res: ServerResponse, requestId: string): void {
+  json(
+    res,
+    403,
+    {
+      message:
+        "Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization.",
+      documentation_url:
+        "https://docs.github.com/articles/authenticating-to-a-github-organization-with-saml-single-sign-on/",
+    },
+    requestId,
+    { "X-GitHub-SSO": `required; url=${FAKE_SSO_URL}` },
+  );
+}
