@@ -155,9 +155,20 @@ describe("runLogout", () => {
     expect(deps.stderr()).toContain("GH_TOKEN is set and still serves github.com");
   });
 
+  it("takes the host's default account when no --user is given", async () => {
+    const { deps } = setup({
+      [CANARY.classic]: { login: "alice", scopes: ["repo"] },
+      [CANARY.classic2]: { login: "bob", scopes: ["repo"] },
+    });
+    await login(deps, CANARY.classic);
+    await login(deps, CANARY.classic2);
+    await runLogout(toLogoutOptions({}), deps);
+    expect((await loadAccounts(deps)).map((a) => `${a.login}:${a.isDefault}`)).toEqual(["bob:true"]);
+  });
+
   it.each([
     { name: "an unknown account", argv: { host: "ghe.acme.com" }, want: { exitCode: 3 } },
-    { name: "an ambiguous host", argv: {}, want: { exitCode: 2 } },
+    { name: "an unknown user", argv: { user: "carol" }, want: { exitCode: 3 } },
   ])("refuses $name", async ({ argv, want }) => {
     const { deps } = setup({
       [CANARY.classic]: { login: "alice", scopes: ["repo"] },

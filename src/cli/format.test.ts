@@ -7,9 +7,10 @@ const DAY = 86_400_000;
 describe("formatExpiry", () => {
   it.each([
     { name: "no expiry", at: undefined, want: "never" },
-    { name: "in 28 days", at: NOW + 28 * DAY + 1000, want: "2026-12-20 (in 28 days)" },
-    { name: "in 1 day", at: NOW + DAY + 1000, want: "2026-11-23 (in 1 day)" },
-    { name: "later today", at: NOW + 3600_000, want: "2026-11-22 (today)" },
+    { name: "in 28 days", at: NOW + 28 * DAY, want: "2026-12-20 (in 28 days)" },
+    { name: "a part day counts as a day", at: NOW + 27 * DAY + 1000, want: "2026-12-19 (in 28 days)" },
+    { name: "in 1 day", at: NOW + DAY, want: "2026-11-23 (in 1 day)" },
+    { name: "later today", at: NOW + 3600_000, want: "2026-11-22 (in 1 day)" },
     { name: "expired 21 days ago", at: NOW - 21 * DAY - 1000, want: "expired 2026-11-01 (21 days ago)" },
   ])("$name", ({ at, want }) => {
     expect(formatExpiry(at, NOW)).toBe(want);

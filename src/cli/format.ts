@@ -10,11 +10,13 @@ export function isoDate(ms: number): string {
 /** "2026-12-20 (in 28 days)", "expired 2026-11-01 (21 days ago)", "never". */
 export function formatExpiry(expiresAtMs: number | undefined, nowMs: number): string {
   if (expiresAtMs === undefined) return "never";
-  const days = Math.floor(Math.abs(expiresAtMs - nowMs) / DAY_MS);
-  const span = days === 0 ? "today" : `${days} day${days === 1 ? "" : "s"}`;
-  if (expiresAtMs <= nowMs)
-    return `expired ${isoDate(expiresAtMs)} (${days === 0 ? "today" : `${span} ago`})`;
-  return `${isoDate(expiresAtMs)} (${days === 0 ? "today" : `in ${span}`})`;
+  const plural = (days: number) => `${days} day${days === 1 ? "" : "s"}`;
+  if (expiresAtMs <= nowMs) {
+    const ago = Math.floor((nowMs - expiresAtMs) / DAY_MS);
+    return `expired ${isoDate(expiresAtMs)} (${ago === 0 ? "today" : `${plural(ago)} ago`})`;
+  }
+  // Rounded up, like the warning at git time: 4 days and 2 hours left is "in 5 days".
+  return `${isoDate(expiresAtMs)} (in ${plural(Math.ceil((expiresAtMs - nowMs) / DAY_MS))})`;
 }
 
 export type ExpiryState = "none" | "ok" | "soon" | "expired";

@@ -23,13 +23,19 @@ export function selectAccounts(
   return picked;
 }
 
-/** Exactly one account: with several on a host, the user must say which. */
+/**
+ * Exactly one account: the named one, else the host's default (what git uses when the remote
+ * names no user). Several accounts and no default is ambiguous: the user must say which.
+ */
 export function selectOneAccount(
   accounts: readonly Account[],
   host: string | undefined,
   user: string | undefined,
 ): Account {
   const picked = selectAccounts(accounts, host, user);
+  const fallback =
+    picked.length > 1 && user === undefined ? picked.find((account) => account.isDefault) : undefined;
+  if (fallback) return fallback;
   if (picked.length > 1) {
     throw new UsageError(`several accounts match: ${picked.map((a) => `${a.login}@${a.host}`).join(", ")}`, {
       hint: "name one with --host and --user",
