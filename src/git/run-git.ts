@@ -1,0 +1,57 @@
+// Runs the real git for people's commands (setup, doctor) through the injected Spawn, with an
+// environment built from an allow-list: no token variable ever reaches a child.
+import { PatError } from "../errors.js";
+import type { Deps, SpawnResult } from "../platform/deps.js";
+
+/** Variables git needs to find its config and behave; nothing else is passed on. */
+const GIT_ENV_ALLOW = [
+  "PATH",
+  "HOME",
+  "LANG",
+  "LC_ALL",
+  "XDG_CONFIG_HOME",
+  "GIT_CONFIG_GLOBAL",
+  "GIT_CONFIG_SYSTEM",
+  "GIT_CONFIG_NOSYSTEM",
+  "GIT_DIR",
+  "GIT_WORK_TREE",
+  "GIT_EXEC_PATH",
+];
+
+export const GIT_TIMEOUT_MS = 10_000;
+
+export function gitEnv(env: Deps["env"]): Record<string, string> {
+  return Object.fromEntries(
+    GIT_ENV_ALLOW.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name] as string]])),
+  );
+}
+
+/** Runs `git ARGS`; a missing git or a timeout is a PatError, a non-zero exit is returned. */
+export async function runGit(
+  args: readonly string[],
+  deps: Pick<Deps, "spawn" | "env">,
+  options: { cwd?: string; input?: string } = {},
+): Promise<SpawnResult> {
+  const result = await deps.spawn("git", args, {
+    env: gitEnv(deps.env),
+    timeoutMs: GIT_TIMEOUT_MS,
+    ...options,
+  });
+  if (result.code === 127)
+    throw new PatError("git was not found on PATH", { hint: "install git, then run this again" });
+  return result;
+}
+
+/** Runs git and returns stdout, or throws with git's own first error line. */
+export async function gitOutput(
+  args: readonly string[],
+  deps: Pick<Deps, "spawn" | "env">,
+  options: { cwd?: string } = {},
+): Promise<string> {
+  const result = await runGit(args, deps, options);
+  if (result.code !== 0) {
+    const why = result.stderr.trim().split("\n")[0] ?? `exit ${result.code}`;
+    throw new PatError(`git ${args.join(" ")} failed: ${why}`);
+  }
+  return result.stdout;
+}
