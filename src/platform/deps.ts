@@ -102,6 +102,11 @@ export interface Deps {
   paths: Paths;
   /** This process's uid, to refuse files owned by someone else; undefined on Windows. */
   uid: number | undefined;
+  /**
+   * How to run this program again: [binary] for the standalone build, [node, script] under Node.
+   * `setup` writes it into git's config when git-credential-pat is not on PATH.
+   */
+  selfCommand: readonly string[];
   /** Starts this program's cache daemon detached on `socketPath`; resolves once it listens. */
   startDaemon: (socketPath: string) => Promise<void>;
   /** Lazy, like gh's Config func(): the native addon loads on first use, never on paths that don't need it. */

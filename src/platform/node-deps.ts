@@ -20,6 +20,7 @@ export function createNodeDeps(): Deps {
     io,
     paths: pathsFrom(env),
     uid: typeof process.getuid === "function" ? process.getuid() : undefined,
+    selfCommand: selfCommand(),
     startDaemon: (socketPath) => startDetachedDaemon(socketPath, env, debug),
     keyring: once(async () => {
       const { loadNodeKeyring } = await import("./node-keyring.js");

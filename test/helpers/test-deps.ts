@@ -74,6 +74,7 @@ export function makeTestDeps(overrides: Partial<Deps> & { spawnResults?: SpawnRe
     clock,
     keyringImpl,
     keyring: async () => keyringImpl,
+    selfCommand: ["/usr/local/bin/git-credential-pat"],
     startDaemon: async () => {
       throw new Error("unexpected cache daemon start in a unit test (pass --timeout=0)");
     },
