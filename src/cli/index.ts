@@ -4,17 +4,19 @@ import yargs from "yargs";
 import { UsageError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { VERSION } from "../version.js";
+import { doctorCommand } from "./doctor.js";
 import { importCommand } from "./import.js";
 import { listCommand } from "./list.js";
 import { loginCommand } from "./login.js";
 import { logoutCommand } from "./logout.js";
 import { rotateCommand } from "./rotate.js";
+import { setupCommand } from "./setup.js";
 import { verifyCommand } from "./verify.js";
 
 const HELPER_USAGE = `As a git credential helper (git runs this):
   git-credential-pat [--timeout=SECONDS] [--socket=PATH] [--store=keychain|file|memory] get|store|erase|exit
 
-Configure git:  git config --global credential.helper pat`;
+Set up:  git-credential-pat login && git-credential-pat setup`;
 
 export async function runCli(argv: readonly string[], deps: Deps): Promise<void> {
   const parser = yargs([...argv])
@@ -31,6 +33,8 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<void>
     .command(verifyCommand(deps))
     .command(rotateCommand(deps))
     .command(importCommand(deps))
+    .command(setupCommand(deps))
+    .command(doctorCommand(deps))
     .completion("completion", "print a bash/zsh completion script")
     .demandCommand(1, "name a command (or see --help)")
     .wrap(Math.min(100, process.stdout.columns || 80))

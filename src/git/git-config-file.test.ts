@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { makeTestDeps } from "../../test/helpers/test-deps.js";
+import { configFilePath, readConfigFile, writeConfigFile } from "./git-config-file.js";
+
+describe("configFilePath --global", () => {
+  it.each([
+    {
+      name: "is $GIT_CONFIG_GLOBAL when set",
+      env: { GIT_CONFIG_GLOBAL: "/etc/ci.gitconfig" },
+      files: [],
+      want: "/etc/ci.gitconfig",
+    },
+    { name: "is ~/.gitconfig when neither file exists", env: {}, files: [], want: "/home/user/.gitconfig" },
+    {
+      name: "is the XDG file when only it exists",
+      env: { XDG_CONFIG_HOME: "/xdg" },
+      files: ["/xdg/git/config"],
+      want: "/xdg/git/config",
+    },
+    {
+      name: "is ~/.config/git/config when only it exists and XDG_CONFIG_HOME is unset",
+      env: {},
+      files: ["/home/user/.config/git/config"],
+      want: "/home/user/.config/git/config",
+    },
+    {
+      name: "is ~/.gitconfig when both exist",
+      env: { HOME: "/home/user" },
+      files: ["/home/user/.gitconfig", "/home/user/.config/git/config"],
+      want: "/home/user/.gitconfig",
+    },
+  ])("$name", async ({ env, files, want }) => {
+    const deps = makeTestDeps({ env });
+    for (const file of files) {
+      deps.vol.mkdirSync(file.slice(0, file.lastIndexOf("/")), { recursive: true });
+      deps.vol.writeFileSync(file, "");
+    }
+    expect(await configFilePath({ scope: "global" }, deps)).toBe(want);
+  });
+
+  it("asks git for the repository's config with --local", async () => {
+    const deps = makeTestDeps({ spawnResults: [{ code: 0, stdout: "/src/app/.git/config\n", stderr: "" }] });
+    expect(await configFilePath({ scope: "local" }, deps)).toBe("/src/app/.git/config");
+    expect(deps.spawnCalls).toEqual([
+      { file: "git", args: ["rev-parse", "--path-format=absolute", "--git-path", "config"] },
+    ]);
+  });
+});
+
+describe("writeConfigFile", () => {
+  it("replaces the file through FILE.lock with the mode it had", async () => {
+    const deps = makeTestDeps();
+    deps.vol.writeFileSync("/home/user/.gitconfig", "old\n", { mode: 0o640 });
+    await writeConfigFile("/home/user/.gitconfig", Buffer.from("new\n"), 0o640, deps);
+    expect(deps.vol.toJSON()).toEqual({ "/home/user/.gitconfig": "new\n" });
+    expect(deps.vol.statSync("/home/user/.gitconfig").mode & 0o777).toBe(0o640);
+  });
+
+  it("removes the file when there was none", async () => {
+    const deps = makeTestDeps();
+    deps.vol.writeFileSync("/home/user/.gitconfig", "x\n");
+    await writeConfigFile("/home/user/.gitconfig", undefined, 0o644, deps);
+    expect(await readConfigFile("/home/user/.gitconfig", deps)).toEqual({ kind: "absent" });
+    expect(deps.vol.existsSync("/home/user/.gitconfig.lock")).toBe(false);
+  });
+
+  it("leaves the file alone while git holds its lock", async () => {
+    const deps = makeTestDeps();
+    deps.vol.writeFileSync("/home/user/.gitconfig", "old\n");
+    deps.vol.writeFileSync("/home/user/.gitconfig.lock", "");
+    await expect(
+      writeConfigFile("/home/user/.gitconfig", Buffer.from("new\n"), 0o644, deps),
+    ).rejects.toMatchObject({
+      exitCode: 1,
+      message: "/home/user/.gitconfig.lock exists: another git process is changing the config",
+    });
+    expect(deps.vol.toJSON()).toEqual({ "/home/user/.gitconfig": "old\n", "/home/user/.gitconfig.lock": "" });
+  });
+
+  it("reads a symlinked config as other, never to be written by us", async () => {
+    const deps = makeTestDeps();
+    deps.vol.writeFileSync("/home/user/dotfiles-gitconfig", "x\n");
+    deps.vol.symlinkSync("/home/user/dotfiles-gitconfig", "/home/user/.gitconfig");
+    expect(await readConfigFile("/home/user/.gitconfig", deps)).toEqual({ kind: "other" });
+  });
+});

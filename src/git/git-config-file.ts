@@ -1,0 +1,147 @@
+// Where a git config target lives on disk, and its bytes: read before and after `setup` edits it
+// through git, and written back by `setup --undo` under git's own lock (`FILE.lock`, O_EXCL,
+// renamed over FILE), so a concurrent `git config` never interleaves with us.
+import { PatError } from "../errors.js";
+import type { Deps } from "../platform/deps.js";
+import type { ConfigTarget } from "./git-config.js";
+import { runGit } from "./run-git.js";
+
+function errorCode(error: unknown): string | undefined {
+  return typeof error === "object" && error !== null && "code" in error ? String(error.code) : undefined;
+}
+
+function isAbsolute(path: string): boolean {
+  return path.startsWith("/");
+}
+
+/**
+ * The file git edits for `target`, as an absolute path.
+ * --global follows git's own choice (builtin/config.c): $GIT_CONFIG_GLOBAL when set, else
+ * ~/.gitconfig unless only $XDG_CONFIG_HOME/git/config exists. --local asks git for the
+ * repository's (common) config; --file resolves a relative path against the working directory.
+ */
+export async function configFilePath(
+  target: ConfigTarget,
+  deps: Pick<Deps, "env" | "fs" | "spawn" | "paths">,
+): Promise<string> {
+  if (target.scope === "local") {
+    const result = await runGit(["rev-parse", "--path-format=absolute", "--git-path", "config"], deps);
+    if (result.code !== 0) {
+      const why = result.stderr.trim().split("\n")[0] || `exit ${result.code}`;
+      throw new PatError(`--local needs a git repository: ${why}`, {
+        hint: "run this inside the repository, or use --global or --file PATH",
+      });
+    }
+    return result.stdout.trim();
+  }
+  if (target.scope === "file") {
+    if (isAbsolute(target.path)) return target.path;
+    return `${await workingDirectory(deps)}/${target.path.replace(/^\.\//, "")}`;
+  }
+  const globalFile = deps.env.GIT_CONFIG_GLOBAL;
+  if (globalFile)
+    return isAbsolute(globalFile) ? globalFile : `${await workingDirectory(deps)}/${globalFile}`;
+  const home = deps.env.HOME || deps.paths.home;
+  const userConfig = `${home}/.gitconfig`;
+  const xdgConfig = `${deps.env.XDG_CONFIG_HOME || `${home}/.config`}/git/config`;
+  return !(await exists(userConfig, deps)) && (await exists(xdgConfig, deps)) ? xdgConfig : userConfig;
+}
+
+/** The process's working directory, from a child (only platform/ may ask the process itself). */
+async function workingDirectory(deps: Pick<Deps, "spawn">): Promise<string> {
+  const result = await deps.spawn("sh", ["-c", "pwd"], { env: {}, timeoutMs: 5000 });
+  const cwd = result.stdout.trim();
+  if (result.code !== 0 || !isAbsolute(cwd)) {
+    throw new PatError("cannot tell the working directory to resolve a relative path", {
+      hint: "give an absolute path",
+    });
+  }
+  return cwd;
+}
+
+async function exists(path: string, deps: Pick<Deps, "fs">): Promise<boolean> {
+  try {
+    await deps.fs.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export type ConfigFileState =
+  | { kind: "absent" }
+  | { kind: "file"; bytes: Buffer; mode: number }
+  /** A symlink (dotfile managers), a directory…: left to git, never written by us. */
+  | { kind: "other" };
+
+export async function readConfigFile(path: string, deps: Pick<Deps, "fs">): Promise<ConfigFileState> {
+  let stats: Awaited<ReturnType<Deps["fs"]["lstat"]>>;
+  try {
+    stats = await deps.fs.lstat(path);
+  } catch (error) {
+    if (errorCode(error) === "ENOENT") return { kind: "absent" };
+    throw new PatError(`cannot read ${path} (${errorCode(error) ?? "unknown error"})`, { cause: error });
+  }
+  if (!stats.isFile()) return { kind: "other" };
+  return { kind: "file", bytes: await deps.fs.readFile(path), mode: stats.mode & 0o7777 };
+}
+
+/**
+ * Replaces the config file with `bytes` (keeping `mode`, as git does), or removes it when
+ * `bytes` is undefined; under `path.lock`, which git also takes, so neither side loses a write.
+ */
+export async function writeConfigFile(
+  path: string,
+  bytes: Buffer | undefined,
+  mode: number,
+  deps: Pick<Deps, "fs">,
+): Promise<void> {
+  const lockPath = `${path}.lock`;
+  let lock: Awaited<ReturnType<Deps["fs"]["open"]>>;
+  try {
+    lock = await deps.fs.open(lockPath, "wx", mode);
+  } catch (error) {
+    throw new PatError(
+      errorCode(error) === "EEXIST"
+        ? `${lockPath} exists: another git process is changing the config`
+        : `cannot create ${lockPath} (${errorCode(error) ?? "unknown error"})`,
+      {
+        cause: error,
+        hint:
+          errorCode(error) === "EEXIST"
+            ? `try again; if no git is running, remove it: rm "${lockPath}"`
+            : undefined,
+      },
+    );
+  }
+  let isClosed = false;
+  const close = async () => {
+    // Closed exactly once: a second close of a raw fd could close a file someone else opened since.
+    if (isClosed) return;
+    isClosed = true;
+    await lock.close();
+  };
+  let isRenamed = false;
+  try {
+    if (bytes !== undefined) {
+      await lock.writeFile(bytes);
+      await lock.sync();
+    }
+    await close();
+    if (bytes === undefined) {
+      await deps.fs.unlink(path);
+    } else {
+      // open()'s mode is filtered by the umask; git copies the old file's mode exactly.
+      await deps.fs.chmod(lockPath, mode);
+      await deps.fs.rename(lockPath, path);
+      isRenamed = true;
+    }
+  } catch (error) {
+    throw new PatError(`cannot write ${path} (${errorCode(error) ?? "unknown error"}); it is unchanged`, {
+      cause: error,
+    });
+  } finally {
+    await close().catch(() => {});
+    if (!isRenamed) await deps.fs.unlink(lockPath).catch(() => {});
+  }
+}
