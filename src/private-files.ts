@@ -14,11 +14,13 @@ export interface PrivateFileDeps {
 /** "private": no group/other bits at all (our own directories); "shared-parent": only no group/other write (e.g. $HOME). */
 export type DirPolicy = "private" | "shared-parent";
 
-function octal(mode: number): string {
+/** "0644": a mode as people type it for chmod. */
+export function octal(mode: number): string {
   return `0${(mode & 0o777).toString(8)}`;
 }
 
-function errorCode(error: unknown): string | undefined {
+/** The `code` of a Node system error (ENOENT, EEXIST…), if it has one. */
+export function errorCode(error: unknown): string | undefined {
   return typeof error === "object" && error !== null && "code" in error ? String(error.code) : undefined;
 }
 

@@ -58,7 +58,9 @@ describe("layer boundaries", () => {
     { layer: "errors.ts", allowed: /^$/ },
     {
       layer: "resolve/",
-      allowed: /^(protocol\/|resolve\/|secret\.ts|errors\.ts|stores\/token-store\.ts|platform\/deps\.ts)/,
+      // The pure account rules (not accounts-file.ts, which does I/O).
+      allowed:
+        /^(protocol\/|resolve\/|secret\.ts|errors\.ts|stores\/token-store\.ts|platform\/deps\.ts|accounts\/accounts?\.ts)/,
     },
     { layer: "helper/", allowed: /^(?!cli\/|github\/)/ },
   ])("$layer imports only what its layer may", ({ layer, allowed }) => {

@@ -1,5 +1,6 @@
 // The judgements of `doctor`: small pure functions from gathered facts to findings, each with
 // a status, one line, and the command that fixes it. No I/O; `now` comes in the facts.
+
 import { join } from "node:path";
 import { type ConfigEntry, originFile, splitConfigKey } from "../git/inspect-config.js";
 import { isGitAtLeast } from "../git/inspect-git-version.js";
@@ -13,6 +14,7 @@ import {
   type UrlRewrite,
 } from "../git/inspect-url-rewrites.js";
 import { sshRemoteToHttps } from "../git/ssh-remote-to-https.js";
+import { octal } from "../private-files.js";
 import { STORE_NAMES, type StoreName } from "../stores/token-store.js";
 import type { DoctorFacts, FileRole, PathFact, RepoFacts } from "./doctor-facts.js";
 import { expiryState, formatExpiry, formatScopes, isoDate, kindLabel } from "./format.js";
@@ -530,10 +532,6 @@ const EXPECTED_KIND: Record<FileRole, "dir" | "file" | "socket"> = {
   "socket dir": "dir",
   socket: "socket",
 };
-
-function octal(mode: number): string {
-  return `0${(mode & 0o777).toString(8)}`;
-}
 
 export function checkFile(fact: PathFact, uid: number | undefined): Finding {
   const area = "files";

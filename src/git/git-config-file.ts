@@ -3,12 +3,9 @@
 // renamed over FILE), so a concurrent `git config` never interleaves with us.
 import { PatError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
+import { errorCode } from "../private-files.js";
 import type { ConfigTarget } from "./git-config.js";
 import { runGit } from "./run-git.js";
-
-function errorCode(error: unknown): string | undefined {
-  return typeof error === "object" && error !== null && "code" in error ? String(error.code) : undefined;
-}
 
 function isAbsolute(path: string): boolean {
   return path.startsWith("/");

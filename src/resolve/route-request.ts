@@ -1,6 +1,8 @@
 // Which account answers a request from git: the username git asked for, else the account tied
 // to the repository's owner, else the host's default. Pure; knows accounts only as a type.
+
 import type { Account } from "../accounts/account.js";
+import { findAccount, sameHost } from "../accounts/accounts.js";
 import type { Credential } from "../protocol/index.js";
 
 /**
@@ -21,15 +23,14 @@ import type { Credential } from "../protocol/index.js";
  */
 export function routeRequest(request: Credential, accounts: readonly Account[]): Credential {
   if (request.username !== undefined || request.host === undefined) return request;
-  const host = request.host.toLowerCase();
-  const onHost = accounts.filter((account) => account.host.toLowerCase() === host);
+  const host = request.host;
+  const onHost = accounts.filter((account) => sameHost(account.host, host));
   if (onHost.length === 0) return request;
   const owner = ownerOf(request.path);
   const routed =
     (owner !== undefined &&
       onHost.find((account) => account.owners.some((name) => name.toLowerCase() === owner))) ||
-    onHost.find((account) => account.isDefault) ||
-    onHost[0];
+    findAccount(onHost, host);
   return routed === undefined ? request : { ...request, username: routed.login };
 }
 
@@ -50,11 +51,7 @@ export function lookupPatterns(request: Credential, accounts: readonly Account[]
   const routed = routeRequest(request, accounts);
   const { path, username, host } = routed;
   if (path === undefined || username === undefined || host === undefined) return [routed];
-  const isKnown = accounts.some(
-    (account) =>
-      account.host.toLowerCase() === host.toLowerCase() &&
-      account.login.toLowerCase() === username.toLowerCase(),
-  );
+  const isKnown = findAccount(accounts, host, username) !== undefined;
   if (!isKnown) return [routed];
   const { path: _path, ...hostWide } = routed;
   return [routed, hostWide];

@@ -5,12 +5,11 @@ import * as nodeFs from "node:fs/promises";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "vitest";
 import { loadNodeKeyring } from "../../src/platform/node-keyring.js";
 import { FileTokenStore } from "../../src/stores/file-store.js";
 import { KeyringTokenStore } from "../../src/stores/keyring-store.js";
 import { MemoryTokenStore } from "../../src/stores/memory-store.js";
-import { keyringSuiteState } from "../helpers/keyring-env.js";
+import { describeKeyring } from "../helpers/artifacts.js";
 import { MemoryKeyring, makeTestDeps } from "../helpers/test-deps.js";
 import { runTokenStoreContract } from "./token-store.contract.js";
 
@@ -41,16 +40,9 @@ runTokenStoreContract("keychain (fake keyring)", async () => {
   return { store: new KeyringTokenStore({ keyring: async () => keyring, warn: () => {} }) };
 });
 
-const keyring = keyringSuiteState();
-if (keyring.kind === "available") {
+describeKeyring("real Secret Service", () => {
   runTokenStoreContract("keychain (Secret Service)", async () => {
     const real = await loadNodeKeyring(5000);
     return { store: new KeyringTokenStore({ keyring: async () => real, warn: () => {} }) };
   });
-} else {
-  describe("TokenStore contract: keychain (Secret Service)", () => {
-    it.skipIf(keyring.kind === "skip")("needs a Secret Service", () => {
-      throw new Error(keyring.reason);
-    });
-  });
-}
+});
