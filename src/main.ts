@@ -2,6 +2,7 @@
 // Entry: the git fast path (get/store/erase) or the people-facing CLI, loaded lazily.
 // The only file that sets the exit status.
 import { exitCodeOf, hintOf } from "./errors.js";
+import { runCacheDaemon } from "./helper/run-cache-daemon.js";
 import { runHelper } from "./helper/run-helper.js";
 import type { Deps } from "./platform/deps.js";
 import { createNodeDeps } from "./platform/node-deps.js";
@@ -49,7 +50,6 @@ async function main(argv: readonly string[]): Promise<number> {
   const deps = createNodeDeps();
   try {
     if (argv[0] === "cache-daemon") {
-      const { runCacheDaemon } = await import("./helper/run-cache-daemon.js");
       await runCacheDaemon(argv.slice(1), deps, (stop) => {
         process.once("SIGTERM", stop).once("SIGINT", stop).once("SIGHUP", stop);
       });

@@ -1,6 +1,7 @@
 // Every environment variable and config key we read, with its default (GCM's Settings).
-import { join } from "node:path";
+
 import type { Paths } from "./platform/deps.js";
+import { joinPath } from "./posix-path.js";
 
 export const ENV = {
   /** Overrides the config directory ($XDG_CONFIG_HOME/git-credential-pat). */
@@ -37,17 +38,17 @@ export const DEFAULTS = {
 export const APP_DIR = "git-credential-pat";
 
 export function configDir(env: Readonly<Record<string, string | undefined>>, paths: Paths): string {
-  return env[ENV.configDir] || join(paths.xdgConfigHome, APP_DIR);
+  return env[ENV.configDir] || joinPath(paths.xdgConfigHome, APP_DIR);
 }
 
 /** Small state that is neither config nor data: $XDG_STATE_HOME/git-credential-pat. */
 export function stateDir(paths: Paths): string {
-  return join(paths.xdgStateHome, APP_DIR);
+  return joinPath(paths.xdgStateHome, APP_DIR);
 }
 
 /** Default file store: data, not config, so it sits under $XDG_DATA_HOME (never in the config dir, which holds no tokens). */
 export function defaultStoreFile(paths: Paths): string {
-  return join(paths.xdgDataHome, APP_DIR, "credentials");
+  return joinPath(paths.xdgDataHome, APP_DIR, "credentials");
 }
 
 export function isDebug(env: Readonly<Record<string, string | undefined>>): boolean {

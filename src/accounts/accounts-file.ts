@@ -1,8 +1,9 @@
 // accounts.json in the config directory: what we know about each account, never a token.
 // Read on git's `get` path (one small file), rewritten by people's commands under the lock.
-import { join } from "node:path";
+
 import { PatError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
+import { joinPath } from "../posix-path.js";
 import { ensurePrivateDir, readPrivateFile, rewritePrivateFile } from "../private-files.js";
 import type { TokenKind } from "../secret.js";
 import { configDir, DEFAULTS, ENV, positiveInt } from "../settings.js";
@@ -14,7 +15,7 @@ export type AccountsFileDeps = Pick<Deps, "env" | "paths" | "fs" | "clock" | "ui
 export const ACCOUNTS_FILE_VERSION = 1;
 
 export function accountsFilePath(deps: Pick<Deps, "env" | "paths">): string {
-  return join(configDir(deps.env, deps.paths), "accounts.json");
+  return joinPath(configDir(deps.env, deps.paths), "accounts.json");
 }
 
 /** The accounts in accounts.json; none when the file does not exist. */

@@ -1,8 +1,9 @@
 // Where the cache daemon listens, and the checks made before trusting that place
 // (git's init_socket_directory: the directory must be ours and 0700).
-import { dirname, join } from "node:path";
+
 import { BackendUnavailableError } from "../errors.js";
 import type { Paths } from "../platform/deps.js";
+import { dirnamePath, joinPath } from "../posix-path.js";
 import { ensurePrivateDir, type PrivateFileDeps } from "../private-files.js";
 import { APP_DIR } from "../settings.js";
 
@@ -10,7 +11,7 @@ import { APP_DIR } from "../settings.js";
 const MAX_SOCKET_PATH_BYTES = 107;
 
 export function defaultSocketPath(paths: Paths): string {
-  return join(paths.runtimeDir ?? paths.xdgCacheHome, APP_DIR, "socket");
+  return joinPath(paths.runtimeDir ?? paths.xdgCacheHome, APP_DIR, "socket");
 }
 
 export type SocketState = "absent" | "socket";
@@ -30,7 +31,7 @@ export async function checkSocketPath(
       `socket path ${socketPath} is longer than ${MAX_SOCKET_PATH_BYTES} bytes; pick a shorter --socket`,
     );
   }
-  const dir = dirname(socketPath);
+  const dir = dirnamePath(socketPath);
   if (!options.create && !(await exists(dir, deps))) return "absent";
   await ensurePrivateDir(dir, "private", deps);
   let stats: Awaited<ReturnType<PrivateFileDeps["fs"]["lstat"]>>;

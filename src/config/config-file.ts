@@ -1,7 +1,8 @@
 // config.json in the config directory: settings and (later) account metadata, never tokens.
-import { join } from "node:path";
+
 import { PatError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
+import { joinPath } from "../posix-path.js";
 import { readPrivateFile } from "../private-files.js";
 import { configDir } from "../settings.js";
 import { STORE_NAMES, type StoreName } from "../stores/token-store.js";
@@ -13,7 +14,7 @@ export interface Config {
 }
 
 export function configFilePath(deps: Pick<Deps, "env" | "paths">): string {
-  return join(configDir(deps.env, deps.paths), "config.json");
+  return joinPath(configDir(deps.env, deps.paths), "config.json");
 }
 
 /** Loads config.json; a missing file is an empty config, a broken one a clear error naming it. */

@@ -1,7 +1,8 @@
 // Remembers when each token was last warned about, so an expiring token is mentioned at most
 // once a day however many git operations run: $XDG_STATE_HOME/git-credential-pat/warnings.json.
-import { join } from "node:path";
+
 import type { Deps } from "../platform/deps.js";
+import { joinPath } from "../posix-path.js";
 import { ensurePrivateDir, rewritePrivateFile } from "../private-files.js";
 import { DEFAULTS, stateDir } from "../settings.js";
 import { DAY_MS } from "./check-expiry.js";
@@ -9,7 +10,7 @@ import { DAY_MS } from "./check-expiry.js";
 export type WarningStateDeps = Pick<Deps, "paths" | "fs" | "clock" | "uid">;
 
 export function warningsFilePath(paths: Deps["paths"]): string {
-  return join(stateDir(paths), "warnings.json");
+  return joinPath(stateDir(paths), "warnings.json");
 }
 
 /** Last warning time per token fingerprint (never the token). */

@@ -71,6 +71,8 @@ export interface Paths {
   xdgStateHome: string;
   /** $XDG_RUNTIME_DIR when set. */
   runtimeDir: string | undefined;
+  /** The working directory, for relative paths a person configured. */
+  cwd: string;
 }
 
 /** One secret in the OS keychain, addressed by service and account. */

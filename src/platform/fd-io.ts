@@ -1,10 +1,9 @@
-// Io on raw file descriptors. process.stdin/stdout/stderr build stream objects on first touch,
-// which cost ~10 ms of CPU per run under bun (npm run bench); git's helper needs one read and
-// one write, so it uses fd 0, 1 and 2 directly.
-// The default import and no node:tty: in bun, named node:fs imports and node:tty each add
-// milliseconds of start-up (measured with perf stat).
-import fs from "node:fs";
+// Io on raw file descriptors, for Node. process.stdin/stdout/stderr build stream objects on
+// first touch; git's helper needs one read and one write, so it uses fd 0, 1 and 2 directly.
+// No node:tty (isTerminal below): it costs milliseconds of start-up.
 import type { Io } from "./deps.js";
+import { nodeFs } from "./node-fs.js";
+import { promptHidden } from "./prompt-hidden.js";
 
 export function createFdIo(): Io {
   return {
@@ -20,17 +19,13 @@ export function createFdIo(): Io {
     get isStderrTTY() {
       return isTerminal(2);
     },
-    promptSecret: async (prompt) => {
-      // Only people's commands prompt: the terminal module is loaded here, never on git's path.
-      const { promptHidden } = await import("./prompt-hidden.js");
-      return promptHidden(prompt);
-    },
+    promptSecret: promptHidden,
   };
 }
 
-/** Writes everything, retrying when a non-blocking descriptor is momentarily full. */
 /** A terminal is a character device; /dev/null is one too, but nobody types into it. */
-function isTerminal(fd: number): boolean {
+export function isTerminal(fd: number): boolean {
+  const fs = nodeFs();
   try {
     const stats = fs.fstatSync(fd);
     return stats.isCharacterDevice() && stats.rdev !== fs.statSync("/dev/null").rdev;
@@ -39,12 +34,13 @@ function isTerminal(fd: number): boolean {
   }
 }
 
+/** Writes everything, retrying when a non-blocking descriptor is momentarily full. */
 function writeAll(fd: number, text: string): void {
   const bytes = Buffer.from(text, "utf8");
   let offset = 0;
   while (offset < bytes.length) {
     try {
-      offset += fs.writeSync(fd, bytes, offset);
+      offset += nodeFs().writeSync(fd, bytes, offset);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
     }
@@ -76,7 +72,7 @@ async function readStdinBounded({
       const buffer = Buffer.allocUnsafe(64 * 1024);
       let bytesRead: number;
       try {
-        bytesRead = fs.readSync(fd, buffer, 0, buffer.length, null);
+        bytesRead = nodeFs().readSync(fd, buffer, 0, buffer.length, null);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
         if (Date.now() > deadline) throw new Error(`no end of input after ${timeoutMs / 1000} s`);
@@ -90,7 +86,7 @@ async function readStdinBounded({
       if (size > maxBytes || endsRequest(chunks, chunk)) break;
     }
   } finally {
-    if (fd !== 0) fs.closeSync(fd);
+    if (fd !== 0) nodeFs().closeSync(fd);
   }
   return Buffer.concat(chunks);
 }
@@ -101,13 +97,14 @@ const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
 /** A non-blocking descriptor for stdin; fd 0 itself (blocking) where /dev/stdin cannot be opened. */
 function openNonBlockingStdin(): number {
   try {
+    const fs = nodeFs();
     return fs.openSync("/dev/stdin", fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch {
     return 0;
   }
 }
 
-function endsRequest(chunks: Buffer[], last: Buffer): boolean {
+export function endsRequest(chunks: Buffer[], last: Buffer): boolean {
   if (!last.includes(10)) return false;
   const text = Buffer.concat(chunks).toString("latin1");
   return text.startsWith("\n") || text.startsWith("\r\n") || text.includes("\n\n") || text.includes("\n\r\n");

@@ -1,20 +1,26 @@
-// The real Deps: the only module (with main.ts) that touches process, fs, the clock and child_process.
-import { homedir } from "node:os";
-import { join } from "node:path";
+// The real Deps, under Node or bun: the only module (with main.ts) that touches process, fs, the
+// clock and child_process.
 import { BackendUnavailableError } from "../errors.js";
+import { joinPath } from "../posix-path.js";
 import { scrub } from "../secret.js";
 import { DEFAULTS, ENV, isDebug, positiveInt } from "../settings.js";
+import { createBunFs } from "./bun-fs.js";
+import { createBunIo } from "./bun-io.js";
+import { bunRuntime } from "./bun-runtime.js";
 import type { Deps, Paths, Spawn } from "./deps.js";
 import { createFdIo } from "./fd-io.js";
+import { loadNodeKeyring } from "./node-keyring.js";
 import { syncFs } from "./sync-fs.js";
 
 export function createNodeDeps(): Deps {
   const env = process.env;
   const debug = isDebug(env);
-  const io = createFdIo();
+  // The standalone binary runs on bun: its own file and stdio APIs keep node:fs off git's path.
+  const bun = bunRuntime();
+  const io = bun ? createBunIo(bun) : createFdIo();
   return {
     env,
-    fs: syncFs,
+    fs: bun ? createBunFs(bun) : syncFs,
     clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
     spawn: nodeSpawn,
     io,
@@ -22,10 +28,7 @@ export function createNodeDeps(): Deps {
     uid: typeof process.getuid === "function" ? process.getuid() : undefined,
     selfCommand: selfCommand(),
     startDaemon: (socketPath) => startDetachedDaemon(socketPath, env, debug),
-    keyring: once(async () => {
-      const { loadNodeKeyring } = await import("./node-keyring.js");
-      return loadNodeKeyring(positiveInt(env[ENV.keyringTimeoutMs], DEFAULTS.keyringTimeoutMs));
-    }),
+    keyring: once(() => loadNodeKeyring(positiveInt(env[ENV.keyringTimeoutMs], DEFAULTS.keyringTimeoutMs))),
     fetch: (...args) => globalThis.fetch(...args),
     log: {
       debug: (message) => {
@@ -36,17 +39,19 @@ export function createNodeDeps(): Deps {
 }
 
 export function pathsFrom(env: Readonly<Record<string, string | undefined>>): Paths {
-  const home = env.HOME || homedir();
+  // node:os only when HOME is unset: it costs start-up under bun.
+  const home = env.HOME || process.getBuiltinModule("node:os").homedir();
   // XDG says relative values are invalid and must be ignored.
   const xdg = (name: string, fallback: string) =>
     env[name]?.startsWith("/") ? (env[name] as string) : fallback;
   return {
     home,
-    xdgConfigHome: xdg("XDG_CONFIG_HOME", join(home, ".config")),
-    xdgDataHome: xdg("XDG_DATA_HOME", join(home, ".local", "share")),
-    xdgCacheHome: xdg("XDG_CACHE_HOME", join(home, ".cache")),
-    xdgStateHome: xdg("XDG_STATE_HOME", join(home, ".local", "state")),
+    xdgConfigHome: xdg("XDG_CONFIG_HOME", joinPath(home, ".config")),
+    xdgDataHome: xdg("XDG_DATA_HOME", joinPath(home, ".local", "share")),
+    xdgCacheHome: xdg("XDG_CACHE_HOME", joinPath(home, ".cache")),
+    xdgStateHome: xdg("XDG_STATE_HOME", joinPath(home, ".local", "state")),
     runtimeDir: env.XDG_RUNTIME_DIR?.startsWith("/") ? env.XDG_RUNTIME_DIR : undefined,
+    cwd: process.cwd(),
   };
 }
 

@@ -1,6 +1,7 @@
 // The `file` store: a git-credential-store compatible plaintext file, 0600 in a private directory.
-import { dirname } from "node:path";
+
 import { PatError } from "../errors.js";
+import { dirnamePath } from "../posix-path.js";
 import {
   type DirPolicy,
   ensurePrivateDir,
@@ -74,7 +75,7 @@ export class FileTokenStore implements TokenStore {
 
   /** Applies `change` under the lock, writing only when the content really changes. */
   private async rewrite(change: (lines: CredentialLine[]) => CredentialLine[]): Promise<void> {
-    await ensurePrivateDir(dirname(this.options.path), this.options.dirPolicy, this.deps);
+    await ensurePrivateDir(dirnamePath(this.options.path), this.options.dirPolicy, this.deps);
     await rewritePrivateFile(
       this.options.path,
       (current) => {

@@ -1,10 +1,12 @@
 // Picks the persistent store: --store, then $GIT_CREDENTIAL_PAT_STORE, then config.json, then keychain.
-import { resolve } from "node:path";
+
 import type { Config } from "../config/config-file.js";
 import { UsageError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
+import { resolvePath } from "../posix-path.js";
 import { DEFAULTS, defaultStoreFile, ENV, positiveInt } from "../settings.js";
 import { FileTokenStore } from "./file-store.js";
+import { KeyringTokenStore } from "./keyring-store.js";
 import { MemoryTokenStore } from "./memory-store.js";
 import { STORE_NAMES, type StoreName, type TokenStore } from "./token-store.js";
 
@@ -27,7 +29,7 @@ export function storeFilePath(
 ): { path: string; isDefault: boolean } {
   const custom = deps.env[ENV.file] || config.file;
   return custom
-    ? { path: resolve(custom), isDefault: false }
+    ? { path: resolvePath(custom, deps.paths.cwd), isDefault: false }
     : { path: defaultStoreFile(deps.paths), isDefault: true };
 }
 
@@ -47,13 +49,11 @@ export async function openStore(name: StoreName, config: Config, deps: Deps): Pr
     }
     case "memory":
       return new MemoryTokenStore();
-    case "keychain": {
-      // Loaded only when used: the native addon costs start-up time on every other path.
-      const { KeyringTokenStore } = await import("./keyring-store.js");
+    case "keychain":
+      // The native addon behind deps.keyring loads on the first keychain call, not here.
       return new KeyringTokenStore({
         keyring: deps.keyring,
         warn: (message) => deps.io.err.write(`git-credential-pat: warning: ${message}\n`),
       });
-    }
   }
 }

@@ -1,0 +1,77 @@
+// Io for the standalone binary, on bun's own APIs: under bun, node:fs costs more start-up than
+// the rest of a `get` (platform/node-fs.ts), and process.stdout/stderr build stream objects.
+import type { BunRuntime } from "./bun-runtime.js";
+import { consoleWrite } from "./bun-runtime.js";
+import type { Io } from "./deps.js";
+import { endsRequest, isTerminal } from "./fd-io.js";
+import { promptHidden } from "./prompt-hidden.js";
+
+export function createBunIo(bun: BunRuntime): Io {
+  let stderr: ReturnType<BunRuntime["stderr"]["writer"]> | undefined;
+  return {
+    readStdin: (limits) => readStdinBounded(bun, limits),
+    out: { write: consoleWrite },
+    err: {
+      write: (text) => {
+        stderr ??= bun.stderr.writer();
+        stderr.write(text);
+        stderr.flush();
+      },
+    },
+    get isStdinTTY() {
+      return isTerminal(0);
+    },
+    get isStdoutTTY() {
+      return isTerminal(1);
+    },
+    get isStderrTTY() {
+      return isTerminal(2);
+    },
+    promptSecret: promptHidden,
+  };
+}
+
+/**
+ * Reads stdin until EOF, a blank line (the end of git's request), more than maxBytes, or the
+ * timeout. The timeout does not apply to a person typing at a terminal: that is checked only
+ * when it fires, so git's path never pays for the check.
+ */
+async function readStdinBounded(
+  bun: BunRuntime,
+  { maxBytes, timeoutMs }: { maxBytes: number; timeoutMs: number },
+): Promise<Uint8Array> {
+  const reader = bun.stdin.stream().getReader();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let deadline = deadlineAfter(timeoutMs);
+  try {
+    for (;;) {
+      const next = await Promise.race([reader.read(), deadline.passed]);
+      if (next === TIMED_OUT) {
+        if (!isTerminal(0)) throw new Error(`no end of input after ${timeoutMs / 1000} s`);
+        deadline = { passed: new Promise<never>(() => {}), cancel: () => {} };
+        continue;
+      }
+      if (next.done) break;
+      const chunk = Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size > maxBytes || endsRequest(chunks, chunk)) break;
+    }
+  } finally {
+    deadline.cancel();
+    // Stop reading: a pipe left open after the request must not keep the process alive.
+    reader.cancel().catch(() => {});
+  }
+  return Buffer.concat(chunks);
+}
+
+const TIMED_OUT = Symbol("timed out");
+
+function deadlineAfter(ms: number): { passed: Promise<typeof TIMED_OUT>; cancel: () => void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const passed = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), ms);
+  });
+  return { passed, cancel: () => clearTimeout(timer) };
+}
