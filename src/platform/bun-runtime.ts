@@ -6,6 +6,10 @@ export interface BunRuntime {
   stdin: { stream(): ReadableStream<Uint8Array> };
   stderr: { writer(): { write(chunk: string): number; flush(): unknown } };
   file(path: string): { bytes(): Promise<Uint8Array>; stat(): Promise<Stats> };
+  spawn(
+    cmd: string[],
+    options: { stdin: "pipe"; stdout: "ignore"; stderr: "inherit" },
+  ): { stdin: { end(): unknown }; unref(): void };
 }
 
 /** bun's global, or undefined under Node. */

@@ -31,12 +31,12 @@ export async function loadNodeKeyring(timeoutMs: number, platform = process.plat
     throw keyringUnavailable("the OS keychain library could not be loaded on this platform", error);
   }
   const options = platform === "linux" ? { linux: { store: "secret-service" as const } } : undefined;
-  const watchdog = await startKeyringWatchdog(
+  const watchdog = startKeyringWatchdog(
     timeoutMs + WATCHDOG_GRACE_MS,
     `git-credential-pat: ${keyringUnavailable(`the keychain did not answer within ${timeoutMs / 1000} s`, undefined, UNLOCK_KEYRING).message}\n`,
   );
   const entry = (service: string, account: string) =>
-    watchdog.guard(() => {
+    watchdog.guardBlocking(() => {
       try {
         return new addon.AsyncEntry(service, account, options);
       } catch (error) {
