@@ -76,12 +76,13 @@ export interface RewriteOptions {
 
 /**
  * Read-modify-write under `path.lock`. `rewrite` receives the current content (read after
- * the lock is held) and returns the new content, or undefined to leave the file untouched.
+ * the lock is held) and returns the new content, or undefined to leave the file untouched; it
+ * may do other work while the lock is held (a command changing the store with accounts.json).
  * On any failure the lock is removed and the old file is left exactly as it was.
  */
 export async function rewritePrivateFile(
   path: string,
-  rewrite: (current: Buffer | undefined) => string | undefined,
+  rewrite: (current: Buffer | undefined) => string | undefined | Promise<string | undefined>,
   options: RewriteOptions,
   deps: PrivateFileDeps,
 ): Promise<void> {
@@ -89,7 +90,7 @@ export async function rewritePrivateFile(
   const lock = await acquireLock(lockPath, options.lockTimeoutMs, deps);
   let committed = false;
   try {
-    const next = rewrite(await readPrivateFile(path, deps));
+    const next = await rewrite(await readPrivateFile(path, deps));
     if (next === undefined) return;
     try {
       await lock.writeFile(next);

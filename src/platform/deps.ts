@@ -114,4 +114,10 @@ export interface Deps {
   /** For the GitHub API (handed to Octokit as request.fetch); tests stub it. */
   fetch: typeof globalThis.fetch;
   log: Logger;
+  /**
+   * Runs `work` to its end with SIGINT/SIGTERM/SIGHUP held back; one that arrives meanwhile
+   * takes effect when the outermost such work ends. For the commit of a command (the store
+   * and accounts.json changed together), so Ctrl-C never leaves one half-swapped or a lock behind.
+   */
+  deferSignals<T>(work: () => Promise<T>): Promise<T>;
 }

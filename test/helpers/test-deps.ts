@@ -119,6 +119,7 @@ export function makeTestDeps(overrides: Partial<Deps> & { spawnResults?: SpawnRe
       throw new Error(`unexpected fetch in a test: ${String(input instanceof Request ? input.url : input)}`);
     },
     log: { debug: (message) => recordOutput("log", message) },
+    deferSignals: (work) => work(),
     stdout: () => out,
     stderr: () => err,
     setStdin: (text) => {
