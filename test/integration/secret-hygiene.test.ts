@@ -78,6 +78,37 @@ for (const artifact of artifacts()) {
   });
 }
 
+describe("terminal escapes from a crafted request (CVE-2024-50349)", () => {
+  let sandbox: Sandbox;
+  beforeEach(async () => {
+    sandbox = await createSandbox();
+  });
+  afterEach(async () => {
+    await sandbox?.cleanup();
+  });
+
+  for (const artifact of artifacts()) {
+    it(`${artifact.name}: the ssh warning and the refusal to store over http show control characters as ?`, async () => {
+      // OSC "set window title" and a CR that would overwrite the line on a terminal.
+      const evil = "\x1b]0;pwned\x07evil\rgithub.com";
+      const ssh = await runArtifact(artifact, ["get"], {
+        input: `protocol=ssh\nhost=${evil}\npath=acme/app.git\n`,
+        env: sandbox.env,
+      });
+      const http = await runArtifact(artifact, ["--store=file", "--timeout=0", "store"], {
+        input: `protocol=http\nhost=${evil}\nusername=alice\npassword=${CANARY.classic}\n`,
+        env: sandbox.env,
+      });
+      for (const result of [ssh, http]) {
+        expect(result.code).toBe(0);
+        expect(result.stderr).toContain("?]0;pwned?evil?github.com");
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point.
+        expect(result.stderr.replace(/\n$/, "")).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+      }
+    });
+  }
+});
+
 describe("git's URL-bearing outputs after a clone with a stored token", () => {
   const artifact = artifacts()[0];
   if (artifact === undefined) throw new Error("no artifact");
