@@ -4,7 +4,7 @@
 // Also SIGTERM/SIGINT while a command waits on the API: nothing written, no lock left. And git's
 // `get` never asks the API at all, so a dead API cannot slow git down.
 import { spawnSync } from "node:child_process";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -220,6 +220,40 @@ describe.each(artifacts().filter((a) => a.name === "binary"))(
         expect(result.code).toBe(143);
         expect(await tree(sandbox.home)).toEqual(before);
       });
+    });
+
+    it("SIGTERM during login's commit (waiting for accounts.json's lock) takes effect once both files are written", async () => {
+      const before = await loggedIn();
+      const configDir = join(sandbox.home, ".config", "git-credential-pat");
+      const accountsFile = join(configDir, "accounts.json");
+      const lock = `${accountsFile}.lock`;
+      await writeFile(lock, "", { mode: 0o600 }); // another writer holds the lock for a moment
+      const running = login(CANARY.classic2);
+      const deadline = Date.now() + 5000;
+      while (api.requests.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 300));
+      const pids = spawnSync("pgrep", ["-f", `${artifact.argv[0]} login --with-token --host ${HOST}`], {
+        encoding: "utf8",
+      })
+        .stdout.split("\n")
+        .filter(Boolean)
+        .map(Number);
+      expect(pids).toHaveLength(1);
+      for (const pid of pids) process.kill(pid, "SIGTERM");
+      await new Promise((r) => setTimeout(r, 300));
+      await rm(lock);
+      const result = await running;
+      expect(result.code).toBe(143);
+      // Both new, nothing extra (no lock, no temp file).
+      const after = await tree(sandbox.home);
+      expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
+      const fingerprintIn = (text: string) => JSON.parse(text).accounts[0].fingerprint;
+      expect(fingerprintIn(await readFile(accountsFile, "utf8"))).not.toBe(
+        fingerprintIn(Buffer.from(before[accountsFile] as string, "base64").toString()),
+      );
+      expect(
+        await readFile(join(sandbox.home, ".local", "share", "git-credential-pat", "credentials"), "utf8"),
+      ).toContain(CANARY.classic2);
     });
   },
 );
