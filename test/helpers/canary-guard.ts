@@ -3,13 +3,14 @@
 // - runCommand/runArtifact and sandbox.git record every stdout and stderr they capture; the one
 //   exemption is the `password=` line of a credential answer to `get`/`fill` (stripAnswerPassword);
 // - makeTestDeps records its stdout, stderr, debug log, every fake spawn's argv and env, the errors
-//   its fakes throw, and every memfs file other than the store (watchVolume);
+//   its fakes throw, and every memfs file other than the store (isVolumeStoreFile);
 // - createSandbox registers its directory tree: every regular file in it other than the store files
 //   (isStoreFile) is read after each test and again by cleanup();
 // - expect(...).toThrow()/.rejects record the error they catch, and an error that escapes a test
 //   (not an assertion failure) is checked too.
-// Tests may still call recordOutput() for text they capture themselves. assertNoCanaries() is the
-// check itself; canary-guard.test.ts proves it fails on a leak.
+// Tests may still call recordOutput() for text they capture themselves, and exemptFile() for a
+// fixture file that holds a token on purpose. takeLeaks()/assertNoLeaks() are the check itself;
+// canary-guard.test.ts proves it fails on each kind of leak.
 import { lstat, readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { inspect } from "node:util";
