@@ -114,7 +114,28 @@ export async function rewritePrivateFile(
   }
 }
 
-async function acquireLock(lockPath: string, timeoutMs: number, deps: PrivateFileDeps) {
+/**
+ * Runs `run` while holding `lockPath` (created O_EXCL, removed afterwards), for read-compare-write
+ * sequences on something that has no lock of its own, such as the keychain. A lock older than
+ * `staleMs` was left by a killed process (the keychain watchdog SIGKILLs a helper stuck in a
+ * call) and is taken over.
+ */
+export async function withLockFile<T>(
+  lockPath: string,
+  options: { timeoutMs: number; staleMs: number },
+  run: () => Promise<T>,
+  deps: PrivateFileDeps,
+): Promise<T> {
+  const lock = await acquireLock(lockPath, options.timeoutMs, deps, options.staleMs);
+  try {
+    return await run();
+  } finally {
+    await lock.close().catch(() => {});
+    await deps.fs.unlink(lockPath).catch(() => {});
+  }
+}
+
+async function acquireLock(lockPath: string, timeoutMs: number, deps: PrivateFileDeps, staleMs?: number) {
   const deadline = deps.clock.now() + timeoutMs;
   let backoffMs = 1;
   for (;;) {
@@ -125,6 +146,13 @@ async function acquireLock(lockPath: string, timeoutMs: number, deps: PrivateFil
         throw new PatError(`cannot create ${lockPath} (${errorCode(error) ?? "unknown error"})`, {
           cause: error,
         });
+      }
+    }
+    if (staleMs !== undefined) {
+      const held = await deps.fs.stat(lockPath).catch(() => undefined);
+      if (held && deps.clock.now() - held.mtimeMs > staleMs) {
+        await deps.fs.unlink(lockPath).catch(() => {});
+        continue;
       }
     }
     if (deps.clock.now() >= deadline) {

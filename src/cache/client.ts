@@ -23,6 +23,9 @@ export interface CacheClientOptions {
 /** The wire exchange failed in a way that means "no daemon here". */
 class NoDaemon extends Error {}
 
+/** Exchanges tried after starting a daemon: 20 + 40 + … ms, well under a second in all. */
+const START_RETRIES = 5;
+
 export class SocketCacheClient implements TokenSource {
   readonly name = "cache";
 
@@ -59,11 +62,22 @@ export class SocketCacheClient implements TokenSource {
     }
     // No daemon (or a stale socket left by a killed one): start one, which replaces the socket.
     await this.deps.startDaemon(this.options.socketPath);
-    await this.exchange(request).catch((error: unknown) => {
-      throw new BackendUnavailableError(
-        `the cache daemon did not accept the token (${describeError(error)})`,
-      );
-    });
+    // Stores that start daemons at once race for the socket: the one told "already running" may
+    // connect while the winner has bound it but is not listening yet (ECONNREFUSED). Seen with
+    // 50 concurrent git approves (test/integration/concurrency.test.ts); a short retry covers it.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.exchange(request);
+        return;
+      } catch (error) {
+        if (!(error instanceof NoDaemon) || attempt >= START_RETRIES) {
+          throw new BackendUnavailableError(
+            `the cache daemon did not accept the token (${describeError(error)})`,
+          );
+        }
+      }
+      await this.deps.clock.sleep(20 * attempt);
+    }
   }
 
   async erase(pattern: Credential): Promise<void> {
