@@ -7,11 +7,13 @@
 // contender rotating each round) so that CPU frequency drift or a noisy neighbour hits every contender
 // alike instead of skewing whichever one happened to run during it.
 //
-// To add a contender (keychain hit, cache hit, gh, ...) append one entry to CONTENDERS below.
+// To add a contender append one entry to CONTENDERS below; a target is one entry in RATIOS or
+// RSS_TARGET_IDS. `--check` exits 1 when any target is missed; a target whose contender was skipped
+// (no gh, no Secret Service) is shown as SKIP and does not fail the run.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
-import { availableParallelism, cpus, tmpdir } from "node:os";
+import { machine as arch, availableParallelism, cpus, type as osType, release, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -26,9 +28,17 @@ const TIME = "/usr/bin/time";
 
 /** What git sends for `get`; every contender reads the same bytes. */
 const GET_REQUEST = "protocol=https\nhost=example.com\n\n";
-/** A fake token: the benchmark never touches a real credential. */
-const SEED_CREDENTIAL = `protocol=https\nhost=example.com\nusername=bench\npassword=ghp_${"0".repeat(36)}\n\n`;
-const ANSWER = /^password=/m;
+/** A fake token: the benchmark never touches a real credential, and never prints this one either. */
+const FAKE_TOKEN = `ghp_${"0".repeat(36)}`;
+const SEED_CREDENTIAL = `protocol=https\nhost=example.com\nusername=bench\npassword=${FAKE_TOKEN}\n\n`;
+// The exact fake token, not any password= line: a contender answering from somewhere other than the
+// state seeded here (a real config, a real keyring) fails the run instead of being timed.
+const ANSWER = new RegExp(`^password=${FAKE_TOKEN}$`, "m");
+// gh answers only for GitHub hosts, so its request names github.com; the same user and fake token.
+const GH_REQUEST = "protocol=https\nhost=github.com\n\n";
+const GH_HOSTS_YML = `github.com:\n    oauth_token: ${FAKE_TOKEN}\n    user: bench\n    git_protocol: https\n`;
+/** The file store's place under $XDG_DATA_HOME (README, "Stores"). */
+const STORE_FILE = join("git-credential-pat", "credentials");
 
 // --timeout=0 keeps the file-store contenders measuring the file store: with the cache on, the seeding
 // `store` would fill the cache and every `get` would become a cache hit (a separate contender).
@@ -36,13 +46,15 @@ const HELPER_GET_ARGS = ["--store=file", "--timeout=0", "get"];
 const MISS_REQUEST = "protocol=https\nhost=no-token-here.example\n\n";
 
 /**
- * Each contender: `prepare(ctx)` seeds whatever state it needs and returns the command to time, or
- * `{ skip: reason }` when it cannot run on this machine. `expect` is checked on every run's stdout.
+ * Each contender: `prepare(ctx)` seeds whatever state it needs and returns the command to time
+ * (`{ command, args, env?, before?, after? }`), or `{ skip: reason }` when it cannot run on this
+ * machine. `env` replaces the sandbox environment for this contender; `before()`/`after()` run around
+ * every run (warm-up, timed and RSS) outside the timed window. `expect` is checked on every run's stdout.
  */
 const CONTENDERS = [
   {
     id: "binary",
-    label: "dist/git-credential-pat get",
+    label: "dist/git-credential-pat get (file hit)",
     expect: ANSWER,
     prepare: (ctx) => {
       seedHelperFileStore(ctx);
@@ -100,6 +112,61 @@ const CONTENDERS = [
     },
   },
   {
+    id: "binary-erase",
+    label: "dist/git-credential-pat erase (file, re-seeded)",
+    expect: /^$/,
+    // What git sends after the server rejected a token: the whole credential, password included
+    // (the helper erases only the token git tried, never a newer one).
+    input: SEED_CREDENTIAL,
+    prepare: (ctx) => {
+      // A store of its own (its own XDG_DATA_HOME, so the default path and directory checks): erasing
+      // from the shared store would turn the other contenders' hits into misses.
+      const env = { ...ctx.env, XDG_DATA_HOME: join(ctx.tmp, "erase-data") };
+      mkdirSync(env.XDG_DATA_HOME, { mode: 0o700 });
+      run({ ...ctx, env }, BIN, ["--store=file", "--timeout=0", "store"], SEED_CREDENTIAL);
+      const file = join(env.XDG_DATA_HOME, STORE_FILE);
+      if (!existsSync(file)) throw new Error(`erase: seeding did not create ${file}; has the store moved?`);
+      const seeded = readFileSync(file);
+      return {
+        command: BIN,
+        args: ["--store=file", "--timeout=0", "erase"],
+        env,
+        // Every run must find the token to erase: put the seeded bytes back, untimed, before each
+        // one (a plain write: the store's directory and lock are the helper's, left as it left them)...
+        before: () => writeFileSync(file, seeded, { mode: 0o600 }),
+        // ...and check afterwards that it really erased, so an erase that silently matches nothing
+        // (and is therefore faster) cannot pass as one.
+        after: () => {
+          if (existsSync(file) && readFileSync(file).equals(seeded))
+            throw new Error("dist/git-credential-pat erase: the seeded credential is still in the store");
+        },
+      };
+    },
+  },
+  {
+    id: "gh",
+    label: "gh auth git-credential get (github.com)",
+    expect: ANSWER,
+    input: GH_REQUEST,
+    prepare: (ctx) => {
+      const probe = spawnSync("gh", ["--version"], { env: ctx.env, encoding: "utf8" });
+      if (probe.error || probe.status !== 0)
+        return { skip: "gh is not installed (npm run bench installs it when run as root)" };
+      // gh's own config directory holding only the fake token: gh 2.23 keeps tokens in hosts.yml.
+      const configDir = join(ctx.tmp, "gh-config");
+      mkdirSync(configDir, { mode: 0o700 });
+      writeFileSync(join(configDir, "hosts.yml"), GH_HOSTS_YML, { mode: 0o600 });
+      // No update check: it would be a network call, and not what git waits for.
+      const env = {
+        ...ctx.env,
+        GH_CONFIG_DIR: configDir,
+        GH_NO_UPDATE_NOTIFIER: "1",
+        GH_PROMPT_DISABLED: "1",
+      };
+      return { command: "gh", args: ["auth", "git-credential", "get"], env };
+    },
+  },
+  {
     id: "git-credential-cache",
     label: "git credential-cache get",
     expect: ANSWER,
@@ -135,6 +202,12 @@ const CONTENDERS = [
 ];
 
 /** Ratios of medians with their targets; a ratio with a skipped side is reported, not failed. */
+const BINARY_GETS = [
+  { id: "binary", name: "file" },
+  { id: "binary-cache", name: "cache" },
+  { id: "binary-keychain", name: "keychain" },
+  { id: "binary-miss", name: "no match" },
+];
 const RATIOS = [
   { id: "binary/hello", label: "binary get (file) / hello-world", num: "binary", den: "hello", target: 1.3 },
   {
@@ -152,12 +225,38 @@ const RATIOS = [
     target: 1.3,
   },
   {
+    id: "binary-miss/hello",
+    label: "binary get (no match) / hello-world",
+    num: "binary-miss",
+    den: "hello",
+    target: 1.3,
+  },
+  // gh is the helper people would otherwise use for github.com: every get at most half its time.
+  ...BINARY_GETS.map(({ id, name }) => ({
+    id: `${id}/gh`,
+    label: `binary get (${name}) / gh get`,
+    num: id,
+    den: "gh",
+    target: 0.5,
+  })),
+  {
     id: "node-cli/node-e0",
     label: "node dist/cli.cjs / node -e 0",
     num: "node-cli",
     den: "node-e0",
     target: 1.3,
   },
+];
+
+/** Peak RSS target for every contender that runs the binary (max over the RSS rounds). */
+const RSS_TARGET_MB = 40;
+const RSS_TARGET_IDS = [
+  "binary",
+  "binary-cache",
+  "binary-keychain",
+  "binary-miss",
+  "binary-store",
+  "binary-erase",
 ];
 
 function parseOptions() {
@@ -255,11 +354,12 @@ function buildHelloWorld() {
 
 /** One timed run; throws loudly if the contender errs or does not print what it should. */
 function timeOnce(ctx, contender) {
-  const { command, args } = contender.spec;
+  const { command, args, env, before } = contender.spec;
+  before?.();
   const start = performance.now();
   const result = spawnSync(command, args, {
     input: contender.input ?? GET_REQUEST,
-    env: ctx.env,
+    env: env ?? ctx.env,
     cwd: ctx.tmp,
     encoding: "utf8",
   });
@@ -268,20 +368,27 @@ function timeOnce(ctx, contender) {
   return ms;
 }
 
+/** Throws unless the run succeeded and printed what it should; then runs the contender's `after` check. */
 function checkResult(contender, result) {
   const ok =
     !result.error && result.status === 0 && (!contender.expect || contender.expect.test(result.stdout));
-  if (ok) return;
-  const why = result.error?.message ?? `exit ${result.status}, stdout ${JSON.stringify(result.stdout)}`;
+  if (ok) {
+    contender.spec.after?.();
+    return;
+  }
+  // Even a fake token stays out of the output: a real one could only get here by mistake.
+  const stdout = (result.stdout ?? "").replace(/^password=.*$/gm, "password=<redacted>");
+  const why = result.error?.message ?? `exit ${result.status}, stdout ${JSON.stringify(stdout)}`;
   throw new Error(`${contender.label}: unexpected result (${why})\n${result.stderr ?? ""}`);
 }
 
 /** Peak RSS in KiB via GNU time, which gets the child's rusage that spawnSync does not expose. */
 function rssOnce(ctx, contender, outFile) {
-  const { command, args } = contender.spec;
+  const { command, args, env, before } = contender.spec;
+  before?.();
   const result = spawnSync(TIME, ["-f", "%M", "-o", outFile, command, ...args], {
     input: contender.input ?? GET_REQUEST,
-    env: ctx.env,
+    env: env ?? ctx.env,
     cwd: ctx.tmp,
     encoding: "utf8",
   });
@@ -323,12 +430,22 @@ function machineInfo() {
     return r.status === 0 ? r.stdout.trim() : "unavailable";
   };
   return {
+    // The local date (YYYY-MM-DD), as docs/performance.md dates its runs.
+    date: localDate(new Date()),
     cpu,
     cores: availableParallelism(),
+    kernel: `${osType()} ${release()} ${arch()}`,
     node: process.version,
     bun: version(BUN, ["--version"]),
     git: version("git", ["--version"]).replace(/^git version /, ""),
+    // "gh version 2.23.0 (2023-02-27 Debian ...)\nhttps://..." → "2.23.0"
+    gh: version("gh", ["--version"]).match(/^gh version (\S+)/)?.[1] ?? "unavailable",
   };
+}
+
+function localDate(d) {
+  const two = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
 }
 
 function benchmark(ctx, options) {
@@ -359,7 +476,13 @@ function benchmark(ctx, options) {
     const value = a.medianMs / b.medianMs;
     return { id, label, value, target, pass: value <= target };
   });
-  return { rss, summary, ratios };
+  const memory = RSS_TARGET_IDS.map((id) => {
+    const s = byId.get(id);
+    const label = s.label;
+    if (!s.peakRssMb) return { id, label, valueMb: null, targetMb: RSS_TARGET_MB, pass: null };
+    return { id, label, valueMb: s.peakRssMb, targetMb: RSS_TARGET_MB, pass: s.peakRssMb <= RSS_TARGET_MB };
+  });
+  return { rss, summary, ratios, memory };
 }
 
 function summarize(entry, active) {
@@ -378,19 +501,24 @@ function summarize(entry, active) {
   };
 }
 
-function printTable(machine, options, { rss, summary, ratios }) {
+function printTable(machine, options, { rss, summary, ratios, memory }) {
   const coreWord = machine.cores === 1 ? "core" : "cores";
-  console.log(`machine: ${machine.cpu}, ${machine.cores} ${coreWord}`);
-  console.log(`node ${machine.node}, bun ${machine.bun}, git ${machine.git}`);
-  console.log(`${options.warmup} warm-up + ${options.rounds} measured rounds, interleaved\n`);
+  // One line in the shape of docs/performance.md's "Latest run" header, so a run pastes in as is.
+  console.log(
+    `${machine.date}, ${machine.cpu} (${machine.cores} ${coreWord}), ${machine.kernel}, node ${machine.node}, ` +
+      `bun ${machine.bun}, git ${machine.git}, gh ${machine.gh}; ${options.warmup} warm-up + ${options.rounds} rounds` +
+      `${rss ? ` (peak RSS: max of ${options.rssRounds} more)` : ""}:\n`,
+  );
 
   const fmt = (n, digits = 1) => (n === null || n === undefined ? "-" : n.toFixed(digits));
   const rows = [["contender", "median ms", "p95 ms", "peak RSS MB"]];
   for (const s of summary) {
-    if (s.skipped) rows.push([s.label, `skipped: ${s.skipped}`, "", ""]);
+    if (s.skipped) rows.push([s.label, "skipped", "", ""]);
     else rows.push([s.label, fmt(s.medianMs), fmt(s.p95Ms), fmt(s.peakRssMb)]);
   }
   printRows(rows);
+  // The reasons under the table, so a long one does not stretch its columns.
+  for (const s of summary) if (s.skipped) console.log(`skipped ${s.label}: ${s.skipped}`);
   if (!rss) console.log("peak RSS: install the time package (apt-get install time)");
 
   console.log("");
@@ -400,6 +528,19 @@ function printTable(machine, options, { rss, summary, ratios }) {
     ratioRows.push([r.label, r.value === null ? "-" : `${r.value.toFixed(2)}×`, `≤ ${r.target}×`, result]);
   }
   printRows(ratioRows);
+
+  console.log("");
+  const memoryRows = [["peak RSS", "value", "target", "result"]];
+  for (const m of memory) {
+    const result = m.pass === null ? "SKIP" : m.pass ? "PASS" : "FAIL";
+    memoryRows.push([
+      m.label,
+      m.valueMb === null ? "-" : `${m.valueMb.toFixed(1)} MB`,
+      `≤ ${m.targetMb} MB`,
+      result,
+    ]);
+  }
+  printRows(memoryRows);
 }
 
 /** Left-aligns the first column, right-aligns the others. */
@@ -466,11 +607,21 @@ async function main() {
   if (error) fail(error instanceof Error ? error.message : String(error));
   const machine = machineInfo();
   if (options.json) {
-    const { rss, summary, ratios, concurrency } = report;
+    const { rss, summary, ratios, memory, concurrency } = report;
     const config = { rounds: options.rounds, warmup: options.warmup, rssRounds: rss ? options.rssRounds : 0 };
     // Microsecond precision is all a wall clock around spawnSync can honestly claim.
     const round = (_key, value) => (typeof value === "number" ? Math.round(value * 1000) / 1000 : value);
-    console.log(JSON.stringify({ machine, config, contenders: summary, ratios, concurrency }, round, 2));
+    const targets = {
+      met: !failed(report),
+      skipped: [...ratios, ...memory].filter((t) => t.pass === null).length,
+    };
+    console.log(
+      JSON.stringify(
+        { machine, config, contenders: summary, ratios, memory, concurrency, targets },
+        round,
+        2,
+      ),
+    );
   } else {
     printTable(machine, options, report);
     const c = report.concurrency;
@@ -478,8 +629,16 @@ async function main() {
       `\n${c.clients} concurrent gets on the cache daemon: p50 ${c.p50Ms.toFixed(1)} ms, p99 ${c.p99Ms.toFixed(1)} ms (target p99 < ${c.targetMs} ms) ${c.pass ? "PASS" : "FAIL"}`,
     );
   }
-  const failed = report.ratios.some((r) => r.pass === false) || !report.concurrency.pass;
-  if (options.check && failed) process.exit(1);
+  if (options.check && failed(report)) process.exit(1);
+}
+
+/** Whether any target was missed; skipped targets (a contender that could not run) are not misses. */
+function failed(report) {
+  return (
+    report.ratios.some((r) => r.pass === false) ||
+    report.memory.some((m) => m.pass === false) ||
+    !report.concurrency.pass
+  );
 }
 
 await main();

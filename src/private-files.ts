@@ -76,12 +76,13 @@ export interface RewriteOptions {
 
 /**
  * Read-modify-write under `path.lock`. `rewrite` receives the current content (read after
- * the lock is held) and returns the new content, or undefined to leave the file untouched.
+ * the lock is held) and returns the new content, or undefined to leave the file untouched; it
+ * may do other work while the lock is held (a command changing the store with accounts.json).
  * On any failure the lock is removed and the old file is left exactly as it was.
  */
 export async function rewritePrivateFile(
   path: string,
-  rewrite: (current: Buffer | undefined) => string | undefined,
+  rewrite: (current: Buffer | undefined) => string | undefined | Promise<string | undefined>,
   options: RewriteOptions,
   deps: PrivateFileDeps,
 ): Promise<void> {
@@ -89,7 +90,7 @@ export async function rewritePrivateFile(
   const lock = await acquireLock(lockPath, options.lockTimeoutMs, deps);
   let committed = false;
   try {
-    const next = rewrite(await readPrivateFile(path, deps));
+    const next = await rewrite(await readPrivateFile(path, deps));
     if (next === undefined) return;
     try {
       await lock.writeFile(next);
@@ -113,7 +114,28 @@ export async function rewritePrivateFile(
   }
 }
 
-async function acquireLock(lockPath: string, timeoutMs: number, deps: PrivateFileDeps) {
+/**
+ * Runs `run` while holding `lockPath` (created O_EXCL, removed afterwards), for read-compare-write
+ * sequences on something that has no lock of its own, such as the keychain. A lock older than
+ * `staleMs` was left by a killed process (the keychain watchdog SIGKILLs a helper stuck in a
+ * call) and is taken over.
+ */
+export async function withLockFile<T>(
+  lockPath: string,
+  options: { timeoutMs: number; staleMs: number },
+  run: () => Promise<T>,
+  deps: PrivateFileDeps,
+): Promise<T> {
+  const lock = await acquireLock(lockPath, options.timeoutMs, deps, options.staleMs);
+  try {
+    return await run();
+  } finally {
+    await lock.close().catch(() => {});
+    await deps.fs.unlink(lockPath).catch(() => {});
+  }
+}
+
+async function acquireLock(lockPath: string, timeoutMs: number, deps: PrivateFileDeps, staleMs?: number) {
   const deadline = deps.clock.now() + timeoutMs;
   let backoffMs = 1;
   for (;;) {
@@ -124,6 +146,13 @@ async function acquireLock(lockPath: string, timeoutMs: number, deps: PrivateFil
         throw new PatError(`cannot create ${lockPath} (${errorCode(error) ?? "unknown error"})`, {
           cause: error,
         });
+      }
+    }
+    if (staleMs !== undefined) {
+      const held = await deps.fs.stat(lockPath).catch(() => undefined);
+      if (held && deps.clock.now() - held.mtimeMs > staleMs) {
+        await deps.fs.unlink(lockPath).catch(() => {});
+        continue;
       }
     }
     if (deps.clock.now() >= deadline) {

@@ -31,9 +31,11 @@ export async function loadAccounts(deps: AccountsFileDeps): Promise<Account[]> {
  * replaced atomically, and only when the list really changed. A broken file is refused and left
  * exactly as it was. Fields this version does not know are kept for an account whose token
  * (fingerprint) is unchanged, and at the top level. Returns the accounts as written.
+ * An async `mutate` runs with the lock held: login, rotate and logout change the token store
+ * there, so a broken or unwritable accounts file stops them before the store changes.
  */
 export async function updateAccounts(
-  mutate: (accounts: Account[]) => Account[],
+  mutate: (accounts: Account[]) => Account[] | Promise<Account[]>,
   deps: AccountsFileDeps,
 ): Promise<Account[]> {
   const path = accountsFilePath(deps);
@@ -41,9 +43,9 @@ export async function updateAccounts(
   let result: Account[] = [];
   await rewritePrivateFile(
     path,
-    (current) => {
+    async (current) => {
       const before = decodeAccountsFile(path, current);
-      result = mutate([...before.accounts]);
+      result = await mutate([...before.accounts]);
       // Never write a file the next read would refuse (a login with a space, an unknown store).
       result.forEach((account, index) => {
         decodeAccount(account, (what) => {

@@ -3,7 +3,7 @@
 import { BackendUnavailableError } from "../errors.js";
 import type { PrivateFileDeps } from "../private-files.js";
 import type { Credential } from "../protocol/index.js";
-import { parseRequest } from "../protocol/index.js";
+import { findUnsafeField, parseRequest } from "../protocol/index.js";
 import type { ResolvedCredential, TokenSource } from "../resolve/resolve-token.js";
 import type { StoredCredential } from "../stores/token-store.js";
 import { checkSocketPath } from "./socket-path.js";
@@ -23,6 +23,9 @@ export interface CacheClientOptions {
 /** The wire exchange failed in a way that means "no daemon here". */
 class NoDaemon extends Error {}
 
+/** Exchanges tried after starting a daemon: 20 + 40 + … ms, well under a second in all. */
+const START_RETRIES = 5;
+
 export class SocketCacheClient implements TokenSource {
   readonly name = "cache";
 
@@ -32,6 +35,8 @@ export class SocketCacheClient implements TokenSource {
   ) {}
 
   async get(pattern: Credential): Promise<ResolvedCredential | undefined> {
+    // A CR, LF or NUL cannot be sent on the wire, and nothing cached holds one (store refuses them).
+    if (findUnsafeField(pattern) !== undefined) return undefined;
     if ((await checkSocketPath(this.options.socketPath, { create: false }, this.deps)) === "absent")
       return undefined;
     const reply = await this.exchange({ action: "get", timeoutSeconds: 0, credential: pattern }).catch(
@@ -59,14 +64,26 @@ export class SocketCacheClient implements TokenSource {
     }
     // No daemon (or a stale socket left by a killed one): start one, which replaces the socket.
     await this.deps.startDaemon(this.options.socketPath);
-    await this.exchange(request).catch((error: unknown) => {
-      throw new BackendUnavailableError(
-        `the cache daemon did not accept the token (${describeError(error)})`,
-      );
-    });
+    // Stores that start daemons at once race for the socket: the one told "already running" may
+    // connect while the winner has bound it but is not listening yet (ECONNREFUSED). Seen with
+    // 50 concurrent git approves (test/integration/concurrency.test.ts); a short retry covers it.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.exchange(request);
+        return;
+      } catch (error) {
+        if (!(error instanceof NoDaemon) || attempt >= START_RETRIES) {
+          throw new BackendUnavailableError(
+            `the cache daemon did not accept the token (${describeError(error)})`,
+          );
+        }
+      }
+      await this.deps.clock.sleep(20 * attempt);
+    }
   }
 
   async erase(pattern: Credential): Promise<void> {
+    if (findUnsafeField(pattern) !== undefined) return;
     if ((await checkSocketPath(this.options.socketPath, { create: false }, this.deps)) === "absent") return;
     await this.exchange({ action: "erase", timeoutSeconds: 0, credential: pattern }).catch(missOnNoDaemon);
   }
@@ -81,6 +98,9 @@ export class SocketCacheClient implements TokenSource {
   private async exchange(request: CacheRequest): Promise<Buffer> {
     // Loaded on use: node:net costs ~4 ms of start-up in bun, and most runs never reach the socket.
     const { connect } = await import("node:net");
+    // Encoded before connecting: a refusal thrown inside the "connect" listener would be an
+    // uncaught exception that kills the process, not a rejection the caller can handle.
+    const payload = encodeCacheRequest(request);
     return new Promise((resolve, reject) => {
       const socket = connect(this.options.socketPath);
       const chunks: Buffer[] = [];
@@ -88,7 +108,7 @@ export class SocketCacheClient implements TokenSource {
         socket.destroy();
         reject(new Error(`no answer within ${this.options.timeoutMs} ms`));
       }, this.options.timeoutMs);
-      socket.on("connect", () => socket.end(encodeCacheRequest(request)));
+      socket.on("connect", () => socket.end(payload));
       socket.on("data", (chunk: Buffer) => chunks.push(chunk));
       socket.on("error", (error: NodeJS.ErrnoException) => {
         clearTimeout(timer);

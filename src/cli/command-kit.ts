@@ -1,11 +1,14 @@
 // What people's commands share: reading a token, the persistent store, the GitHub client
 // (loaded on use), and clearing a slot from the cache after the store changed.
+import type { Account } from "../accounts/account.js";
+import { updateAccounts } from "../accounts/accounts-file.js";
 import { SocketCacheClient } from "../cache/client.js";
 import { defaultSocketPath } from "../cache/socket-path.js";
 import { loadConfig } from "../config/config-file.js";
 import { UsageError } from "../errors.js";
 import type { GithubApi } from "../github/types.js";
 import type { Deps } from "../platform/deps.js";
+import { matchCredential } from "../protocol/index.js";
 import { Secret } from "../secret.js";
 import { chooseStoreName, openStore } from "../stores/open-store.js";
 import type { StoreName, TokenStore } from "../stores/token-store.js";
@@ -59,4 +62,53 @@ export async function forgetCached(host: string, login: string, deps: Deps): Pro
   await cache.erase({ protocol: "https", host, username: login }).catch(() => {
     // A cache we cannot reach holds nothing we could clear; its entries expire on their own.
   });
+}
+
+/**
+ * Changes one account's slot in the store (a new token, or none) and accounts.json together:
+ * the store is changed while accounts.json's lock is held, so a broken or unwritable accounts
+ * file stops the command before the store changes; if accounts.json then cannot be written
+ * (a full disk), the slot's old entries are put back. SIGINT/SIGTERM wait for the end.
+ */
+export async function commitAccountChange(
+  store: TokenStore,
+  slot: { host: string; login: string },
+  token: Secret | undefined,
+  mutate: (accounts: Account[]) => Account[],
+  deps: Deps,
+): Promise<void> {
+  const pattern = { protocol: "https", host: slot.host, username: slot.login };
+  await deps.deferSignals(async () => {
+    let before: Awaited<ReturnType<TokenStore["list"]>> | undefined;
+    try {
+      await updateAccounts(async (accounts) => {
+        const next = mutate(accounts);
+        const old = (await store.list()).filter((entry) =>
+          matchCredential(pattern, entry, { matchPassword: false }),
+        );
+        if (token) await store.store({ ...pattern, password: token });
+        else await store.erase(pattern);
+        before = old;
+        return next;
+      }, deps);
+    } catch (error) {
+      if (before) await restoreSlot(store, pattern, before);
+      throw error;
+    }
+    await forgetCached(slot.host, slot.login, deps);
+  });
+}
+
+async function restoreSlot(
+  store: TokenStore,
+  pattern: { protocol: string; host: string; username: string },
+  entries: Awaited<ReturnType<TokenStore["list"]>>,
+): Promise<void> {
+  try {
+    await store.erase(pattern);
+    for (const entry of [...entries].reverse()) await store.store(entry);
+  } catch {
+    // Deliberately ignored: the error that made us restore is the one to report, and the
+    // store then holds the new token, which GitHub accepted.
+  }
 }

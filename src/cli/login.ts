@@ -2,13 +2,12 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import type { Account } from "../accounts/account.js";
 import { upsertAccount } from "../accounts/accounts.js";
-import { loadAccounts, updateAccounts } from "../accounts/accounts-file.js";
 import { AuthError, UsageError } from "../errors.js";
 import type { TokenInfo } from "../github/types.js";
 import type { Deps } from "../platform/deps.js";
 import { describe as describeToken, fingerprint, tokenKind } from "../secret.js";
 import { GITHUB_HOST } from "../stores/env-token-source.js";
-import { forgetCached, githubFor, persistentStore, readToken } from "./command-kit.js";
+import { commitAccountChange, githubFor, persistentStore, readToken } from "./command-kit.js";
 import { formatExpiry, formatScopes, kindLabel } from "./format.js";
 
 export interface LoginOptions {
@@ -65,13 +64,7 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<void> {
   }
   const login = info?.login ?? (opts.user as string);
   const { store, name } = await persistentStore(opts.store, deps);
-  await store.store({ protocol: "https", host: opts.host, username: login, password: token });
-  await forgetCached(opts.host, login, deps);
-
-  const previous = (await loadAccounts(deps)).find(
-    (account) => account.host === opts.host && account.login.toLowerCase() === login.toLowerCase(),
-  );
-  const account: Account = {
+  const toAccount = (previous: Account | undefined): Account => ({
     host: opts.host,
     login,
     ...(opts.apiUrl ? { apiUrl: opts.apiUrl } : previous?.apiUrl ? { apiUrl: previous.apiUrl } : {}),
@@ -83,8 +76,22 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<void> {
     isDefault: opts.isDefault,
     owners: [...new Set([...(previous?.owners ?? []), ...opts.owners])],
     store: name,
-  };
-  await updateAccounts((accounts) => upsertAccount(accounts, account), deps);
+  });
+  let account = toAccount(undefined);
+  await commitAccountChange(
+    store,
+    { host: opts.host, login },
+    token,
+    (accounts) => {
+      account = toAccount(
+        accounts.find(
+          (known) => known.host === opts.host && known.login.toLowerCase() === login.toLowerCase(),
+        ),
+      );
+      return upsertAccount(accounts, account);
+    },
+    deps,
+  );
   report(account, info, describeToken(token), deps);
 }
 

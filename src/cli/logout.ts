@@ -1,10 +1,10 @@
 // `git-credential-pat logout`: forget a token — store, cache and metadata.
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { removeAccount } from "../accounts/accounts.js";
-import { loadAccounts, updateAccounts } from "../accounts/accounts-file.js";
+import { loadAccounts } from "../accounts/accounts-file.js";
 import type { Deps } from "../platform/deps.js";
 import { envTokens, GITHUB_HOST } from "../stores/env-token-source.js";
-import { forgetCached, persistentStore } from "./command-kit.js";
+import { commitAccountChange, persistentStore } from "./command-kit.js";
 import { selectOneAccount } from "./select-accounts.js";
 
 export interface LogoutOptions {
@@ -24,9 +24,13 @@ export function toLogoutOptions(argv: LogoutArgs): LogoutOptions {
 export async function runLogout(opts: LogoutOptions, deps: Deps): Promise<void> {
   const account = selectOneAccount(await loadAccounts(deps), opts.host, opts.user);
   const { store } = await persistentStore(account.store, deps);
-  await store.erase({ protocol: "https", host: account.host, username: account.login });
-  await forgetCached(account.host, account.login, deps);
-  await updateAccounts((accounts) => removeAccount(accounts, account.host, account.login), deps);
+  await commitAccountChange(
+    store,
+    { host: account.host, login: account.login },
+    undefined,
+    (accounts) => removeAccount(accounts, account.host, account.login),
+    deps,
+  );
   deps.io.out.write(
     `Logged out ${account.login} from ${account.host} (token removed from ${account.store})\n`,
   );

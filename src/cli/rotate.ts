@@ -3,12 +3,12 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import type { Account } from "../accounts/account.js";
 import { upsertAccount } from "../accounts/accounts.js";
-import { loadAccounts, updateAccounts } from "../accounts/accounts-file.js";
+import { loadAccounts } from "../accounts/accounts-file.js";
 import { AuthError, UsageError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { describe as describeToken, fingerprint, tokenKind } from "../secret.js";
 import { GITHUB_HOST } from "../stores/env-token-source.js";
-import { forgetCached, githubFor, persistentStore, readToken } from "./command-kit.js";
+import { commitAccountChange, githubFor, persistentStore, readToken } from "./command-kit.js";
 import { formatExpiry, formatScopes, isoDate, lostScopes } from "./format.js";
 import { selectOneAccount } from "./select-accounts.js";
 
@@ -67,8 +67,6 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
 
   // One write replaces the token in its slot (file: atomic rename; keychain: one item update).
   const { store } = await persistentStore(account.store, deps);
-  await store.store({ protocol: "https", host: account.host, username: account.login, password: token });
-  await forgetCached(account.host, account.login, deps);
   const { scopes: _scopes, expiresAtMs: _expiry, ...rest } = account;
   const now = deps.clock.now();
   const updated: Account = {
@@ -81,7 +79,13 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
     lastCheck: "valid",
     rotatedAtMs: now,
   };
-  await updateAccounts((accounts) => upsertAccount(accounts, updated), deps);
+  await commitAccountChange(
+    store,
+    { host: account.host, login: account.login },
+    token,
+    (accounts) => upsertAccount(accounts, updated),
+    deps,
+  );
   deps.io.out.write(
     [
       `Rotated the token for ${account.login}@${account.host}: now ${describeToken(token)}`,

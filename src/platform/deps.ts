@@ -87,6 +87,8 @@ export interface KeyringItem {
  */
 export interface Keyring {
   findAll(service: string): Promise<KeyringItem[]>;
+  /** One item's password, undefined when there is none. */
+  get(service: string, account: string): Promise<string | undefined>;
   set(service: string, account: string, password: string): Promise<void>;
   delete(service: string, account: string): Promise<boolean>;
 }
@@ -116,4 +118,10 @@ export interface Deps {
   /** For the GitHub API (handed to Octokit as request.fetch); tests stub it. */
   fetch: typeof globalThis.fetch;
   log: Logger;
+  /**
+   * Runs `work` to its end with SIGINT/SIGTERM/SIGHUP held back; one that arrives meanwhile
+   * takes effect when the outermost such work ends. For the commit of a command (the store
+   * and accounts.json changed together), so Ctrl-C never leaves one half-swapped or a lock behind.
+   */
+  deferSignals<T>(work: () => Promise<T>): Promise<T>;
 }

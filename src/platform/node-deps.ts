@@ -35,6 +35,35 @@ export function createNodeDeps(): Deps {
         if (debug) io.err.write(`git-credential-pat[debug]: ${scrub(message)}\n`);
       },
     },
+    deferSignals: signalDeferrer(),
+  };
+}
+
+const DEFERRED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/**
+ * Deps.deferSignals. Listeners are installed only while work runs: elsewhere a signal keeps its
+ * default action. A held one is re-raised after they are removed, so the process still ends
+ * by that signal (exit status 128 + n, as the shell expects) once the files are consistent.
+ */
+function signalDeferrer(): Deps["deferSignals"] {
+  let depth = 0;
+  let pending: NodeJS.Signals | undefined;
+  const hold = (signal: NodeJS.Signals) => {
+    pending ??= signal;
+  };
+  return async (work) => {
+    if (depth++ === 0) for (const signal of DEFERRED_SIGNALS) process.on(signal, hold);
+    try {
+      return await work();
+    } finally {
+      if (--depth === 0) {
+        for (const signal of DEFERRED_SIGNALS) process.off(signal, hold);
+        const signal = pending;
+        pending = undefined;
+        if (signal) process.kill(process.pid, signal);
+      }
+    }
   };
 }
 

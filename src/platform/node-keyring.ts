@@ -2,7 +2,7 @@
 // the Secret Service: the library's default silently falls back to the kernel keyring, which
 // loses every token at logout. Every call is bounded by a timeout.
 import { BackendUnavailableError } from "../errors.js";
-import type { Keyring, KeyringItem } from "./deps.js";
+import type { Keyring } from "./deps.js";
 import { startKeyringWatchdog } from "./keyring-watchdog.js";
 
 const OTHER_STORES =
@@ -56,10 +56,22 @@ export async function loadNodeKeyring(timeoutMs: number, platform = process.plat
     });
   return {
     findAll: (service) =>
-      retryVanished(() => call((signal) => addon.findCredentialsAsync(service, undefined, signal))),
+      retryVanished(
+        () => call((signal) => addon.findCredentialsAsync(service, undefined, signal)),
+        timeoutMs,
+      ),
+    // Writing or deleting looks the item up first, so another process erasing it in between
+    // fails the call the same way; trying again looks it up afresh (and then creates the item,
+    // or finds nothing left to delete).
+    get: (service, account) =>
+      retryVanished(
+        () => call(async (signal) => (await entry(service, account).getPassword(signal)) ?? undefined),
+        timeoutMs,
+      ),
     set: (service, account, password) =>
-      call((signal) => entry(service, account).setPassword(password, signal)),
-    delete: (service, account) => call((signal) => entry(service, account).deleteCredential(signal)),
+      retryVanished(() => call((signal) => entry(service, account).setPassword(password, signal)), timeoutMs),
+    delete: (service, account) =>
+      retryVanished(() => call((signal) => entry(service, account).deleteCredential(signal)), timeoutMs),
   };
 }
 
@@ -68,15 +80,22 @@ const WATCHDOG_GRACE_MS = 1000;
 
 /**
  * Listing reads each item after enumerating them; an item another git process erased in
- * between makes the whole listing fail. That is a race, not a missing keyring: list again.
+ * between makes the whole listing fail. That is a race, not a missing keyring: try again.
+ * Many helpers erasing at once (git runs one per credential action) kept colliding when
+ * retried at once, a few times: 50 concurrent git processes lost stores and erases that way
+ * (test/integration/concurrency.test.ts). So wait a short random while between attempts and
+ * keep trying for as long as one keychain call may take.
  */
-async function retryVanished(list: () => Promise<KeyringItem[]>): Promise<KeyringItem[]> {
+async function retryVanished<T>(run: () => Promise<T>, budgetMs: number): Promise<T> {
+  const deadline = Date.now() + budgetMs;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await list();
+      return await run();
     } catch (error) {
-      if (attempt >= 4 || !(error instanceof VanishedItemError)) throw error;
+      if (!(error instanceof VanishedItemError) || Date.now() >= deadline) throw error;
     }
+    const pauseMs = Math.min(5 * 2 ** attempt, 100) * (0.5 + Math.random());
+    await new Promise((resolve) => setTimeout(resolve, pauseMs));
   }
 }
 

@@ -24,7 +24,7 @@ export function parseCredentialFile(content: string): CredentialLine[] {
   });
 }
 
-/** git's store_credential_file line: user and password percent-encoded, host as is. */
+/** git's store_credential_file line: user and password percent-encoded, the host nearly as is (encodeHost). */
 export function formatCredentialLine(credential: StoredCredential): string {
   return formatCredentialUrl(credential, credential.password);
 }
@@ -36,7 +36,18 @@ export function formatCredentialUrl(
 ): string {
   const secret = password === undefined ? "" : `:${encodeUserinfo(password.reveal())}`;
   const path = credential.path ? `/${encodePath(credential.path)}` : "";
-  return `${credential.protocol}://${encodeUserinfo(credential.username)}${secret}@${credential.host}${path}`;
+  return `${credential.protocol}://${encodeUserinfo(credential.username)}${secret}@${encodeHost(credential.host)}${path}`;
+}
+
+/**
+ * The host as written, except the characters that would change how the line reads back: "%"
+ * (reading decodes it) and "/", "?", "#" (they end the host). Found by test/fuzz: a stored
+ * host "%0D" read back as a CR, so the line became unreadable. git's credential-store encodes
+ * every host character but the unreserved ones; ":" stays literal here so ports keep the
+ * existing file lines and keychain account names.
+ */
+function encodeHost(host: string): string {
+  return host.replace(/[%/?#]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 export function formatCredentialFile(lines: readonly CredentialLine[]): string {

@@ -28,6 +28,12 @@ export interface KeyringStoreDeps {
   keyring: () => Promise<Keyring>;
   /** Where warnings about foreign or damaged items go (stderr in production). */
   warn: (message: string) => void;
+  /**
+   * Runs a read-compare-write of items while no other helper process writes any. The Secret
+   * Service has no compare-and-delete: without it, an erase that read the old token could delete
+   * the newer one another git process stored meanwhile. Absent: no other writer (tests).
+   */
+  exclusive?: <T>(run: () => Promise<T>) => Promise<T>;
 }
 
 interface Item {
@@ -54,25 +60,41 @@ export class KeyringTokenStore implements TokenStore {
     const matching = (await this.items()).filter((item) =>
       matchCredential(slotOf(credential), item.credential),
     );
-    const current = matching.find((item) => item.account === account);
-    // git sends store after every successful use: skip the keychain write when nothing changed.
-    if (!current?.credential.password.equals(credential.password)) {
-      await keyring.set(KEYCHAIN_SERVICE, account, credential.password.reveal());
-    }
-    for (const item of matching) {
-      if (item.account !== account) await keyring.delete(KEYCHAIN_SERVICE, item.account);
-    }
+    const password = credential.password.reveal();
+    await this.exclusive(async () => {
+      // git sends store after every successful use: skip the keychain write when nothing changed.
+      if ((await keyring.get(KEYCHAIN_SERVICE, account)) !== password) {
+        await keyring.set(KEYCHAIN_SERVICE, account, password);
+      }
+      for (const item of matching) {
+        if (item.account !== account) await keyring.delete(KEYCHAIN_SERVICE, item.account);
+      }
+    });
   }
 
   async erase(pattern: Credential): Promise<number> {
     const keyring = await this.deps.keyring();
-    let removed = 0;
-    for (const item of await this.items()) {
-      if (matchCredential(pattern, item.credential, { matchPassword: true })) {
+    const candidates = (await this.items()).filter((item) =>
+      matchCredential(pattern, item.credential, { matchPassword: true }),
+    );
+    if (candidates.length === 0) return 0;
+    return this.exclusive(async () => {
+      let removed = 0;
+      for (const item of candidates) {
+        // The listing may be older than a token another git process stored since: erase only
+        // what still holds the password git rejected (git's "never erase a newer token").
+        if (pattern.password !== undefined) {
+          const current = await keyring.get(KEYCHAIN_SERVICE, item.account);
+          if (current === undefined || !pattern.password.equals(new Secret(current))) continue;
+        }
         if (await keyring.delete(KEYCHAIN_SERVICE, item.account)) removed++;
       }
-    }
-    return removed;
+      return removed;
+    });
+  }
+
+  private exclusive<T>(run: () => Promise<T>): Promise<T> {
+    return this.deps.exclusive ? this.deps.exclusive(run) : run();
   }
 
   /** Our items, parsed; an item whose account is not one of our URLs is skipped with a warning, never touched. */

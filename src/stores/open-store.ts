@@ -3,8 +3,9 @@
 import type { Config } from "../config/config-file.js";
 import { UsageError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
-import { resolvePath } from "../posix-path.js";
-import { DEFAULTS, defaultStoreFile, ENV, positiveInt } from "../settings.js";
+import { dirnamePath, joinPath, resolvePath } from "../posix-path.js";
+import { ensurePrivateDir, withLockFile } from "../private-files.js";
+import { APP_DIR, DEFAULTS, defaultStoreFile, ENV, positiveInt } from "../settings.js";
 import { FileTokenStore } from "./file-store.js";
 import { KeyringTokenStore } from "./keyring-store.js";
 import { MemoryTokenStore } from "./memory-store.js";
@@ -54,6 +55,28 @@ export async function openStore(name: StoreName, config: Config, deps: Deps): Pr
       return new KeyringTokenStore({
         keyring: deps.keyring,
         warn: (message) => deps.io.err.write(`git-credential-pat: warning: ${message}\n`),
+        exclusive: (run) => withKeychainLock(run, deps),
       });
   }
+}
+
+/**
+ * Serialises keychain writes among this user's helper processes with a lock file next to the
+ * cache socket ($XDG_RUNTIME_DIR: it goes away with the session, as the keyring's unlock does).
+ * A holder makes a few keychain calls, each ended by the keyring watchdog within the keyring
+ * timeout plus its grace; a lock older than that was left by a killed process.
+ */
+async function withKeychainLock<T>(run: () => Promise<T>, deps: Deps): Promise<T> {
+  const lockPath = joinPath(deps.paths.runtimeDir ?? deps.paths.xdgCacheHome, APP_DIR, "keychain.lock");
+  await ensurePrivateDir(dirnamePath(lockPath), "private", deps);
+  const keyringTimeoutMs = positiveInt(deps.env[ENV.keyringTimeoutMs], DEFAULTS.keyringTimeoutMs);
+  return withLockFile(
+    lockPath,
+    {
+      timeoutMs: positiveInt(deps.env[ENV.lockTimeoutMs], DEFAULTS.lockTimeoutMs),
+      staleMs: keyringTimeoutMs + 1000,
+    },
+    run,
+    deps,
+  );
 }

@@ -7,6 +7,8 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "vitest";
+import { maskCanaries } from "./canary.js";
+import { noteStoreFile, recordOutput, recordStdout } from "./canary-guard.js";
 
 export const DIST_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist");
 
@@ -96,6 +98,11 @@ export interface RunOptions {
   /** Default 10 000 ms; then the whole process group is killed. */
   timeoutMs?: number;
   cwd?: string;
+  /**
+   * The command prints secrets on purpose because it reads the store itself (secret-tool
+   * search): its stdout is not handed to the canary guard. Its stderr still is.
+   */
+  readsStore?: boolean;
 }
 
 /**
@@ -107,7 +114,15 @@ export function runCommand(argv: readonly string[], options: RunOptions): Promis
   if (file === undefined) throw new Error("runCommand: empty argv");
   const timeoutMs = options.timeoutMs ?? 10_000;
   const started = performance.now();
-  return new Promise((resolve) => {
+  // Every output captured here goes to the suite-wide canary guard (canary-guard.ts).
+  const label = shortLabel(argv);
+  noteStoreFile(options.env);
+  const guard = (result: RunResult): RunResult => {
+    if (!options.readsStore) recordStdout(`${label}: stdout`, argv, result.stdout.toString("utf8"));
+    recordOutput(`${label}: stderr`, result.stderr);
+    return result;
+  };
+  return new Promise<RunResult>((resolve) => {
     const child = spawn(file, args, {
       env: options.env,
       cwd: options.cwd,
@@ -152,7 +167,13 @@ export function runCommand(argv: readonly string[], options: RunOptions): Promis
         durationMs: performance.now() - started,
       });
     });
-  });
+  }).then(guard);
+}
+
+/** A command's name for the guard's messages: basenames, canaries masked, at most 100 characters. */
+export function shortLabel(argv: readonly string[]): string {
+  const text = maskCanaries(argv.map((word) => word.replace(/^.*\//, "")).join(" "));
+  return text.length > 100 ? `${text.slice(0, 97)}...` : text;
 }
 
 /** Runs an artifact (helper actions or CLI) directly, without git. */
@@ -172,6 +193,7 @@ export async function keychainAccounts(env: Record<string, string>): Promise<str
   const result = await runCommand(["secret-tool", "search", "--all", "service", "git-credential-pat"], {
     env,
     timeoutMs: 10_000,
+    readsStore: true,
   });
   const text = `${result.stdout.toString("utf8")}\n${result.stderr}`;
   return text.split("\n").flatMap((line) => /^attribute\.username = (.*)$/.exec(line)?.[1] ?? []);

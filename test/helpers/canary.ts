@@ -13,3 +13,8 @@ export const CANARY_VALUES: readonly string[] = Object.values(CANARY);
 export function findCanaries(text: string): string[] {
   return CANARY_VALUES.filter((value) => text.includes(value));
 }
+
+/** `text` with every canary replaced by `<canary>`: for labels and messages about a leak. */
+export function maskCanaries(text: string): string {
+  return CANARY_VALUES.reduce((masked, value) => masked.replaceAll(value, "<canary>"), text);
+}

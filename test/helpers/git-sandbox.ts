@@ -8,6 +8,16 @@ import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { shortLabel } from "./artifacts.js";
+import {
+  assertNoCanaries,
+  noteStoreFile,
+  recordOutput,
+  recordStdout,
+  scanTree,
+  unwatchTree,
+  watchTree,
+} from "./canary-guard.js";
 
 export interface GitResult {
   code: number;
@@ -116,8 +126,19 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     if (value !== undefined) env[name] = value;
   }
 
-  const git = (args: string[], opts: GitRunOptions = {}): Promise<GitResult> =>
-    runGit(args, { ...opts, cwd: opts.cwd ?? root, env: { ...env, ...opts.env } });
+  const git = async (args: string[], opts: GitRunOptions = {}): Promise<GitResult> => {
+    const runEnv = { ...env, ...opts.env };
+    noteStoreFile(runEnv);
+    const result = await runGit(args, { ...opts, cwd: opts.cwd ?? root, env: runEnv });
+    // Suite-wide canary guard: git's stdout (minus a `fill` answer's password line) and stderr.
+    const label = `git ${shortLabel(args)}`;
+    recordStdout(`${label}: stdout`, args, result.stdout);
+    recordOutput(`${label}: stderr`, result.stderr);
+    return result;
+  };
+  // After each test (and at cleanup) every file in the sandbox but the store is read for canaries.
+  const tree = { isExempt: (path: string) => isStoreFile(path, root, env) };
+  watchTree(root, tree);
 
   return {
     root,
@@ -142,9 +163,53 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     cleanup: async () => {
       // A cache daemon started inside the sandbox would otherwise outlive the test for --timeout seconds.
       spawnSync("pkill", ["-f", `cache-daemon ${root}/`]);
+      unwatchTree(root);
+      const files = await scanTree(root, tree);
       await rm(root, { recursive: true, force: true });
+      assertNoCanaries(files);
     },
   };
+}
+
+/**
+ * The files in a sandbox that hold tokens by design, so the canary scan skips them (and only
+ * them): the file store (default path, GIT_CREDENTIAL_PAT_FILE, config.json's "file"),
+ * git credential-store's own files (~/.git-credentials, $XDG_CONFIG_HOME/git/credentials),
+ * a keyring daemon's files ($XDG_DATA_HOME/keyrings, binary), and the answering askpass's
+ * secrets (the test's input, 0600). Paths are read from the sandbox env at scan time.
+ */
+export function isStoreFile(
+  path: string,
+  root: string,
+  env: Readonly<Record<string, string | undefined>>,
+): boolean {
+  const home = env.HOME ?? join(root, "home");
+  const configHome = env.XDG_CONFIG_HOME ?? join(home, ".config");
+  const dataHome = env.XDG_DATA_HOME ?? join(home, ".local/share");
+  const stores = [
+    join(dataHome, "git-credential-pat", "credentials"),
+    join(home, ".git-credentials"),
+    join(configHome, "git", "credentials"),
+    join(dataHome, "keyrings"),
+    join(root, "secrets"),
+  ];
+  if (env.GIT_CREDENTIAL_PAT_FILE) stores.push(env.GIT_CREDENTIAL_PAT_FILE);
+  const configured = configuredStoreFile(
+    env.GIT_CREDENTIAL_PAT_CONFIG_DIR ?? join(configHome, "git-credential-pat"),
+  );
+  if (configured !== undefined) stores.push(configured);
+  return stores.includes(path);
+}
+
+/** config.json's "file" (the file store's path), if it names one. */
+function configuredStoreFile(configDir: string): string | undefined {
+  try {
+    const config: unknown = JSON.parse(readFileSync(join(configDir, "config.json"), "utf8"));
+    const file = (config as { file?: unknown } | null)?.file;
+    return typeof file === "string" ? file : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function runGit(

@@ -3,7 +3,7 @@
 import { createFsFromVolume, Volume } from "memfs";
 import { BackendUnavailableError } from "../../src/errors.js";
 import type { Deps, Fs, Keyring, KeyringItem, SpawnResult } from "../../src/platform/deps.js";
-import { recordOutput } from "./canary-guard.js";
+import { recordChild, recordLazy, recordOutput, recordThrown, stripAnswerPassword } from "./canary-guard.js";
 
 export class FakeClock {
   constructor(public nowMs = Date.UTC(2026, 10, 22, 12, 0, 0)) {}
@@ -34,6 +34,11 @@ export class MemoryKeyring implements Keyring {
     }));
   }
 
+  async get(service: string, account: string): Promise<string | undefined> {
+    this.check();
+    return this.services.get(service)?.get(account);
+  }
+
   async set(service: string, account: string, password: string): Promise<void> {
     this.check();
     const items = this.services.get(service) ?? new Map<string, string>();
@@ -55,6 +60,37 @@ export interface TestDeps extends Deps {
   stderr: () => string;
   setStdin: (text: string | Uint8Array) => void;
   spawnCalls: Array<{ file: string; args: readonly string[] }>;
+  /** The env each spawn got, in the order of spawnCalls (undefined: inherited). */
+  spawnEnvs: Array<Record<string, string> | undefined>;
+}
+
+/**
+ * Files of a test volume that hold tokens by design: the file store at its default path or
+ * at GIT_CREDENTIAL_PAT_FILE, and git credential-store's files (what `import` reads).
+ */
+export function isVolumeStoreFile(path: string, deps: Pick<Deps, "env" | "paths">): boolean {
+  return [
+    `${deps.paths.xdgDataHome}/git-credential-pat/credentials`,
+    `${deps.paths.home}/.git-credentials`,
+    `${deps.paths.xdgConfigHome}/git/credentials`,
+    deps.env.GIT_CREDENTIAL_PAT_FILE,
+  ].includes(path);
+}
+
+/** `fs` whose every call (and its settling) first calls `touch`: the canary guard then rereads the volume. */
+function touching(fs: Fs, touch: () => void): Fs {
+  return new Proxy(fs, {
+    get(target, name, receiver) {
+      const value: unknown = Reflect.get(target, name, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        touch();
+        const result: unknown = value.apply(target, args);
+        if (result instanceof Promise) result.then(touch, touch);
+        return result;
+      };
+    },
+  });
 }
 
 export function makeTestDeps(overrides: Partial<Deps> & { spawnResults?: SpawnResult[] } = {}): TestDeps {
@@ -66,11 +102,18 @@ export function makeTestDeps(overrides: Partial<Deps> & { spawnResults?: SpawnRe
   let out = "";
   let err = "";
   const spawnCalls: TestDeps["spawnCalls"] = [];
+  const spawnEnvs: TestDeps["spawnEnvs"] = [];
+  let touch = (): void => {};
+  /** Throws `error` after handing it to the canary guard (these messages quote what they got). */
+  const fail = (label: string, error: Error): never => {
+    recordThrown(label, error);
+    throw error;
+  };
   const spawnResults = [...(overrides.spawnResults ?? [])];
   const deps: TestDeps = {
     vol,
     env: {},
-    fs: createFsFromVolume(vol).promises as unknown as Fs,
+    fs: touching(createFsFromVolume(vol).promises as unknown as Fs, () => touch()),
     clock,
     keyringImpl,
     keyring: async () => keyringImpl,
@@ -78,23 +121,31 @@ export function makeTestDeps(overrides: Partial<Deps> & { spawnResults?: SpawnRe
     startDaemon: async () => {
       throw new Error("unexpected cache daemon start in a unit test (pass --timeout=0)");
     },
-    spawn: async (file, args) => {
+    spawn: async (file, args, options) => {
+      touch();
       spawnCalls.push({ file, args });
+      spawnEnvs.push(options?.env);
+      // A token must never reach a child through its argv or its environment.
+      recordChild(`spawn ${file}`, [file, ...args], options?.env);
+      if (options?.input !== undefined) recordOutput(`spawn ${file} stdin`, options.input);
       const result = spawnResults.shift();
-      if (!result) throw new Error(`unexpected spawn: ${file} ${args.join(" ")}`);
+      if (!result) return fail("unexpected spawn", new Error(`unexpected spawn: ${file} ${args.join(" ")}`));
       return result;
     },
     spawnCalls,
+    spawnEnvs,
     io: {
       readStdin: async ({ maxBytes }) => stdin.slice(0, maxBytes + 1),
       out: {
         write: (text) => {
           out += text;
+          touch();
         },
       },
       err: {
         write: (text) => {
           err += text;
+          touch();
           recordOutput("stderr", text);
         },
       },
@@ -116,10 +167,13 @@ export function makeTestDeps(overrides: Partial<Deps> & { spawnResults?: SpawnRe
     },
     uid: process.getuid?.() ?? 0,
     // gh's httpmock: a request no test stubbed is an error, never a real network call.
-    fetch: async (input: string | URL | Request) => {
-      throw new Error(`unexpected fetch in a test: ${String(input instanceof Request ? input.url : input)}`);
-    },
+    fetch: async (input: string | URL | Request) =>
+      fail(
+        "unexpected fetch",
+        new Error(`unexpected fetch in a test: ${String(input instanceof Request ? input.url : input)}`),
+      ),
     log: { debug: (message) => recordOutput("log", message) },
+    deferSignals: (work) => work(),
     stdout: () => out,
     stderr: () => err,
     setStdin: (text) => {
@@ -127,5 +181,23 @@ export function makeTestDeps(overrides: Partial<Deps> & { spawnResults?: SpawnRe
     },
     ...overrides,
   } as TestDeps;
+  // The canary guard reads, after the test, what is new since it last looked: stdout (a `get`
+  // answer's password line is the one exemption; the helper writes its answer in one piece) and
+  // every file of the volume that changed, except the store. Any use of these deps registers
+  // them again (touch), so deps made in beforeAll are checked in every test that uses them.
+  let checkedOut = 0;
+  const checkedFiles = new Map<string, string>();
+  touch = () =>
+    recordLazy(deps, () => {
+      const fresh = out.slice(checkedOut);
+      checkedOut = out.length;
+      const files = Object.entries(vol.toJSON()).flatMap(([path, text]) => {
+        if (text === null || checkedFiles.get(path) === text) return [];
+        checkedFiles.set(path, text);
+        return isVolumeStoreFile(path, deps) ? [] : [{ label: `memfs file ${path}`, text }];
+      });
+      return [{ label: "stdout", text: stripAnswerPassword(fresh) }, ...files];
+    });
+  touch();
   return deps;
 }
