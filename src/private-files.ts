@@ -30,9 +30,18 @@ export function errorCode(error: unknown): string | undefined {
  */
 export async function ensurePrivateDir(dir: string, policy: DirPolicy, deps: PrivateFileDeps): Promise<void> {
   await deps.fs.mkdir(dir, { recursive: true, mode: 0o700 });
-  const stats = await deps.fs.stat(dir);
+  checkPrivateDir(dir, await deps.fs.stat(dir), policy, deps.uid);
+}
+
+/** Refuses a directory someone else owns or could use (see ensurePrivateDir). */
+export function checkPrivateDir(
+  dir: string,
+  stats: Awaited<ReturnType<Fs["stat"]>>,
+  policy: DirPolicy,
+  uid: number | undefined,
+): void {
   if (!stats.isDirectory()) throw new BackendUnavailableError(`${dir} is not a directory; move it aside`);
-  if (deps.uid !== undefined && stats.uid !== deps.uid) {
+  if (uid !== undefined && stats.uid !== uid) {
     throw new BackendUnavailableError(
       `${dir} is owned by another user (uid ${stats.uid}); refusing to use it`,
     );

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CANARY } from "../../test/helpers/canary.js";
+import { nodeUnixExchange } from "../platform/unix-exchange.js";
 import type { Credential } from "../protocol/index.js";
 import { Secret } from "../secret.js";
 import { SocketCacheClient } from "./client.js";
@@ -28,6 +29,7 @@ describe("SocketCacheClient", () => {
       { socketPath, timeoutMs: 2000 },
       {
         ...deps,
+        unixExchange: nodeUnixExchange,
         startDaemon: async () => {
           throw new Error("the test daemon is already listening");
         },

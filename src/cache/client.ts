@@ -1,7 +1,8 @@
 // The helper's side of the cache: one short connection per request, bounded in time.
 // A daemon that is not there is a miss for get/erase; store starts one (as git's client does).
 import { BackendUnavailableError } from "../errors.js";
-import type { PrivateFileDeps } from "../private-files.js";
+import type { UnixExchange } from "../platform/deps.js";
+import { errorCode, type PrivateFileDeps } from "../private-files.js";
 import type { Credential } from "../protocol/index.js";
 import { findUnsafeField, parseRequest } from "../protocol/index.js";
 import type { ResolvedCredential, TokenSource } from "../resolve/resolve-token.js";
@@ -12,6 +13,7 @@ import { type CacheRequest, encodeCacheRequest } from "./wire.js";
 export interface CacheClientDeps extends PrivateFileDeps {
   /** Starts the daemon on `socketPath` and resolves once it listens. */
   startDaemon: (socketPath: string) => Promise<void>;
+  unixExchange: UnixExchange;
 }
 
 export interface CacheClientOptions {
@@ -96,29 +98,15 @@ export class SocketCacheClient implements TokenSource {
 
   /** Sends one request, half-closes, reads the reply to EOF; everything within timeoutMs. */
   private async exchange(request: CacheRequest): Promise<Buffer> {
-    // Loaded on use: node:net costs ~4 ms of start-up in bun, and most runs never reach the socket.
-    const { connect } = await import("node:net");
-    // Encoded before connecting: a refusal thrown inside the "connect" listener would be an
-    // uncaught exception that kills the process, not a rejection the caller can handle.
+    // Encoded before connecting: a refusal must be a rejection the caller handles, never an
+    // exception thrown from inside a socket callback.
     const payload = encodeCacheRequest(request);
-    return new Promise((resolve, reject) => {
-      const socket = connect(this.options.socketPath);
-      const chunks: Buffer[] = [];
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new Error(`no answer within ${this.options.timeoutMs} ms`));
-      }, this.options.timeoutMs);
-      socket.on("connect", () => socket.end(payload));
-      socket.on("data", (chunk: Buffer) => chunks.push(chunk));
-      socket.on("error", (error: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        reject(["ENOENT", "ECONNREFUSED"].includes(error.code ?? "") ? new NoDaemon(error.code) : error);
-      });
-      socket.on("close", () => {
-        clearTimeout(timer);
-        resolve(Buffer.concat(chunks));
-      });
-    });
+    try {
+      return await this.deps.unixExchange(this.options.socketPath, payload, this.options.timeoutMs);
+    } catch (error) {
+      const code = errorCode(error);
+      throw code === "ENOENT" || code === "ECONNREFUSED" ? new NoDaemon(code) : error;
+    }
   }
 }
 

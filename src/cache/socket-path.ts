@@ -2,9 +2,9 @@
 // (git's init_socket_directory: the directory must be ours and 0700).
 
 import { BackendUnavailableError } from "../errors.js";
-import type { Paths } from "../platform/deps.js";
+import type { Fs, Paths } from "../platform/deps.js";
 import { dirnamePath, joinPath } from "../posix-path.js";
-import { ensurePrivateDir, type PrivateFileDeps } from "../private-files.js";
+import { checkPrivateDir, ensurePrivateDir, type PrivateFileDeps } from "../private-files.js";
 import { APP_DIR } from "../settings.js";
 
 /** Unix socket paths are limited to 107 bytes on Linux (sun_path). */
@@ -32,14 +32,16 @@ export async function checkSocketPath(
     );
   }
   const dir = dirnamePath(socketPath);
-  if (!options.create && !(await exists(dir, deps))) return "absent";
-  await ensurePrivateDir(dir, "private", deps);
-  let stats: Awaited<ReturnType<PrivateFileDeps["fs"]["lstat"]>>;
-  try {
-    stats = await deps.fs.lstat(socketPath);
-  } catch {
-    return "absent";
+  if (options.create) await ensurePrivateDir(dir, "private", deps);
+  else {
+    // Checked without creating anything: a get or erase with no daemon leaves no trace.
+    const dirStats = await statOrUndefined(dir, deps);
+    if (!dirStats) return "absent";
+    checkPrivateDir(dir, dirStats, "private", deps.uid);
   }
+  // stat, not lstat: the directory is private to us, so a symlink there is one we made.
+  const stats = await statOrUndefined(socketPath, deps);
+  if (!stats) return "absent";
   if (!stats.isSocket()) {
     throw new BackendUnavailableError(`${socketPath} is not a socket; remove it or pick another --socket`);
   }
@@ -51,9 +53,8 @@ export async function checkSocketPath(
   return "socket";
 }
 
-async function exists(path: string, deps: PrivateFileDeps): Promise<boolean> {
-  return deps.fs.lstat(path).then(
-    () => true,
-    () => false,
-  );
+type FileStats = Awaited<ReturnType<Fs["stat"]>>;
+
+function statOrUndefined(path: string, deps: PrivateFileDeps): Promise<FileStats | undefined> {
+  return deps.fs.stat(path).catch(() => undefined);
 }

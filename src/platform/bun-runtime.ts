@@ -1,11 +1,13 @@
 // The few bun APIs the standalone binary uses, typed here (no bun-types dependency), and how to
 // tell that we run under bun.
 import type { Stats } from "node:fs";
+import type { BunConnectOptions } from "./unix-exchange.js";
 
 export interface BunRuntime {
   stdin: { stream(): ReadableStream<Uint8Array> };
   stderr: { writer(): { write(chunk: string): number; flush(): unknown } };
   file(path: string): { bytes(): Promise<Uint8Array>; stat(): Promise<Stats> };
+  connect(options: BunConnectOptions): Promise<unknown>;
   spawn(
     cmd: string[],
     options: { stdin: "pipe"; stdout: "ignore"; stderr: "inherit" },

@@ -93,6 +93,13 @@ export interface Keyring {
   delete(service: string, account: string): Promise<boolean>;
 }
 
+/**
+ * One request and its answer over a Unix socket: connect, send `payload`, half-close, read to
+ * EOF. Rejects after `timeoutMs`, or with an Error whose `code` is the errno name on a failed
+ * connect (ENOENT: no socket; ECONNREFUSED: nobody listening).
+ */
+export type UnixExchange = (socketPath: string, payload: string, timeoutMs: number) => Promise<Buffer>;
+
 export interface Logger {
   debug(message: string): void;
 }
@@ -113,6 +120,8 @@ export interface Deps {
   selfCommand: readonly string[];
   /** Starts this program's cache daemon detached on `socketPath`; resolves once it listens. */
   startDaemon: (socketPath: string) => Promise<void>;
+  /** Talks to the cache daemon. */
+  unixExchange: UnixExchange;
   /** Lazy, like gh's Config func(): the native addon loads on first use, never on paths that don't need it. */
   keyring: () => Promise<Keyring>;
   /** For the GitHub API (handed to Octokit as request.fetch); tests stub it. */

@@ -11,6 +11,7 @@ import type { Deps, Paths, Spawn } from "./deps.js";
 import { createFdIo } from "./fd-io.js";
 import { loadNodeKeyring } from "./node-keyring.js";
 import { syncFs } from "./sync-fs.js";
+import { bunUnixExchange, nodeUnixExchange } from "./unix-exchange.js";
 
 export function createNodeDeps(): Deps {
   const env = process.env;
@@ -27,6 +28,7 @@ export function createNodeDeps(): Deps {
     paths: pathsFrom(env),
     uid: typeof process.getuid === "function" ? process.getuid() : undefined,
     selfCommand: selfCommand(),
+    unixExchange: bun ? bunUnixExchange(bun) : nodeUnixExchange,
     startDaemon: (socketPath) => startDetachedDaemon(socketPath, env, debug),
     keyring: once(() => loadNodeKeyring(positiveInt(env[ENV.keyringTimeoutMs], DEFAULTS.keyringTimeoutMs))),
     fetch: (...args) => globalThis.fetch(...args),

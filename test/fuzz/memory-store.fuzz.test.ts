@@ -1,16 +1,10 @@
 // Fuzzing git-credential-pat get/store/erase in process against the memory store: the real cache
-// client and wire format, with the daemon's handlers behind a fake node:net (worlds.ts; see fuzz-run.ts).
+// client and wire format, with the daemon's handlers behind a fake socket exchange (worlds.ts; see fuzz-run.ts).
 import * as fc from "fast-check";
-import { it, vi } from "vitest";
+import { it } from "vitest";
 import { runFuzz, SEED, TIMEOUT_MS } from "./fuzz-run.js";
 import { fuzzInput } from "./inputs.js";
 import { checkHelper } from "./properties.js";
-import { fakeConnect } from "./worlds.js";
-
-vi.mock("node:net", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("node:net")>()),
-  connect: (path: string) => fakeConnect(path),
-}));
 
 it(
   `fuzz: get/store/erase against the memory store hold their properties (seed ${SEED})`,

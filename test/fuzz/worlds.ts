@@ -1,14 +1,13 @@
 // A fresh, seeded world per fuzz input: makeTestDeps() (memfs, fake clock) with its own
 // captured io, and a store holding canary tokens. The memory store is git-credential-cache's
-// daemon: its handlers run in process behind a fake node:net connect (fakeConnect, installed
-// by the test file with vi.mock), so the client, the cache wire format and the table are all real.
-import { EventEmitter } from "node:events";
+// daemon: its handlers run in process behind a fake socket exchange (deps.unixExchange), so the
+// client, the cache wire format and the table are all real.
 import type { Stats } from "node:fs";
 import { dirname } from "node:path";
 import { CacheTable } from "../../src/cache/cache-table.js";
 import { createCacheHandlers } from "../../src/cache/daemon-handlers.js";
 import { decodeCacheRequest } from "../../src/cache/wire.js";
-import type { Fs } from "../../src/platform/deps.js";
+import type { Fs, UnixExchange } from "../../src/platform/deps.js";
 import { Secret } from "../../src/secret.js";
 import type { StoredCredential } from "../../src/stores/token-store.js";
 import { CANARY } from "../helpers/canary.js";
@@ -53,35 +52,19 @@ export interface FakeDaemon {
   requests: string[];
 }
 
-let daemon: FakeDaemon | undefined;
-
-/** Stands in for node:net's connect: one exchange with the in-process daemon, or ENOENT. */
-export function fakeConnect(path: string): EventEmitter {
-  const socket = new EventEmitter() as EventEmitter & { end(data: string): void; destroy(): void };
-  const serving = path === SOCKET ? daemon : undefined;
-  socket.destroy = () => {};
-  socket.end = (data: string) => {
-    const target = serving as FakeDaemon;
-    const bytes = Buffer.from(data, "utf8");
-    const decoded = decodeCacheRequest(bytes);
-    let reply = "";
-    if (decoded.kind === "ok") {
-      target.requests.push(decoded.request.action);
-      const handlers = createCacheHandlers(target.table, () => {});
-      reply = handlers[decoded.request.action](decoded.request, FIXED_NOW);
-    } else {
+/** Stands in for the socket: one exchange with the in-process daemon, or ENOENT elsewhere. */
+function fakeUnixExchange(target: FakeDaemon): UnixExchange {
+  return async (path, payload) => {
+    if (path !== SOCKET) throw Object.assign(new Error("connect ENOENT"), { code: "ENOENT" });
+    const decoded = decodeCacheRequest(Buffer.from(payload, "utf8"));
+    if (decoded.kind === "invalid") {
       target.requests.push(`invalid: ${decoded.reason}`);
+      return Buffer.alloc(0);
     }
-    queueMicrotask(() => {
-      if (reply !== "") socket.emit("data", Buffer.from(reply));
-      socket.emit("close");
-    });
+    target.requests.push(decoded.request.action);
+    const handlers = createCacheHandlers(target.table, () => {});
+    return Buffer.from(handlers[decoded.request.action](decoded.request, FIXED_NOW), "utf8");
   };
-  queueMicrotask(() => {
-    if (serving) socket.emit("connect");
-    else socket.emit("error", Object.assign(new Error("connect ENOENT"), { code: "ENOENT" }));
-  });
-  return socket;
 }
 
 /** The daemon's clock; the worlds' FakeClock never moves, so nothing expires mid-run. */
@@ -128,6 +111,7 @@ export function makeWorld(kind: StoreKind, stdin: Uint8Array): World {
   };
   let argv: string[];
   let snapshot: () => string;
+  let daemon: FakeDaemon | undefined;
   if (kind === "file") {
     base.vol.mkdirSync(dirname(STORE_FILE), { recursive: true, mode: 0o700 });
     base.vol.writeFileSync(STORE_FILE, SEEDED_FILE, { mode: 0o600 });
@@ -136,11 +120,12 @@ export function makeWorld(kind: StoreKind, stdin: Uint8Array): World {
       const files = base.vol.toJSON(dirname(STORE_FILE));
       return JSON.stringify(files);
     };
-    daemon = undefined;
   } else {
     const table = new CacheTable();
     for (const credential of SEEDED) table.put(credential, 900_000, FIXED_NOW);
-    daemon = { table, requests: [] };
+    const current: FakeDaemon = { table, requests: [] };
+    daemon = current;
+    deps.unixExchange = fakeUnixExchange(current);
     base.vol.mkdirSync(dirname(SOCKET), { recursive: true, mode: 0o700 });
     // memfs cannot make a socket: report one where the daemon listens.
     const fs = base.fs;
@@ -152,7 +137,7 @@ export function makeWorld(kind: StoreKind, stdin: Uint8Array): World {
       rename: (from, to) => fs.rename(from, to),
       unlink: (path) => fs.unlink(path),
       mkdir: (path, options) => fs.mkdir(path, options),
-      stat: (path) => fs.stat(path),
+      stat: async (path) => (path === SOCKET ? socketStats : fs.stat(path)),
       lstat: async (path) => (path === SOCKET ? socketStats : fs.lstat(path)),
       chmod: (path, mode) => fs.chmod(path, mode),
     } satisfies Fs;
@@ -160,7 +145,6 @@ export function makeWorld(kind: StoreKind, stdin: Uint8Array): World {
       throw new Error("the fake daemon is already listening");
     };
     argv = ["--store=memory", "--timeout=900", `--socket=${SOCKET}`];
-    const current = daemon;
     snapshot = () => `${current.table.size} ${current.requests.filter((r) => r !== "get").join(",")}`;
   }
   return { kind, deps, argv, out: () => out, err: () => err, log: () => log, daemon, snapshot };

@@ -121,6 +121,10 @@ export function makeTestDeps(overrides: Partial<Deps> & { spawnResults?: SpawnRe
     startDaemon: async () => {
       throw new Error("unexpected cache daemon start in a unit test (pass --timeout=0)");
     },
+    // No daemon listens in a unit test: every connect finds no socket, as on a fresh machine.
+    unixExchange: async () => {
+      throw Object.assign(new Error("connect ENOENT"), { code: "ENOENT" });
+    },
     spawn: async (file, args, options) => {
       touch();
       spawnCalls.push({ file, args });
