@@ -42,15 +42,22 @@ export function bunUnixExchange(bun: BunRuntime): UnixExchange {
       const chunks: Buffer[] = [];
       let pending = Buffer.from(payload, "utf8");
       let connection: BunSocketLike | undefined;
-      const timer = setTimeout(() => {
-        connection?.terminate();
-        reject(timedOut(timeoutMs));
-      }, timeoutMs);
-      const fail = (error: unknown) => {
+      // Settles once: terminating the socket on timeout also runs its close handler.
+      let settled = false;
+      const settle = (outcome: () => void) => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
-        const { code, message } = error as { code?: string; message?: string };
-        reject(connectError(code, message ?? String(error)));
+        outcome();
       };
+      const fail = (error: unknown) => {
+        const { code, message } = error as { code?: string; message?: string };
+        settle(() => reject(connectError(code, message ?? String(error))));
+      };
+      const timer = setTimeout(() => {
+        settle(() => reject(timedOut(timeoutMs)));
+        connection?.terminate();
+      }, timeoutMs);
       // Writes what the socket takes now and the rest on drain; half-closes once all is out.
       const flush = (socket: BunSocketLike) => {
         const written = socket.write(pending);
@@ -71,10 +78,7 @@ export function bunUnixExchange(bun: BunRuntime): UnixExchange {
             data: (_socket, chunk) => {
               chunks.push(Buffer.from(chunk));
             },
-            close: () => {
-              clearTimeout(timer);
-              resolve(Buffer.concat(chunks));
-            },
+            close: () => settle(() => resolve(Buffer.concat(chunks))),
             error: (_socket, error) => fail(error),
             connectError: (_socket, error) => fail(error),
           },
