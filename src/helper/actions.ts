@@ -45,6 +45,13 @@ export async function helperGet(
 ): Promise<void> {
   // git always sends both; without them there is nothing to look up (and no file to read).
   if (!request.protocol || !request.host) return;
+  // Never a token over plain http to a real host, even one a shared credential-store file holds.
+  if (!isSafeTransport(request.protocol, request.host)) {
+    deps.io.err.write(
+      `${printable(`git-credential-pat: not sending a token over plain http to ${request.host}; use https`)}\n`,
+    );
+    return;
+  }
   const fromEnv = await resolveToken(request, [sources.env]);
   if (fromEnv.kind === "found") {
     deps.io.out.write(serializeCredential(fromEnv.credential));

@@ -80,6 +80,18 @@ describe("runHelper", () => {
     expect(deps.stderr()).toMatch(/not storing a token for http:\/\/example.com/);
   });
 
+  it("never answers a plain-http get for a real host, even from a line git's credential-store wrote", async () => {
+    const deps = makeTestDeps();
+    deps.vol.mkdirSync("/home/user/.local/share/git-credential-pat", { recursive: true, mode: 0o700 });
+    deps.vol.writeFileSync(FILE, `http://a:${CANARY.classic}@example.com\n`, { mode: 0o600 });
+    deps.setStdin("protocol=http\nhost=example.com\n");
+    await runHelper(["--store=file", "--timeout=0", "get"], deps);
+    expect(deps.stdout()).toBe("");
+    expect(deps.stderr()).toBe(
+      "git-credential-pat: not sending a token over plain http to example.com; use https\n",
+    );
+  });
+
   it("keeps a token for http to a loopback test server", async () => {
     const deps = await helper(
       "store",
