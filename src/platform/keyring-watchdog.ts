@@ -30,7 +30,13 @@ if wait "$sleeper"; then printf '%s' "$3" >&4; kill -9 "$2"; fi`;
 export function startKeyringWatchdog(deadlineMs: number, message: string): KeyringWatchdog {
   let reported = false;
   const kill = () => {
-    if (!reported) process.stderr.write(message);
+    if (reported) {
+      // The message is out and the exit status set: leave with that status where the runtime
+      // can (bun; Node's exit waits on the stuck addon thread), the watcher as a backstop.
+      startWatcher(EXIT_BACKSTOP_MS, "");
+      process.exit();
+    }
+    process.stderr.write(message);
     process.kill(process.pid, "SIGKILL");
   };
   return {
@@ -57,6 +63,9 @@ export function startKeyringWatchdog(deadlineMs: number, message: string): Keyri
     },
   };
 }
+
+/** How long a reported failure may take to exit before it is killed. */
+const EXIT_BACKSTOP_MS = 1000;
 
 interface Watcher {
   stop(): void;
