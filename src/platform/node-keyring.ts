@@ -27,7 +27,7 @@ type Addon = typeof import("@napi-rs/keyring");
 export async function loadNodeKeyring(timeoutMs: number, platform = process.platform): Promise<Keyring> {
   let addon: Addon;
   try {
-    addon = await import("@napi-rs/keyring");
+    addon = await loadAddon();
   } catch (error) {
     throw keyringUnavailable("the OS keychain library could not be loaded on this platform", error);
   }
@@ -88,6 +88,15 @@ export async function loadNodeKeyring(timeoutMs: number, platform = process.plat
     delete: (service, account) =>
       retryVanished(() => call((signal) => entry(service, account).deleteCredential(signal)), timeoutMs),
   };
+}
+
+/**
+ * The standalone binary's build hands over its platform's addon to load directly
+ * (scripts/build.mjs); elsewhere the package's loader picks it.
+ */
+function loadAddon(): Promise<Addon> {
+  const direct = (globalThis as { __PAT_LOAD_KEYRING__?: () => Addon }).__PAT_LOAD_KEYRING__;
+  return direct ? Promise.resolve().then(direct) : import("@napi-rs/keyring");
 }
 
 /** The watchdog fires only after the call's own timeout had its chance to report cleanly. */
