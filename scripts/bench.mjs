@@ -194,6 +194,17 @@ const CONTENDERS = [
     prepare: () => ({ command: buildHelloWorld(), args: [] }),
   },
   {
+    // Not a target: the I/O a file-hit get cannot avoid, compiled the same way, to show how
+    // much of the binary's time over hello-world is bun's event loop and file I/O.
+    id: "io-floor",
+    label: "bun --compile I/O floor (file-hit get's I/O)",
+    expect: /^username=bench$/m,
+    prepare: (ctx) => {
+      seedHelperFileStore(ctx);
+      return { command: buildIoFloor(), args: [ctx.env.XDG_CONFIG_HOME, ctx.env.XDG_DATA_HOME] };
+    },
+  },
+  {
     id: "node-e0",
     label: "node -e 0",
     expect: null,
@@ -346,6 +357,42 @@ function buildHelloWorld() {
   writeFileSync(join(dir, "hello.ts"), 'console.log("hello");\n');
   const out = join(dir, "hello");
   execFileSync(BUN, ["build", ...BINARY_FLAGS, join(dir, "hello.ts"), "--outfile", out], {
+    cwd: dir,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  return out;
+}
+
+/**
+ * What a file-hit get does at the least: read stdin as a stream under a deadline, look for
+ * config.json and accounts.json, stat and read the credentials file, write the answer. No parsing.
+ */
+function buildIoFloor() {
+  const dir = join(root, ".bench");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, "io-floor.ts"),
+    `const [configHome, dataHome] = process.argv.slice(2);
+const reader = Bun.stdin.stream().getReader();
+const deadline = setTimeout(() => process.exit(1), 10_000);
+for (;;) {
+  const { done, value } = await reader.read();
+  if (done || value.includes(10)) break;
+}
+clearTimeout(deadline);
+reader.cancel();
+for (const name of ["config.json", "accounts.json"]) {
+  await Bun.file(\`\${configHome}/git-credential-pat/\${name}\`).stat().catch(() => undefined);
+}
+const credentials = \`\${dataHome}/git-credential-pat/credentials\`;
+await Bun.file(credentials).stat();
+const line = new TextDecoder().decode(await Bun.file(credentials).bytes()).split("\\n")[0] ?? "";
+const url = new URL(line);
+(console as unknown as { write(text: string): void }).write(\`username=\${url.username}\\npassword=\${url.password}\\n\`);
+`,
+  );
+  const out = join(dir, "io-floor");
+  execFileSync(BUN, ["build", ...BINARY_FLAGS, join(dir, "io-floor.ts"), "--outfile", out], {
     cwd: dir,
     stdio: ["ignore", "ignore", "inherit"],
   });

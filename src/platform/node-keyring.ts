@@ -144,9 +144,9 @@ function unavailable(error: unknown): BackendUnavailableError {
 }
 
 /**
- * Runs a keychain call with a deadline. A locked keyring with a display can block a call on an
- * unlock prompt forever, and neither AbortSignal nor process.exit() ends it; main.ts therefore
- * kills the process if anything still holds it after the answer (see exitWatchdog).
+ * Runs a keychain call with a deadline, then reports it. A locked keyring with a display can
+ * block a call on an unlock prompt forever, and AbortSignal does not end it; the watchdog
+ * (keyring-watchdog.ts) then ends the process once the report is out.
  */
 async function bounded<T>(timeoutMs: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
