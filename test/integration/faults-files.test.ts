@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { chmod, chown, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Artifact, artifacts, runArtifact, runCommand } from "../helpers/artifacts.js";
+import { type Artifact, artifacts, type RunResult, runCommand } from "../helpers/artifacts.js";
 import { CANARY } from "../helpers/canary.js";
 import { recordOutput } from "../helpers/canary-guard.js";
 import { createSandbox, type Sandbox } from "../helpers/git-sandbox.js";
