@@ -3,10 +3,10 @@
 // directory the user cannot write (run as nobody: root ignores permission bits), and a full disk
 // (a tiny tmpfs). git is never held up, and nothing stored is lost or rewritten.
 import { spawnSync } from "node:child_process";
-import { chmod, chown, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { chmod, chown, copyFile, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Artifact, artifacts, type RunResult, runCommand } from "../helpers/artifacts.js";
+import { type Artifact, artifacts, DIST_DIR, type RunResult, runCommand } from "../helpers/artifacts.js";
 import { CANARY } from "../helpers/canary.js";
 import { recordOutput } from "../helpers/canary-guard.js";
 import { createSandbox, type Sandbox } from "../helpers/git-sandbox.js";
@@ -50,6 +50,8 @@ const ourLines = (stderr: string) =>
 describe.each(artifacts())("faults in files with the $name artifact", (artifact: Artifact) => {
   let sandbox: Sandbox;
   let configDir: string;
+  /** The artifact as nobody can run it: a clone of the repository may sit in a 0700 directory. */
+  let nobodyArgv: string[] | undefined;
 
   const run = async (
     args: string[],
@@ -63,7 +65,7 @@ describe.each(artifacts())("faults in files with the $name artifact", (artifact:
           `--regid=${NOBODY}`,
           "--clear-groups",
           "--",
-          ...artifact.argv,
+          ...(nobodyArgv ?? artifact.argv),
           ...args,
         ]
       : [...artifact.argv, ...args];
@@ -108,6 +110,7 @@ describe.each(artifacts())("faults in files with the $name artifact", (artifact:
   afterEach(async () => {
     await run(["exit"]);
     await sandbox.cleanup();
+    nobodyArgv = undefined;
   });
 
   describe("the cache socket path", () => {
@@ -266,6 +269,16 @@ describe.each(artifacts())("faults in files with the $name artifact", (artifact:
       ]) {
         await chown(dir, NOBODY, NOBODY);
       }
+      // dist/ copied where nobody can read it: the sandbox, now nobody's.
+      const dist = join(sandbox.root, "dist");
+      await mkdir(dist, { mode: 0o755 });
+      for (const file of ["git-credential-pat", "cli.cjs", "commands.mjs"]) {
+        await copyFile(join(DIST_DIR, file), join(dist, file));
+        await chmod(join(dist, file), 0o755);
+      }
+      nobodyArgv = artifact.argv.map((word) =>
+        word.startsWith(DIST_DIR) ? join(dist, basename(word)) : word,
+      );
       const asNobody = { asNobody: true };
       const seeded = await run(
         ["login", "--with-token", "--no-verify", "--user", "alice", "--host", HOST, "--store", "file"],
