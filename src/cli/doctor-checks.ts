@@ -653,7 +653,7 @@ export function checkTokens(
       findings.push({
         area,
         status: "ok",
-        message: `${who}: ${kindLabel(account.kind)} token, expires ${formatExpiry(account.expiresAtMs, facts.nowMs)}, scopes ${formatScopes(account.scopes)}`,
+        message: `${who}: ${kindLabel(account.kind)} token, expires ${formatExpiry(account.expiresAtMs, facts.nowMs)}, scopes ${formatScopes(account.scopes, account.kind)}`,
       });
     }
   }

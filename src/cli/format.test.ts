@@ -31,10 +31,11 @@ describe("expiryState", () => {
 describe("scopes", () => {
   it.each([
     { scopes: undefined, want: "(permissions, not scopes)" },
+    { scopes: undefined, kind: "classic", want: "unknown (not verified)" },
     { scopes: [], want: "(no scopes)" },
     { scopes: ["repo", "workflow"], want: "repo, workflow" },
-  ])("formats $scopes", ({ scopes, want }) => {
-    expect(formatScopes(scopes)).toBe(want);
+  ])("formats $scopes ($kind)", ({ scopes, kind, want }) => {
+    expect(formatScopes(scopes, kind)).toBe(want);
   });
 
   it.each([

@@ -41,9 +41,13 @@ export function kindLabel(kind: TokenKind): string {
   return KIND_LABELS[kind];
 }
 
-/** Fine-grained tokens have permissions, not scopes: say so rather than "no scopes". */
-export function formatScopes(scopes: readonly string[] | undefined): string {
-  if (scopes === undefined) return "(permissions, not scopes)";
+/**
+ * Fine-grained tokens have permissions, not scopes: say so rather than "no scopes". GitHub
+ * always names a classic token's scopes, so a classic one without them was never verified.
+ */
+export function formatScopes(scopes: readonly string[] | undefined, kind?: string): string {
+  if (scopes === undefined)
+    return kind === "classic" ? "unknown (not verified)" : "(permissions, not scopes)";
   return scopes.length === 0 ? "(no scopes)" : scopes.join(", ");
 }
 

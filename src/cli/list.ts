@@ -58,7 +58,7 @@ export async function runList(opts: ListOptions, deps: Deps): Promise<void> {
       row.host,
       row.login ?? "-",
       row.kind,
-      formatScopes(row.scopes ?? undefined),
+      formatScopes(row.scopes ?? undefined, row.kind),
       row.expiresAt ? formatExpiry(Date.parse(row.expiresAt), now) : "never",
       row.source,
       [row.isDefault ? "default" : "", ...row.owners.map((owner) => `${owner}/*`)]

@@ -101,7 +101,10 @@ function report(account: Account, info: TokenInfo | undefined, described: string
     `Logged in to ${account.host} as ${account.login}${info ? "" : " (not verified: --no-verify)"}`,
     `  token:   ${kindLabel(account.kind)} ${described}`,
     ...(info
-      ? [`  scopes:  ${formatScopes(account.scopes)}`, `  expires: ${formatExpiry(account.expiresAtMs, now)}`]
+      ? [
+          `  scopes:  ${formatScopes(account.scopes, account.kind)}`,
+          `  expires: ${formatExpiry(account.expiresAtMs, now)}`,
+        ]
       : []),
     `  stored:  ${account.store}${account.owners.length ? `; owners: ${account.owners.join(", ")}` : ""}`,
   ];
