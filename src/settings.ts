@@ -60,3 +60,13 @@ export function positiveInt(value: string | undefined, fallback: number): number
   if (value === undefined || !/^\d+$/.test(value)) return fallback;
   return Number(value);
 }
+
+/** The variables of `names` that are set, and no others: the environment a child may see. */
+export function pickEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  names: readonly string[],
+): Record<string, string> {
+  return Object.fromEntries(
+    names.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name] as string]])),
+  );
+}

@@ -787,6 +787,23 @@ describe("checkTokens", () => {
       want: [{ status: "ok", message: "GH_ENTERPRISE_TOKEN serves ghe.acme.com (from the environment)" }],
     },
     {
+      name: "fails a broken accounts file with the file's own advice",
+      input: {
+        accounts: {
+          kind: "error" as const,
+          message: "accounts file /home/user/.config/git-credential-pat/accounts.json is not JSON",
+          hint: "mv /home/user/.config/git-credential-pat/accounts.json /home/user/.config/git-credential-pat/accounts.json.bak",
+        },
+      },
+      want: [
+        {
+          status: "fail",
+          message: "accounts file /home/user/.config/git-credential-pat/accounts.json is not JSON",
+          fix: "mv /home/user/.config/git-credential-pat/accounts.json /home/user/.config/git-credential-pat/accounts.json.bak",
+        },
+      ],
+    },
+    {
       name: "warns when there is no token at all",
       input: {},
       want: [

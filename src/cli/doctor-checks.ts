@@ -583,7 +583,9 @@ export function checkTokens(
 ): Finding[] {
   const area = "tokens";
   if (facts.accounts.kind === "error") {
-    return [{ area, status: "fail", message: facts.accounts.message, fix: "git-credential-pat list" }];
+    // The file's own advice (move the broken file aside); there is nothing to list until then.
+    const fix = facts.accounts.hint ?? "move the file aside, then git-credential-pat login";
+    return [{ area, status: "fail", message: facts.accounts.message, fix }];
   }
   const { tokens } = facts.accounts;
   if (tokens.length === 0 && facts.envTokens.length === 0) {

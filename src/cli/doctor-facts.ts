@@ -106,7 +106,9 @@ export interface DoctorFacts {
   /** Whether `git credential-pat` runs; only asked when a helper is configured as plain `pat`. */
   patOnPath: boolean | undefined;
   repository: RepositoryFacts;
-  accounts: { kind: "ok"; tokens: TokenFact[] } | { kind: "error"; message: string };
+  accounts:
+    | { kind: "ok"; tokens: TokenFact[] }
+    | { kind: "error"; message: string; hint: string | undefined };
   envTokens: Array<{ host: string; variable: string }>;
   configFile: { kind: "ok"; config: Config } | { kind: "error"; message: string; hint: string | undefined };
   stores: StoreUse[];
@@ -137,7 +139,7 @@ export async function gatherDoctorFacts(deps: Deps): Promise<DoctorFacts> {
   );
   const accounts = await loadAccounts(deps).then(
     (list) => ({ kind: "ok" as const, list }),
-    (error: unknown) => ({ kind: "error" as const, message: errorMessage(error) }),
+    (error: unknown) => ({ kind: "error" as const, message: errorMessage(error), hint: hintOf(error) }),
   );
   const tokenHosts = [
     ...new Set([

@@ -1,7 +1,9 @@
 // Runs the real git for people's commands (setup, doctor) through the injected Spawn, with an
 // environment built from an allow-list: no token variable ever reaches a child.
+
 import { PatError } from "../errors.js";
 import type { Deps, SpawnResult } from "../platform/deps.js";
+import { pickEnv } from "../settings.js";
 
 /** Variables git needs to find its config and behave; nothing else is passed on. */
 const GIT_ENV_ALLOW = [
@@ -21,9 +23,7 @@ const GIT_ENV_ALLOW = [
 export const GIT_TIMEOUT_MS = 10_000;
 
 export function gitEnv(env: Deps["env"]): Record<string, string> {
-  return Object.fromEntries(
-    GIT_ENV_ALLOW.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name] as string]])),
-  );
+  return pickEnv(env, GIT_ENV_ALLOW);
 }
 
 /** Runs `git ARGS`; a missing git or a timeout is a PatError, a non-zero exit is returned. */

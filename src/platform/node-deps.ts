@@ -3,7 +3,7 @@
 import { BackendUnavailableError } from "../errors.js";
 import { joinPath } from "../posix-path.js";
 import { scrub } from "../secret.js";
-import { DEFAULTS, ENV, isDebug, positiveInt } from "../settings.js";
+import { DEFAULTS, ENV, isDebug, pickEnv, positiveInt } from "../settings.js";
 import { createBunFs } from "./bun-fs.js";
 import { createBunIo } from "./bun-io.js";
 import { bunRuntime } from "./bun-runtime.js";
@@ -134,7 +134,7 @@ function selfCommand(): string[] {
 
 /** Environment handed to the daemon: an allow-list, so no token variable (GH_TOKEN…) reaches a child. */
 function daemonEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const keep = [
+  return pickEnv(env, [
     "PATH",
     "HOME",
     "LANG",
@@ -143,10 +143,7 @@ function daemonEnv(env: Readonly<Record<string, string | undefined>>): Record<st
     "XDG_CONFIG_HOME",
     "XDG_DATA_HOME",
     ENV.debug,
-  ];
-  return Object.fromEntries(
-    keep.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name] as string]])),
-  );
+  ]);
 }
 
 const DAEMON_START_TIMEOUT_MS = 3000;
