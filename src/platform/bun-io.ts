@@ -3,12 +3,11 @@
 import type { BunRuntime } from "./bun-runtime.js";
 import { consoleWrite } from "./bun-runtime.js";
 import type { Io } from "./deps.js";
-import { endsRequest, isTerminal } from "./fd-io.js";
-import { promptHidden } from "./prompt-hidden.js";
+import { endsRequest, ioWith, isTerminal } from "./fd-io.js";
 
 export function createBunIo(bun: BunRuntime): Io {
   let stderr: ReturnType<BunRuntime["stderr"]["writer"]> | undefined;
-  return {
+  return ioWith({
     readStdin: (limits) => readStdinBounded(bun, limits),
     out: { write: consoleWrite },
     err: {
@@ -18,17 +17,7 @@ export function createBunIo(bun: BunRuntime): Io {
         stderr.flush();
       },
     },
-    get isStdinTTY() {
-      return isTerminal(0);
-    },
-    get isStdoutTTY() {
-      return isTerminal(1);
-    },
-    get isStderrTTY() {
-      return isTerminal(2);
-    },
-    promptSecret: promptHidden,
-  };
+  });
 }
 
 /**

@@ -6,10 +6,20 @@ import { nodeFs } from "./node-fs.js";
 import { promptHidden } from "./prompt-hidden.js";
 
 export function createFdIo(): Io {
-  return {
+  return ioWith({
     readStdin: readStdinBounded,
     out: { write: (text) => writeAll(1, text) },
     err: { write: (text) => writeAll(2, text) },
+  });
+}
+
+/**
+ * An Io from how a runtime reads stdin and writes output; the rest is the same everywhere:
+ * terminals are told by fstat on the descriptors (no node:tty), and prompts use the terminal.
+ */
+export function ioWith(streams: Pick<Io, "readStdin" | "out" | "err">): Io {
+  return {
+    ...streams,
     get isStdinTTY() {
       return isTerminal(0);
     },
