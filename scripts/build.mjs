@@ -37,8 +37,6 @@ await build({
   banner: {
     js: 'globalThis.__PAT_CLI_PATH__=require("node:url").pathToFileURL(require("node:path").join(__dirname,"commands.mjs")).href;',
   },
-  // secret.ts reads import.meta.url only where `require` is missing (ESM); CommonJS has require.
-  logOverride: { "empty-import-meta": "silent" },
 });
 await build({
   ...nodeCommon,

@@ -1,6 +1,5 @@
 // Tokens as values that cannot leak by accident: masked in toString/JSON/inspect,
 // readable only through reveal(). Leaf module: imports nothing from the project.
-import { createRequire } from "node:module";
 
 const MASK = "********";
 const TOKEN_PATTERN = /gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}/g;
@@ -65,9 +64,8 @@ export function tokenKind(secret: Secret): TokenKind {
 
 /** First 8 hex digits of sha256: identifies a token without revealing any of it. */
 export function fingerprint(secret: Secret): string {
-  // node:crypto is required here, not imported: loading it costs ~3 ms on every git operation.
-  const load = typeof require === "function" ? require : createRequire(import.meta.url);
-  const { createHash } = load("node:crypto") as typeof import("node:crypto");
+  // node:crypto is loaded here, not imported: loading it costs ~3 ms on every git operation.
+  const { createHash } = process.getBuiltinModule("node:crypto");
   return createHash("sha256").update(secret.reveal()).digest("hex").slice(0, 8);
 }
 
