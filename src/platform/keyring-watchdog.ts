@@ -81,23 +81,21 @@ function startWatcher(deadlineMs: number, message: string): Watcher {
     message,
   ];
   const bun = bunRuntime();
-  if (bun) {
-    const child = bun.spawn(["/bin/sh", ...args], { stdin: "pipe", stdout: "ignore", stderr: "inherit" });
-    return {
-      stop: () => {
-        child.stdin.end();
-        child.unref();
-      },
-    };
-  }
-  const { spawn } = process.getBuiltinModule("node:child_process");
-  const child = spawn("/bin/sh", args, { stdio: ["pipe", "ignore", "inherit"] });
-  child.on("error", () => {});
-  child.stdin?.on("error", () => {});
+  const child = bun
+    ? bun.spawn(["/bin/sh", ...args], { stdin: "pipe", stdout: "ignore", stderr: "inherit" })
+    : spawnWithNode(args);
   return {
     stop: () => {
       child.stdin?.end();
       child.unref();
     },
   };
+}
+
+function spawnWithNode(args: string[]) {
+  const { spawn } = process.getBuiltinModule("node:child_process");
+  const child = spawn("/bin/sh", args, { stdio: ["pipe", "ignore", "inherit"] });
+  child.on("error", () => {});
+  child.stdin?.on("error", () => {});
+  return child;
 }

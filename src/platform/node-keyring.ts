@@ -61,32 +61,28 @@ export async function loadNodeKeyring(timeoutMs: number, platform = process.plat
 
   // The watchdog follows the native call itself: when bounded() gives up and the error is shown,
   // a call that never returns would still hold the process; the watchdog then ends it quietly.
+  // Every call is tried again when an item vanished under it (retryVanished): reading, writing
+  // and deleting all look the item up first, and another process may erase it in between.
   const call = <T>(run: (signal: AbortSignal) => Promise<T>) =>
-    bounded(timeoutMs, (signal) => watchdog.guard(() => run(signal))).catch((error: unknown) => {
-      watchdog.markReported();
-      throw error;
-    });
+    retryVanished(
+      () =>
+        bounded(timeoutMs, (signal) => watchdog.guard(() => run(signal))).catch((error: unknown) => {
+          watchdog.markReported();
+          throw error;
+        }),
+      timeoutMs,
+    );
   return {
     findAll: async (service) => {
-      const items = await retryVanished(
-        () => call((signal) => addon.findCredentialsAsync(service, undefined, signal)),
-        timeoutMs,
-      );
+      const items = await call((signal) => addon.findCredentialsAsync(service, undefined, signal));
       if (items.length === 0) ensureSecretService();
       return items;
     },
-    // Writing or deleting looks the item up first, so another process erasing it in between
-    // fails the call the same way; trying again looks it up afresh (and then creates the item,
-    // or finds nothing left to delete).
     get: (service, account) =>
-      retryVanished(
-        () => call(async (signal) => (await entry(service, account).getPassword(signal)) ?? undefined),
-        timeoutMs,
-      ),
+      call(async (signal) => (await entry(service, account).getPassword(signal)) ?? undefined),
     set: (service, account, password) =>
-      retryVanished(() => call((signal) => entry(service, account).setPassword(password, signal)), timeoutMs),
-    delete: (service, account) =>
-      retryVanished(() => call((signal) => entry(service, account).deleteCredential(signal)), timeoutMs),
+      call((signal) => entry(service, account).setPassword(password, signal)),
+    delete: (service, account) => call((signal) => entry(service, account).deleteCredential(signal)),
   };
 }
 
