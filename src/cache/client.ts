@@ -39,11 +39,7 @@ export class SocketCacheClient implements TokenSource {
   async get(pattern: Credential): Promise<ResolvedCredential | undefined> {
     // A CR, LF or NUL cannot be sent on the wire, and nothing cached holds one (store refuses them).
     if (findUnsafeField(pattern) !== undefined) return undefined;
-    if ((await checkSocketPath(this.options.socketPath, { create: false }, this.deps)) === "absent")
-      return undefined;
-    const reply = await this.exchange({ action: "get", timeoutSeconds: 0, credential: pattern }).catch(
-      missOnNoDaemon,
-    );
+    const reply = await this.askIfRunning({ action: "get", timeoutSeconds: 0, credential: pattern });
     if (!reply) return undefined;
     const parsed = parseRequest(reply);
     if (parsed.kind === "invalid" || parsed.request.username === undefined || !parsed.request.password)
@@ -86,14 +82,19 @@ export class SocketCacheClient implements TokenSource {
 
   async erase(pattern: Credential): Promise<void> {
     if (findUnsafeField(pattern) !== undefined) return;
-    if ((await checkSocketPath(this.options.socketPath, { create: false }, this.deps)) === "absent") return;
-    await this.exchange({ action: "erase", timeoutSeconds: 0, credential: pattern }).catch(missOnNoDaemon);
+    await this.askIfRunning({ action: "erase", timeoutSeconds: 0, credential: pattern });
   }
 
   /** Stops the daemon, like `git credential-cache exit`; no daemon is not an error. */
   async exit(): Promise<void> {
-    if ((await checkSocketPath(this.options.socketPath, { create: false }, this.deps)) === "absent") return;
-    await this.exchange({ action: "exit", timeoutSeconds: 0, credential: {} }).catch(missOnNoDaemon);
+    await this.askIfRunning({ action: "exit", timeoutSeconds: 0, credential: {} });
+  }
+
+  /** One exchange with a daemon that may not be running: no socket or no listener is a miss. */
+  private async askIfRunning(request: CacheRequest): Promise<Buffer | undefined> {
+    if ((await checkSocketPath(this.options.socketPath, { create: false }, this.deps)) === "absent")
+      return undefined;
+    return this.exchange(request).catch(missOnNoDaemon);
   }
 
   /** Sends one request, half-closes, reads the reply to EOF; everything within timeoutMs. */
