@@ -7,4 +7,4 @@ export { MAX_LINE_BYTES, MAX_REQUEST_BYTES, parseRequest } from "./parse-request
 export { printable } from "./printable.js";
 export { findUnsafeField, RESPONSE_FIELDS, serializeCredential } from "./serialize.js";
 export { isHttpProtocol, isLoopbackHost, isSafeTransport } from "./transport.js";
-export { encodePath, encodeUserinfo, percentDecode } from "./url-codec.js";
+export { decodeUtf8, encodePath, encodeUserinfo, percentDecode } from "./url-codec.js";

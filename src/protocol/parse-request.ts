@@ -2,6 +2,7 @@
 import { Secret } from "../secret.js";
 import type { CredentialRequest } from "./credential.js";
 import { parseCredentialUrl } from "./parse-credential-url.js";
+import { decodeUtf8 } from "./url-codec.js";
 
 export const MAX_LINE_BYTES = 64 * 1024;
 export const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -24,13 +25,8 @@ export function parseRequest(input: Uint8Array | string): ParseResult {
   const bytes = typeof input === "string" ? Buffer.from(input, "utf8") : input;
   if (bytes.length > MAX_REQUEST_BYTES) return invalid("request is larger than 1 MiB");
   if (bytes.includes(0)) return invalid("request contains a NUL byte");
-  let text: string;
-  try {
-    // ignoreBOM: a leading U+FEFF stays part of the first key, as it does for git.
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    return invalid("request is not valid UTF-8");
-  }
+  const text = decodeUtf8(bytes);
+  if (text === undefined) return invalid("request is not valid UTF-8");
 
   let fields: Fields = {};
   // A Map, not an object: "constructor[]=" or "__proto__[]=" must not reach Object.prototype.

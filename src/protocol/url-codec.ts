@@ -37,9 +37,16 @@ export function percentDecode(value: string): string | undefined {
     .map((part, index) =>
       index % 2 === 1 ? Buffer.from([Number.parseInt(part.slice(1), 16)]) : Buffer.from(part, "utf8"),
     );
+  return decodeUtf8(Buffer.concat(chunks));
+}
+
+/**
+ * Strict UTF-8: undefined when the bytes are not valid. A leading U+FEFF is kept as part of the
+ * text, as git keeps it (the first key of a request, a percent-encoded value, a file's first line).
+ */
+export function decodeUtf8(bytes: Uint8Array): string | undefined {
   try {
-    // ignoreBOM keeps a leading U+FEFF, which is part of the value.
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(Buffer.concat(chunks));
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     return undefined;
   }

@@ -9,7 +9,7 @@ import {
   readPrivateFile,
   rewritePrivateFile,
 } from "../private-files.js";
-import { type Credential, matchCredential } from "../protocol/index.js";
+import { type Credential, decodeUtf8, matchCredential } from "../protocol/index.js";
 import {
   type CredentialLine,
   formatCredentialFile,
@@ -91,25 +91,14 @@ export class FileTokenStore implements TokenStore {
   /** Refuses a file that is not text: we never rewrite what we cannot read back faithfully. */
   private decode(content: Buffer | undefined): CredentialLine[] {
     if (content === undefined) return [];
-    const corrupt = content.includes(0)
-      ? "contains NUL bytes"
-      : isUtf8(content)
-        ? undefined
-        : "is not valid UTF-8";
-    if (corrupt) {
+    const hasNul = content.includes(0);
+    const text = hasNul ? undefined : decodeUtf8(content);
+    if (text === undefined) {
+      const corrupt = hasNul ? "contains NUL bytes" : "is not valid UTF-8";
       throw new PatError(`credential file ${this.options.path} ${corrupt}; it was left untouched`, {
         hint: `move it aside ("mv ${this.options.path} ${this.options.path}.bad") and store your tokens again`,
       });
     }
-    return parseCredentialFile(content.toString("utf8"));
-  }
-}
-
-function isUtf8(bytes: Buffer): boolean {
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
+    return parseCredentialFile(text);
   }
 }
