@@ -34,8 +34,8 @@ export interface RunningDaemon {
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export async function startCacheDaemon(options: DaemonOptions, deps: DaemonDeps): Promise<RunningDaemon> {
-  // Imported here, not at the top: bun's single-file binary would otherwise load node:net on every run.
-  const { createServer } = await import("node:net");
+  // Loaded here, not imported at the top: bun's binary would otherwise load node:net on every run.
+  const { createServer } = process.getBuiltinModule("node:net");
   await takeOverSocket(options.socketPath, deps);
   const table = new CacheTable();
   let stop = () => {};
@@ -118,7 +118,7 @@ export class DaemonAlreadyRunning extends BackendUnavailableError {
 }
 
 async function isAlive(socketPath: string): Promise<boolean> {
-  const { connect } = await import("node:net");
+  const { connect } = process.getBuiltinModule("node:net");
   return new Promise((resolve) => {
     const probe = connect(socketPath);
     const timer = setTimeout(() => finish(true), 500);

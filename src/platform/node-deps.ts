@@ -92,7 +92,7 @@ export function pathsFrom(env: Readonly<Record<string, string | undefined>>): Pa
 /** Runs a child with a hard timeout (SIGKILL), never throwing for a non-zero exit. */
 const nodeSpawn: Spawn = async (file, args, { input, env, timeoutMs, cwd }) => {
   // Loaded on first use: child_process costs start-up time on git's get path, which never spawns.
-  const { spawn: spawnChild } = await import("node:child_process");
+  const { spawn: spawnChild } = process.getBuiltinModule("node:child_process");
   return new Promise((resolve) => {
     const child = spawnChild(file, [...args], { env, cwd, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
@@ -154,7 +154,7 @@ async function startDetachedDaemon(
   env: Readonly<Record<string, string | undefined>>,
   debug: boolean,
 ): Promise<void> {
-  const { spawn } = await import("node:child_process");
+  const { spawn } = process.getBuiltinModule("node:child_process");
   const [command, ...args] = selfCommand();
   const child = spawn(command as string, [...args, "cache-daemon", socketPath], {
     detached: true,

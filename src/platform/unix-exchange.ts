@@ -15,7 +15,7 @@ function timedOut(timeoutMs: number): Error {
 
 export const nodeUnixExchange: UnixExchange = async (socketPath, payload, timeoutMs) => {
   // Loaded on use: most runs never reach the socket.
-  const { connect } = await import("node:net");
+  const { connect } = process.getBuiltinModule("node:net");
   return new Promise((resolve, reject) => {
     const socket = connect(socketPath);
     const chunks: Buffer[] = [];
