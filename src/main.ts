@@ -46,8 +46,21 @@ export function isCliInvocation(argv: readonly string[]): boolean {
   return argv.length === 0 || (first !== undefined && CLI_COMMANDS.has(first));
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+async function main(argv: readonly string[]): Promise<void> {
   const deps = createNodeDeps();
+  const code = await run(argv, deps);
+  if (argv[0] === "cache-daemon" || isCliInvocation(argv)) {
+    process.exitCode = code;
+    return;
+  }
+  // git's path ends as soon as its answer is out: left to end by itself, bun takes ~0.5 ms more
+  // to tear down, on every git operation. Nothing else runs by then (a daemon it started is
+  // detached; a keychain watcher ends when our end of its pipe closes).
+  await deps.io.drain?.();
+  process.exit(code);
+}
+
+async function run(argv: readonly string[], deps: Deps): Promise<number> {
   try {
     if (argv[0] === "cache-daemon") {
       await runCacheDaemon(argv.slice(1), deps, (stop) => {
@@ -80,9 +93,4 @@ function reportError(error: unknown, deps: Deps): void {
   }
 }
 
-main(process.argv.slice(2)).then((code) => {
-  // No process.exit(): it could cut off output still in flight. Nothing else holds the process
-  // once the answer is out; the one thing that could (a stuck keychain call) has its own
-  // watchdog in platform/keyring-watchdog.ts.
-  process.exitCode = code;
-});
+main(process.argv.slice(2));

@@ -1,21 +1,33 @@
 // Io for the standalone binary, on bun's own APIs: under bun, node:fs costs more start-up than
 // the rest of a `get` (platform/node-fs.ts), and process.stdout/stderr build stream objects.
-import type { BunRuntime } from "./bun-runtime.js";
-import { consoleWrite } from "./bun-runtime.js";
-import type { Io } from "./deps.js";
+import type { BunRuntime, FileSink } from "./bun-runtime.js";
+import type { Io, Writer } from "./deps.js";
 import { endsRequest, ioWith, isTerminal } from "./fd-io.js";
 
 export function createBunIo(bun: BunRuntime): Io {
-  let stderr: ReturnType<BunRuntime["stderr"]["writer"]> | undefined;
+  // Flushes the OS has not taken yet (a full pipe): drain() waits for them, so main.ts can end
+  // the process without cutting output off.
+  const pending = new Set<Promise<number>>();
+  const writer = (open: () => FileSink): Writer => {
+    let sink: FileSink | undefined;
+    return {
+      write: (text) => {
+        sink ??= open();
+        sink.write(text);
+        const flushed = sink.flush();
+        if (typeof flushed !== "number") {
+          pending.add(flushed);
+          flushed.finally(() => pending.delete(flushed)).catch(() => {});
+        }
+      },
+    };
+  };
   return ioWith({
     readStdin: (limits) => readStdinBounded(bun, limits),
-    out: { write: consoleWrite },
-    err: {
-      write: (text) => {
-        stderr ??= bun.stderr.writer();
-        stderr.write(text);
-        stderr.flush();
-      },
+    out: writer(() => bun.stdout.writer()),
+    err: writer(() => bun.stderr.writer()),
+    drain: async () => {
+      await Promise.allSettled(pending);
     },
   });
 }

@@ -5,8 +5,11 @@ import type { BunConnectOptions } from "./unix-exchange.js";
 
 export interface BunRuntime {
   stdin: { stream(): ReadableStream<Uint8Array> };
-  stderr: { writer(): { write(chunk: string): number; flush(): unknown } };
-  file(path: string): { bytes(): Promise<Uint8Array>; stat(): Promise<Stats> };
+  stdout: { writer(): FileSink };
+  stderr: { writer(): FileSink };
+  file(path: string): { bytes(): Promise<Uint8Array>; stat(): Promise<Stats>; readonly lastModified: number };
+  /** Maps a file (opened read-write); throws with an errno code such as ENOENT. */
+  mmap(path: string): Uint8Array;
   connect(options: BunConnectOptions): Promise<unknown>;
   spawn(
     cmd: string[],
@@ -14,12 +17,13 @@ export interface BunRuntime {
   ): { stdin: { end(): unknown }; unref(): void };
 }
 
+/** bun's buffered writer on a descriptor; flush() returns a promise while the OS is not ready. */
+export interface FileSink {
+  write(chunk: string): number;
+  flush(): number | Promise<number>;
+}
+
 /** bun's global, or undefined under Node. */
 export function bunRuntime(): BunRuntime | undefined {
   return (globalThis as { Bun?: BunRuntime }).Bun;
-}
-
-/** bun's console.write: stdout without a trailing newline, no stream objects. */
-export function consoleWrite(text: string): void {
-  (console as unknown as { write(text: string): number }).write(text);
 }

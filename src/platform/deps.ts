@@ -60,6 +60,8 @@ export interface Io {
    * Rejects with CancelledError on Ctrl-C, UsageError when there is no terminal.
    */
   promptSecret(prompt: string): Promise<string>;
+  /** Resolves once everything written has reached the OS; absent where writes are synchronous. */
+  drain?(): Promise<void>;
 }
 
 export interface Paths {

@@ -17,7 +17,7 @@ export function createFdIo(): Io {
  * An Io from how a runtime reads stdin and writes output; the rest is the same everywhere:
  * terminals are told by fstat on the descriptors (no node:tty), and prompts use the terminal.
  */
-export function ioWith(streams: Pick<Io, "readStdin" | "out" | "err">): Io {
+export function ioWith(streams: Pick<Io, "readStdin" | "out" | "err" | "drain">): Io {
   return {
     ...streams,
     get isStdinTTY() {
