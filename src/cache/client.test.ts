@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CANARY } from "../../test/helpers/canary.js";
+import { makeTestDeps } from "../../test/helpers/test-deps.js";
 import { nodeUnixExchange } from "../platform/unix-exchange.js";
 import type { Credential } from "../protocol/index.js";
 import { Secret } from "../secret.js";
@@ -70,5 +71,75 @@ describe("SocketCacheClient", () => {
       exitCode: 5,
       message: expect.stringContaining("refusing to write a host that contains a CR, LF or NUL character"),
     });
+  });
+});
+
+// Starting a daemon, with the daemon and the socket faked: which failures start another one.
+describe("SocketCacheClient.store with no daemon answering", () => {
+  const credential = {
+    protocol: "https",
+    host: "github.com",
+    username: "alice",
+    password: new Secret("fake"),
+  };
+  const refused = () => Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+  const timedOut = () => new Error("the cache daemon did not answer within 1000 ms");
+
+  function clientWith(replies: Array<() => Error | undefined>) {
+    const deps = makeTestDeps();
+    const calls: string[] = [];
+    const client = new SocketCacheClient(
+      { socketPath: "/run/user/1000/git-credential-pat/socket", timeoutMs: 1000 },
+      {
+        ...deps,
+        startDaemon: async () => {
+          calls.push("start");
+        },
+        unixExchange: async () => {
+          calls.push("exchange");
+          const error = replies.shift()?.();
+          if (error) throw error;
+          return Buffer.alloc(0);
+        },
+      },
+    );
+    return { client, calls };
+  }
+
+  it.each<{ name: string; replies: Array<() => Error | undefined>; want: string[]; fails: boolean }>([
+    {
+      name: "starts a daemon and stores through it",
+      replies: [() => undefined],
+      want: ["start", "exchange"],
+      fails: false,
+    },
+    {
+      name: "starts again when the daemon that said ok is gone before the request reaches it",
+      replies: [refused, () => undefined],
+      want: ["start", "exchange", "start", "exchange"],
+      fails: false,
+    },
+    {
+      name: "gives up after the second start is refused too",
+      replies: [refused, refused, () => undefined],
+      want: ["start", "exchange", "start", "exchange"],
+      fails: true,
+    },
+    {
+      name: "does not start another daemon when the one that started does not answer",
+      replies: [timedOut, () => undefined],
+      want: ["start", "exchange"],
+      fails: true,
+    },
+  ])("$name", async ({ replies, want, fails }) => {
+    const { client, calls } = clientWith(replies);
+    const stored = client.store(credential, 900);
+    if (fails) {
+      await expect(stored).rejects.toMatchObject({
+        exitCode: 5,
+        message: expect.stringContaining("the cache daemon did not accept the token"),
+      });
+    } else await expect(stored).resolves.toBeUndefined();
+    expect(calls).toEqual(want);
   });
 });

@@ -25,8 +25,12 @@ export interface CacheClientOptions {
 /** The wire exchange failed in a way that means "no daemon here". */
 class NoDaemon extends Error {}
 
-/** Exchanges tried after starting a daemon: 20 + 40 + … ms, well under a second in all. */
-const START_RETRIES = 5;
+/**
+ * Daemon starts a store makes before it gives up. A daemon says "ok" when it listens, or when it
+ * found another one listening (daemon.ts takeOverSocket); that one may end (its grace period ran
+ * out) before our request reaches it, and then a second start finds the socket free.
+ */
+const START_ATTEMPTS = 2;
 
 export class SocketCacheClient implements TokenSource {
   readonly name = "cache";
@@ -61,22 +65,18 @@ export class SocketCacheClient implements TokenSource {
       if (sent) return;
     }
     // No daemon (or a stale socket left by a killed one): start one, which replaces the socket.
-    await this.deps.startDaemon(this.options.socketPath);
-    // Stores that start daemons at once race for the socket: the one told "already running" may
-    // connect while the winner has bound it but is not listening yet (ECONNREFUSED). Seen with
-    // 50 concurrent git approves (test/integration/concurrency.test.ts); a short retry covers it.
     for (let attempt = 1; ; attempt++) {
+      await this.deps.startDaemon(this.options.socketPath);
       try {
         await this.exchange(request);
         return;
       } catch (error) {
-        if (!(error instanceof NoDaemon) || attempt >= START_RETRIES) {
+        if (!(error instanceof NoDaemon) || attempt >= START_ATTEMPTS) {
           throw new BackendUnavailableError(
             `the cache daemon did not accept the token (${describeError(error)})`,
           );
         }
       }
-      await this.deps.clock.sleep(20 * attempt);
     }
   }
 

@@ -4,7 +4,7 @@
 import type { Server, Socket } from "node:net";
 import { BackendUnavailableError } from "../errors.js";
 import type { Clock, Logger } from "../platform/deps.js";
-import type { PrivateFileDeps } from "../private-files.js";
+import { type PrivateFileDeps, withLockFile } from "../private-files.js";
 import { MAX_REQUEST_BYTES } from "../protocol/index.js";
 import { CacheTable } from "./cache-table.js";
 import { createCacheHandlers } from "./daemon-handlers.js";
@@ -33,10 +33,17 @@ export interface RunningDaemon {
 /** setTimeout's limit; longer cache timeouts simply wake up and sweep again. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/**
+ * The socket lock (see takeOverSocket) is held for one probe (at most PROBE_TIMEOUT_MS) and a few
+ * file operations, so one older than staleMs was left by a daemon killed while holding it. The
+ * wait stays under the 3 s a `store` gives a daemon to start (node-deps.ts DAEMON_START_TIMEOUT_MS).
+ */
+const SOCKET_LOCK = { timeoutMs: 2500, staleMs: 2000 };
+const PROBE_TIMEOUT_MS = 500;
+
 export async function startCacheDaemon(options: DaemonOptions, deps: DaemonDeps): Promise<RunningDaemon> {
   // Loaded here, not imported at the top: bun's binary would otherwise load node:net on every run.
   const { createServer } = process.getBuiltinModule("node:net");
-  await takeOverSocket(options.socketPath, deps);
   const table = new CacheTable();
   let stop = () => {};
   const handlers = createCacheHandlers(table, () => stop());
@@ -72,14 +79,13 @@ export async function startCacheDaemon(options: DaemonOptions, deps: DaemonDeps)
       if (stopped) return;
       stopped = true;
       clearTimeout(wakeTimer);
+      // Closing unlinks the socket path and then closes the listener (libuv's uv__pipe_close; bun
+      // does the same, in that order), so a daemon starting meanwhile finds our socket listening or
+      // gone, never stale. No unlink of our own after it: by then the path may be a newer daemon's.
       server.close(() => resolve());
-      // Only our own socket: a newer daemon may already have replaced it.
-      deps.fs.unlink(options.socketPath).catch(() => {});
     };
   });
-  await listen(server, options.socketPath);
-  // The 0700 directory already keeps others out; 0600 on the socket says the same thing twice.
-  await deps.fs.chmod(options.socketPath, 0o600);
+  await takeOverSocket(server, options.socketPath, deps);
   schedule();
   return { closed, stop: () => stop() };
 }
@@ -102,13 +108,36 @@ function serveConnection(socket: Socket, options: DaemonOptions, handle: (bytes:
 }
 
 /**
- * Makes the socket path ours: refuses an unsafe directory or a path that is not a socket,
- * leaves a live daemon alone (EADDRINUSE below), and unlinks a stale socket left by a killed one.
+ * Makes the socket path ours and listens on it: refuses an unsafe directory or a path that is not
+ * a socket, leaves a live daemon alone, and replaces a stale socket left by a killed one.
+ *
+ * Daemons take turns here under a lock file next to the socket. Without it, "nobody answers, so
+ * unlink it and bind" raced: a second daemon could probe a first one's socket between its bind and
+ * its listen, or probe a stale socket that a third replaced right after, and unlink the live one;
+ * that daemon was orphaned (running, unreachable) with the tokens stored into it. Under the lock a bound socket is always a listening one, and a
+ * socket nobody answers on really is stale. (Binding elsewhere and renaming it into place would
+ * still need a "replace only if stale" step, which the file system cannot do atomically.)
  */
-async function takeOverSocket(socketPath: string, deps: DaemonDeps): Promise<void> {
-  if ((await checkSocketPath(socketPath, { create: true }, deps)) === "absent") return;
-  if (await isAlive(socketPath)) throw new DaemonAlreadyRunning();
-  await deps.fs.unlink(socketPath).catch(() => {});
+async function takeOverSocket(server: Server, socketPath: string, deps: DaemonDeps): Promise<void> {
+  // The lock lives in the socket's directory, so that is created (0700) and checked first.
+  await checkSocketPath(socketPath, { create: true }, deps);
+  await withLockFile(
+    `${socketPath}.lock`,
+    SOCKET_LOCK,
+    async () => {
+      if ((await checkSocketPath(socketPath, { create: false }, deps)) === "socket") {
+        if (await isAlive(socketPath)) throw new DaemonAlreadyRunning();
+        await deps.fs.unlink(socketPath).catch(() => {});
+      }
+      await listen(server, socketPath);
+      // The 0700 directory already keeps others out; 0600 on the socket says the same thing twice.
+      await deps.fs.chmod(socketPath, 0o600).catch((error: unknown) => {
+        server.close();
+        throw error;
+      });
+    },
+    deps,
+  );
 }
 
 export class DaemonAlreadyRunning extends BackendUnavailableError {
@@ -121,7 +150,8 @@ async function isAlive(socketPath: string): Promise<boolean> {
   const { connect } = process.getBuiltinModule("node:net");
   return new Promise((resolve) => {
     const probe = connect(socketPath);
-    const timer = setTimeout(() => finish(true), 500);
+    // A daemon too busy to accept within the bound is alive, and never unlinked.
+    const timer = setTimeout(() => finish(true), PROBE_TIMEOUT_MS);
     const finish = (alive: boolean) => {
       clearTimeout(timer);
       probe.destroy();

@@ -1,5 +1,6 @@
 // The cache daemon for real: a detached process on a real Unix socket in a tmp dir, driven by
-// the real git and by the built artifacts, including kills, stale sockets and hostile clients.
+// the real git and by the built artifacts, including kills, stale sockets, concurrent starts and
+// hostile clients.
 import { spawnSync } from "node:child_process";
 import * as nodeFs from "node:fs/promises";
 import { chmod, lstat, mkdir, readFile, writeFile } from "node:fs/promises";
@@ -62,6 +63,8 @@ describe.each(artifacts())("cache daemon with the $name artifact", (artifact: Ar
   });
   afterEach(async () => {
     await memory("exit");
+    // A daemon orphaned by a start race no longer answers on the socket: only a signal ends it.
+    for (const pid of daemonPids(socketPath)) process.kill(pid, "SIGKILL");
     await sandbox.cleanup();
   });
 
@@ -114,6 +117,46 @@ describe.each(artifacts())("cache daemon with the $name artifact", (artifact: Ar
     await memory("store", approve("alice", CANARY.classic2));
     expect((await memory("get", REQUEST)).stdout.toString()).toContain(CANARY.classic2);
   });
+
+  // Many stores at once with no daemon answering each start one; exactly one of those may serve
+  // the socket. One that unlinked another's live socket orphaned it with the tokens stored into it.
+  const STORES = 40;
+  async function expectConcurrentStoresToLeaveOneDaemon(): Promise<void> {
+    const users = Array.from({ length: STORES }, (_, i) => `user${i}`);
+    const request = (user: string) => `protocol=https\nhost=race.example\nusername=${user}\n`;
+    const token = (user: string) => `fake-token-${user}`;
+    const stores = await Promise.all(
+      users.map((user) => memory("store", `${request(user)}password=${token(user)}\n`)),
+    );
+    expect(stores.map((store) => `${store.code} ${store.stderr}`)).toEqual(users.map(() => "0 "));
+    const gets = await Promise.all(users.map((user) => memory("get", request(user))));
+    expect(gets.map((get) => /^password=(.*)$/m.exec(get.stdout.toString("utf8"))?.[1])).toEqual(
+      users.map(token),
+    );
+    // The daemons that lost print "ok" and exit at once; one left beside the winner is an orphan.
+    await eventually(() => daemonPids(socketPath).length <= 1);
+    expect(daemonPids(socketPath)).toHaveLength(1);
+    expect((await lstat(socketPath)).mode & 0o777).toBe(0o600);
+    expect((await lstat(join(sandbox.root, "sock"))).mode & 0o777).toBe(0o700);
+  }
+
+  it(`${STORES} stores at once into an empty socket directory leave one daemon holding every token`, async () => {
+    await expectConcurrentStoresToLeaveOneDaemon();
+  }, 60_000);
+
+  // The widest window: each new daemon probes the stale socket, finds nobody listening and
+  // unlinks it, maybe just after another new daemon bound its own there. A few rounds, since
+  // one without that interleaving passes even with the race.
+  it(`${STORES} stores at once over a SIGKILLed daemon's stale socket leave one daemon holding every token`, async () => {
+    await memory("store", approve("alice", CANARY.classic));
+    for (let round = 0; round < 3; round++) {
+      const [pid] = daemonPids(socketPath);
+      process.kill(pid as number, "SIGKILL");
+      await eventually(() => daemonPids(socketPath).length === 0);
+      expect((await lstat(socketPath)).isSocket()).toBe(true);
+      await expectConcurrentStoresToLeaveOneDaemon();
+    }
+  }, 60_000);
 
   it("a hung daemon costs a bounded wait, never a hang", async () => {
     await memory("store", approve("alice", CANARY.classic));

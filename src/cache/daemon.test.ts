@@ -1,0 +1,118 @@
+import * as nodeFs from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Clock } from "../platform/deps.js";
+import { nodeUnixExchange } from "../platform/unix-exchange.js";
+import { DaemonAlreadyRunning, type RunningDaemon, startCacheDaemon } from "./daemon.js";
+
+// Daemons in this process on real sockets in a tmp dir: start-up takes turns under the socket
+// lock, so only one of many daemons started at once ever serves the socket.
+describe("startCacheDaemon", () => {
+  let dir: string;
+  let socketPath: string;
+  const running: RunningDaemon[] = [];
+  const realClock: Clock = {
+    now: Date.now,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  };
+  const depsWith = (clock: Clock) => ({
+    fs: nodeFs,
+    clock,
+    uid: process.getuid?.(),
+    log: { debug: () => {} },
+  });
+  const start = async (clock = realClock) => {
+    const daemon = await startCacheDaemon(
+      { socketPath, graceMs: 60_000, requestTimeoutMs: 2000 },
+      depsWith(clock),
+    );
+    running.push(daemon);
+    return daemon;
+  };
+  const ask = (payload: string) => nodeUnixExchange(socketPath, payload, 2000).then(String);
+  const storeAlice =
+    "action=store\ntimeout=900\nprotocol=https\nhost=a.example\nusername=alice\npassword=fake-a\n";
+  const getAlice = "action=get\ntimeout=0\nprotocol=https\nhost=a.example\n";
+
+  /** A socket nobody listens on, as a SIGKILLed daemon leaves it: bound elsewhere, linked here, closed. */
+  async function makeStaleSocket(): Promise<void> {
+    await nodeFs.mkdir(join(dir, "cache"), { mode: 0o700 });
+    const elsewhere = join(dir, "elsewhere");
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(elsewhere, resolve));
+    await nodeFs.link(elsewhere, socketPath);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    expect((await nodeFs.lstat(socketPath)).isSocket()).toBe(true);
+    await expect(ask(getAlice)).rejects.toMatchObject({ code: "ECONNREFUSED" });
+  }
+
+  beforeEach(async () => {
+    dir = await nodeFs.mkdtemp(join(tmpdir(), "pat-cache-daemon-"));
+    socketPath = join(dir, "cache", "socket");
+  });
+
+  afterEach(async () => {
+    for (const daemon of running.splice(0)) {
+      daemon.stop();
+      await daemon.closed;
+    }
+    await nodeFs.rm(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    { name: "into an empty directory", prepare: async () => {} },
+    { name: "over a stale socket", prepare: makeStaleSocket },
+  ])("of many daemons started at once $name, one serves and the others stand down", async ({ prepare }) => {
+    await prepare();
+    const starts = await Promise.allSettled(Array.from({ length: 8 }, () => start()));
+    const served = starts.filter((result) => result.status === "fulfilled");
+    const stoodDown = starts.flatMap((result) => (result.status === "rejected" ? [result.reason] : []));
+    expect(served).toHaveLength(1);
+    expect(stoodDown).toHaveLength(7);
+    for (const reason of stoodDown) expect(reason).toBeInstanceOf(DaemonAlreadyRunning);
+
+    await ask(storeAlice);
+    expect(await ask(getAlice)).toContain("password=fake-a\n");
+    expect((await nodeFs.lstat(socketPath)).mode & 0o777).toBe(0o600);
+    expect(await nodeFs.readdir(join(dir, "cache"))).toEqual(["socket"]);
+  });
+
+  it("waits while another daemon holds the socket lock, then starts", async () => {
+    await nodeFs.mkdir(join(dir, "cache"), { mode: 0o700 });
+    await nodeFs.writeFile(`${socketPath}.lock`, "", { mode: 0o600 });
+    const waits: number[] = [];
+    // The holder finishes during the first wait.
+    const clock: Clock = {
+      now: Date.now,
+      sleep: async (ms) => {
+        waits.push(ms);
+        await nodeFs.unlink(`${socketPath}.lock`);
+      },
+    };
+    await start(clock);
+    expect(waits).toHaveLength(1);
+    await ask(storeAlice);
+    expect(await ask(getAlice)).toContain("password=fake-a\n");
+  });
+
+  it("takes over a socket lock left by a daemon killed while holding it", async () => {
+    await nodeFs.mkdir(join(dir, "cache"), { mode: 0o700 });
+    await nodeFs.writeFile(`${socketPath}.lock`, "", { mode: 0o600 });
+    const longAgo = new Date(Date.now() - 60_000);
+    await nodeFs.utimes(`${socketPath}.lock`, longAgo, longAgo);
+    await start();
+    expect(await nodeFs.readdir(join(dir, "cache"))).toEqual(["socket"]);
+  });
+
+  it("removes its socket when it stops, and a new daemon starts there", async () => {
+    const first = await start();
+    first.stop();
+    await first.closed;
+    expect(await nodeFs.readdir(join(dir, "cache"))).toEqual([]);
+    await start();
+    await ask(storeAlice);
+    expect(await ask(getAlice)).toContain("password=fake-a\n");
+  });
+});
