@@ -18,6 +18,8 @@ export const ENV = {
   keyringTimeoutMs: "GIT_CREDENTIAL_PAT_KEYRING_TIMEOUT_MS",
   /** A token expiring within this many days gets a warning on `get` (once a day); 0 turns the warning off. */
   expiryWarningDays: "GIT_CREDENTIAL_PAT_EXPIRY_WARNING_DAYS",
+  /** How long one GitHub API request (login, verify, rotate) may take, body included. */
+  apiTimeoutMs: "GIT_CREDENTIAL_PAT_API_TIMEOUT_MS",
 } as const;
 
 export const DEFAULTS = {
@@ -28,6 +30,8 @@ export const DEFAULTS = {
   /** git writes the whole request at once; this bound only protects against a caller that never closes stdin. */
   stdinTimeoutMs: 10_000,
   expiryWarningDays: 7,
+  /** GitHub answers GET /user well within this; a slow GHES link may need more. */
+  apiTimeoutMs: 10_000,
   /**
    * How long a `get` waits for the warnings state file's lock: the state only decides whether
    * to repeat a warning, so git is never held up for it.
@@ -59,6 +63,15 @@ export function isDebug(env: Readonly<Record<string, string | undefined>>): bool
 export function positiveInt(value: string | undefined, fallback: number): number {
   if (value === undefined || !/^\d+$/.test(value)) return fallback;
   return Number(value);
+}
+
+/** setTimeout's (and so AbortSignal.timeout's) largest delay; a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** GIT_CREDENTIAL_PAT_API_TIMEOUT_MS: 0 or anything but digits means the default; at most ~24 days. */
+export function apiTimeoutMs(env: Readonly<Record<string, string | undefined>>): number {
+  const ms = positiveInt(env[ENV.apiTimeoutMs], DEFAULTS.apiTimeoutMs);
+  return ms === 0 ? DEFAULTS.apiTimeoutMs : Math.min(ms, MAX_TIMER_MS);
 }
 
 /** The variables of `names` that are set, and no others: the environment a child may see. */

@@ -7,14 +7,13 @@ import { defaultSocketPath } from "../cache/socket-path.js";
 import { loadConfig } from "../config/config-file.js";
 import { UsageError } from "../errors.js";
 import type { GithubApi } from "../github/types.js";
+import { bunRuntime } from "../platform/bun-runtime.js";
 import type { Deps } from "../platform/deps.js";
 import { matchCredential } from "../protocol/index.js";
 import { Secret } from "../secret.js";
+import { apiTimeoutMs, ENV } from "../settings.js";
 import { chooseStoreName, openStore } from "../stores/open-store.js";
 import type { StoreName, TokenStore } from "../stores/token-store.js";
-
-/** GitHub answers well within this; a hung API must not hang the command. */
-export const API_TIMEOUT_MS = 10_000;
 
 /**
  * The token, from stdin (`--with-token`, gh's convention: first line, trimmed) or a no-echo prompt.
@@ -49,11 +48,20 @@ export async function persistentStore(flag: string | undefined, deps: Deps): Pro
   return { store: await openStore(name, config, deps), name };
 }
 
-/** The GitHub client for a host; the layer (Octokit) is imported only here. */
+/**
+ * The GitHub client for a host; the layer (Octokit) is imported only here. Every request is
+ * bounded (GIT_CREDENTIAL_PAT_API_TIMEOUT_MS) and goes through the proxy the environment names:
+ * bun's fetch reads HTTPS_PROXY/NO_PROXY itself, Node 20's ignores them, so under Node the
+ * GitHub layer applies them (test/integration/api-proxy.test.ts runs both artifacts).
+ */
 export async function githubFor(host: string, apiUrl: string | undefined, deps: Deps): Promise<GithubApi> {
   const github = await import("../github/index.js");
   const url = apiUrl === undefined ? github.defaultApiUrl(host) : github.normalizeApiUrl(apiUrl);
-  return github.createGithubApi({ apiUrl: url, timeoutMs: API_TIMEOUT_MS }, deps);
+  const fetch = bunRuntime() ? deps.fetch : github.envProxyFetch(deps.env, deps.fetch, deps.log);
+  return github.createGithubApi(
+    { apiUrl: url, timeoutMs: apiTimeoutMs(deps.env), timeoutSetting: ENV.apiTimeoutMs },
+    { fetch, log: deps.log },
+  );
 }
 
 /** Drops a slot from the cache daemon (if one runs) so git does not keep using the old token. */

@@ -368,6 +368,41 @@ describe("createGithubApi().validate", () => {
       },
     },
     {
+      name: "a tunnel the proxy refused for want of a login says how to give one",
+      answer: () =>
+        Promise.reject(
+          Object.assign(new Error("Proxy refused to open a tunnel: 407 Proxy Authentication Required"), {
+            code: "ERR_PROXY_TUNNEL",
+          }),
+        ),
+      want: {
+        type: GithubApiError,
+        exitCode: 1,
+        message: `could not reach ${API} (Proxy refused to open a tunnel: 407 Proxy Authentication Required)`,
+        hint: expect.stringContaining("HTTPS_PROXY=http://USER:PASSWORD@HOST:PORT"),
+      },
+    },
+    {
+      name: "an unreachable proxy points at the proxy variables",
+      answer: () =>
+        Promise.reject(
+          new TypeError("fetch failed", {
+            cause: Object.assign(
+              new Error("the proxy http://proxy.corp:3128: connect ECONNREFUSED 10.0.0.5:3128"),
+              {
+                code: "ECONNREFUSED",
+              },
+            ),
+          }),
+        ),
+      want: {
+        type: GithubApiError,
+        exitCode: 1,
+        message: `could not reach ${API} (the proxy http://proxy.corp:3128: connect ECONNREFUSED 10.0.0.5:3128)`,
+        hint: expect.stringContaining("NO_PROXY"),
+      },
+    },
+    {
       name: "an untrusted certificate suggests NODE_EXTRA_CA_CERTS",
       answer: () =>
         Promise.reject(
@@ -396,6 +431,21 @@ describe("createGithubApi().validate", () => {
     expect(error).toMatchObject({ apiUrl: API, ...fields });
     // Never retried: GitHub locks out after repeated bad credentials, and a 500 is not ours to hammer.
     expect(calls).toHaveLength(1);
+  });
+
+  it("a timeout names the setting that changes it, when given one", async () => {
+    const { fetch } = stubFetch(() =>
+      Promise.reject(new DOMException("The operation was aborted due to timeout", "TimeoutError")),
+    );
+    const api = createGithubApi(
+      { apiUrl: API, timeoutMs: 1_500, timeoutSetting: "GIT_CREDENTIAL_PAT_API_TIMEOUT_MS" },
+      makeTestDeps({ fetch }),
+    );
+    const error = await validateError(api, new Secret(CANARY.classic));
+    recordError(error);
+    expect(error.message).toBe(
+      `${API} did not answer within 1.5 s; set GIT_CREDENTIAL_PAT_API_TIMEOUT_MS to wait longer`,
+    );
   });
 
   it("wraps Octokit's RequestError as the cause, with the Authorization header redacted", async () => {

@@ -15,6 +15,8 @@ export interface GithubApiOptions {
   apiUrl: string;
   /** Bound on one request, body included. */
   timeoutMs: number;
+  /** The setting that changes timeoutMs (e.g. GIT_CREDENTIAL_PAT_API_TIMEOUT_MS), named when a request times out. */
+  timeoutSetting?: string;
   /** Goes before Octokit's own user agent, e.g. "git-credential-pat/1.2.3". */
   userAgent?: string;
 }
@@ -26,7 +28,7 @@ export interface GithubApiDeps {
 
 export function createGithubApi(options: GithubApiOptions, deps: GithubApiDeps): GithubApi {
   const apiUrl = options.apiUrl.replace(/\/+$/, "");
-  const { timeoutMs } = options;
+  const { timeoutMs, timeoutSetting } = options;
   const log = octokitLogger(deps.log);
 
   return {
@@ -43,7 +45,7 @@ export function createGithubApi(options: GithubApiOptions, deps: GithubApiDeps):
       });
       // A fresh signal per request; it also bounds reading the body.
       const signal = AbortSignal.timeout(timeoutMs);
-      const context = { apiUrl, timeoutMs, timedOut: false };
+      const context = { apiUrl, timeoutMs, timeoutSetting, timedOut: false };
       deps.log.debug(`GET ${apiUrl}/user with ${describe(token)}`);
       let response: ApiResponse;
       try {

@@ -15,6 +15,8 @@ export interface ApiResponse {
 export interface RequestContext {
   apiUrl: string;
   timeoutMs: number;
+  /** The setting that changes timeoutMs, named in the timeout message. */
+  timeoutSetting: string | undefined;
   /** Our own timeout signal fired: the only reliable sign, since Octokit reports it as a status-500 error. */
   timedOut: boolean;
 }
@@ -86,8 +88,9 @@ function hintForStatus(status: number): string | undefined {
   return undefined;
 }
 
-function timeoutError(cause: unknown, { apiUrl, timeoutMs }: RequestContext): PatError {
-  return new GithubApiError(`${apiUrl} did not answer within ${timeoutMs / 1000} s`, {
+function timeoutError(cause: unknown, { apiUrl, timeoutMs, timeoutSetting }: RequestContext): PatError {
+  const advice = timeoutSetting === undefined ? "" : `; set ${timeoutSetting} to wait longer`;
+  return new GithubApiError(`${apiUrl} did not answer within ${timeoutMs / 1000} s${advice}`, {
     details: noAnswer(apiUrl),
     hint: "check your network or proxy and whether the server is up, then try again",
     cause,
@@ -96,14 +99,26 @@ function timeoutError(cause: unknown, { apiUrl, timeoutMs }: RequestContext): Pa
 
 function networkError(cause: unknown, apiUrl: string): PatError {
   const reason = scrub(rootMessage(cause));
-  const isTls = /cert|ssl|tls/i.test(`${rootCode(cause)} ${reason}`);
+  const code = rootCode(cause);
   return new GithubApiError(`could not reach ${apiUrl} (${reason})`, {
     details: noAnswer(apiUrl),
-    hint: isTls
-      ? "the server's certificate is not trusted; for a private CA set NODE_EXTRA_CA_CERTS=/path/to/ca.pem"
-      : "check the host name, your network or proxy; for GitHub Enterprise Server set the API URL with --api-url",
+    hint: networkHint(code, reason),
     cause,
   });
+}
+
+function networkHint(code: string, reason: string): string {
+  if (/cert|ssl|tls/i.test(`${code} ${reason}`)) {
+    return "the server's certificate is not trusted; for a private CA set NODE_EXTRA_CA_CERTS=/path/to/ca.pem";
+  }
+  // Ours say "the proxy …" or name the variable (HTTPS_PROXY); bun's are ERR_PROXY_TUNNEL and
+  // "UnsupportedProxyProtocol".
+  if (code.startsWith("ERR_PROXY") || /proxy/i.test(reason)) {
+    return / 407\b/.test(reason)
+      ? "the proxy wants a login: give it in the proxy URL, HTTPS_PROXY=http://USER:PASSWORD@HOST:PORT"
+      : "check the proxy in HTTPS_PROXY (or https_proxy, ALL_PROXY); hosts to reach directly go in NO_PROXY";
+  }
+  return "check the host name, your network or proxy; for GitHub Enterprise Server set the API URL with --api-url";
 }
 
 /** "resets at …" for the primary limit, "retry after N s" for the secondary one; undefined otherwise. */

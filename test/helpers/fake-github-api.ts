@@ -1,7 +1,8 @@
 // A loopback stand-in for the GitHub REST API, just enough of GET /user for the GitHub layer and
 // the CLI: github.com-style paths (/user) and GHES-style ones (/api/v3/user), a mutable token table,
 // and modes that make it hang, fail or refuse like the real thing. Tokens are never recorded.
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 
 export interface FakeTokenEntry {
@@ -30,8 +31,13 @@ export interface FakeRequest {
   authorized: boolean;
 }
 
+export interface FakeGithubApiOptions {
+  /** Serve https with this key and certificate (for 127.0.0.1) instead of plain http. */
+  tls?: { key: Buffer; cert: Buffer };
+}
+
 export interface FakeGithubApi {
-  /** http://127.0.0.1:PORT — the github.com-style API base URL. */
+  /** http://127.0.0.1:PORT (https:// with `tls`) — the github.com-style API base URL. */
   url: string;
   /** `${url}/api/v3` — the GHES-style API base URL. */
   ghesUrl: string;
@@ -49,7 +55,7 @@ export const FAKE_SSO_URL = "https://github.com/orgs/acme/sso?authorization_requ
 const USER_PATHS = new Set(["/user", "/api/v3/user"]);
 const DOCS = "https://docs.github.com/rest";
 
-export async function startFakeGithubApi(): Promise<FakeGithubApi> {
+export async function startFakeGithubApi(options: FakeGithubApiOptions = {}): Promise<FakeGithubApi> {
   const tokens = new Map<string, FakeTokenEntry>();
   const requests: FakeRequest[] = [];
   const modes = new Map<string, FakeMode>();
@@ -62,7 +68,7 @@ export async function startFakeGithubApi(): Promise<FakeGithubApi> {
     return longest === undefined ? globalMode : (modes.get(longest) ?? globalMode);
   };
 
-  const server = createServer((req, res) => {
+  const handle: RequestListener = (req, res) => {
     const path = new URL(req.url ?? "/", "http://placeholder").pathname;
     const entry = tokens.get(tokenOf(req) ?? "");
     requests.push({ method: req.method ?? "", path, authorized: entry !== undefined });
@@ -89,13 +95,14 @@ export async function startFakeGithubApi(): Promise<FakeGithubApi> {
     if (entry.scopes !== undefined) headers["X-OAuth-Scopes"] = entry.scopes.join(", ");
     if (entry.expiresAt !== undefined) headers["GitHub-Authentication-Token-Expiration"] = entry.expiresAt;
     json(res, 200, { login: entry.login, id: 1, type: "User" }, requestId, headers);
-  });
+  };
+  const server = options.tls ? createTlsServer(options.tls, handle) : createServer(handle);
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
   });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `${options.tls ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
     url,

@@ -219,7 +219,7 @@ function parseCgiHeaders(text: string): { status: number; headers: Record<string
 }
 
 /** Self-signed cert valid for 127.0.0.1 and localhost; it doubles as its own CA for http.sslCAInfo. */
-async function generateCertificate(dir: string): Promise<{ keyFile: string; certFile: string }> {
+export async function generateCertificate(dir: string): Promise<{ keyFile: string; certFile: string }> {
   const keyFile = join(dir, "server-key.pem");
   const certFile = join(dir, "server-cert.pem");
   // EC keys generate in milliseconds, unlike RSA, keeping beforeAll fast.

@@ -97,7 +97,8 @@ describe.each(artifacts().filter((a) => a.name === "binary"))(
     const FAILURES: Array<{ mode: FakeMode; message: (url: string) => string | RegExp; maxMs: number }> = [
       {
         mode: "hang",
-        message: (url) => `git-credential-pat: ${url} did not answer within 10 s`,
+        message: (url) =>
+          `git-credential-pat: ${url} did not answer within 10 s; set GIT_CREDENTIAL_PAT_API_TIMEOUT_MS to wait longer`,
         maxMs: API_TIMEOUT_MS + 3000,
       },
       {
