@@ -1,10 +1,12 @@
+import { once } from "node:events";
 import * as nodeFs from "node:fs/promises";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Clock } from "../platform/deps.js";
 import { nodeUnixExchange } from "../platform/unix-exchange.js";
+import { withLockFile } from "../private-files.js";
 import { DaemonAlreadyRunning, type RunningDaemon, startCacheDaemon } from "./daemon.js";
 
 // Daemons in this process on real sockets in a tmp dir: start-up takes turns under the socket
@@ -23,11 +25,8 @@ describe("startCacheDaemon", () => {
     uid: process.getuid?.(),
     log: { debug: () => {} },
   });
-  const start = async (clock = realClock) => {
-    const daemon = await startCacheDaemon(
-      { socketPath, graceMs: 60_000, requestTimeoutMs: 2000 },
-      depsWith(clock),
-    );
+  const start = async (clock = realClock, graceMs = 60_000) => {
+    const daemon = await startCacheDaemon({ socketPath, graceMs, requestTimeoutMs: 2000 }, depsWith(clock));
     running.push(daemon);
     return daemon;
   };
@@ -79,20 +78,37 @@ describe("startCacheDaemon", () => {
     expect(await nodeFs.readdir(join(dir, "cache"))).toEqual(["socket"]);
   });
 
-  it("waits while another daemon holds the socket lock, then starts", async () => {
+  it("waits, without touching the socket, while another daemon holds the socket lock", async () => {
     await nodeFs.mkdir(join(dir, "cache"), { mode: 0o700 });
-    await nodeFs.writeFile(`${socketPath}.lock`, "", { mode: 0o600 });
-    const waits: number[] = [];
-    // The holder finishes during the first wait.
+    let release = () => {};
+    let holding = () => {};
+    const held = new Promise<void>((resolve) => {
+      holding = resolve;
+    });
+    const holder = withLockFile(
+      `${socketPath}.lock`,
+      { timeoutMs: 1000, staleMs: 60_000 },
+      () =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+          holding();
+        }),
+      depsWith(realClock),
+    );
+    await held;
+    // The holder finishes during the daemon's first wait for the lock.
+    const seenWhileWaiting: string[][] = [];
     const clock: Clock = {
       now: Date.now,
-      sleep: async (ms) => {
-        waits.push(ms);
-        await nodeFs.unlink(`${socketPath}.lock`);
+      sleep: async () => {
+        if (seenWhileWaiting.length === 0) seenWhileWaiting.push(await nodeFs.readdir(join(dir, "cache")));
+        release();
+        await new Promise((resolve) => setImmediate(resolve));
       },
     };
     await start(clock);
-    expect(waits).toHaveLength(1);
+    await holder;
+    expect(seenWhileWaiting).toEqual([["socket.lock"]]);
     await ask(storeAlice);
     expect(await ask(getAlice)).toContain("password=fake-a\n");
   });
@@ -114,5 +130,22 @@ describe("startCacheDaemon", () => {
     await start();
     await ask(storeAlice);
     expect(await ask(getAlice)).toContain("password=fake-a\n");
+  });
+
+  it("does not end its grace period while a client is connected: a store it accepted is kept", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      await start(realClock, 1000);
+      const client = connect(socketPath);
+      await once(client, "connect");
+      // A few turns of the event loop: the daemon accepts the connection.
+      for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+      vi.advanceTimersByTime(1000);
+      client.resume().end(storeAlice);
+      await once(client, "end");
+      expect(await ask(getAlice)).toContain("password=fake-a\n");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

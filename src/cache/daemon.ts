@@ -49,19 +49,25 @@ export async function startCacheDaemon(options: DaemonOptions, deps: DaemonDeps)
   const handlers = createCacheHandlers(table, () => stop());
   let wakeTimer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let openConnections = 0;
 
   // git's check_expirations: sleep until the next entry expires; once empty, wait the grace period, then exit.
+  // Not while a client is connected: its request may be a store, and the reply would tell it the
+  // token is kept by a daemon that is going away. (A client still waiting to be accepted when the
+  // listener closes gets ECONNRESET: a failed store, never a lost one.)
   const schedule = () => {
     clearTimeout(wakeTimer);
     if (stopped) return;
     const nextMs = table.sweep(deps.clock.now());
     wakeTimer = setTimeout(
-      nextMs === 0 ? () => stop() : schedule,
+      nextMs === 0 ? () => (openConnections > 0 ? schedule() : stop()) : schedule,
       Math.min(nextMs || options.graceMs, MAX_TIMER_MS),
     );
   };
 
   const server = createServer({ allowHalfOpen: true }, (socket) => {
+    openConnections++;
+    socket.on("close", () => openConnections--);
     serveConnection(socket, options, (bytes) => {
       const decoded = decodeCacheRequest(bytes);
       if (decoded.kind === "invalid") {
