@@ -63,8 +63,9 @@ export async function openStore(name: StoreName, config: Config, deps: Deps): Pr
 /**
  * Serialises keychain writes among this user's helper processes with a lock file next to the
  * cache socket ($XDG_RUNTIME_DIR: it goes away with the session, as the keyring's unlock does).
- * A holder makes a few keychain calls, each ended by the keyring watchdog within the keyring
- * timeout plus its grace; a lock older than that was left by a killed process.
+ * The holder stamps the lock while its event loop runs; only the keyring's blocking D-Bus connect
+ * stops that loop, and the keyring watchdog ends such a call (SIGKILL) at the keyring timeout
+ * plus 1 s. A lock left unstamped for a further second was left by a killed process.
  */
 async function withKeychainLock<T>(run: () => Promise<T>, deps: Deps): Promise<T> {
   const lockPath = joinPath(deps.paths.runtimeDir ?? deps.paths.xdgCacheHome, APP_DIR, "keychain.lock");
@@ -74,7 +75,7 @@ async function withKeychainLock<T>(run: () => Promise<T>, deps: Deps): Promise<T
     lockPath,
     {
       timeoutMs: positiveInt(deps.env[ENV.lockTimeoutMs], DEFAULTS.lockTimeoutMs),
-      staleMs: keyringTimeoutMs + 1000,
+      staleMs: keyringTimeoutMs + 2000,
     },
     run,
     deps,

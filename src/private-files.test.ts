@@ -1,0 +1,140 @@
+import { describe, expect, it } from "vitest";
+import { FakeClock, makeTestDeps } from "../test/helpers/test-deps.js";
+import { claimLine, leaseHolder, withLockFile } from "./private-files.js";
+
+// The lease file's decision logic, as the lines land (see private-files.ts). Ids are letters.
+describe("leaseHolder", () => {
+  it.each([
+    { name: "an empty file has no holder", input: "", want: undefined },
+    { name: "the creator holds the file it opened", input: "lock a\n", want: "a" },
+    { name: "beats do not change the holder", input: "lock a\nbeat\nbeat\n", want: "a" },
+    { name: "a lock line that is not the first is no lock", input: "beat\nlock a\n", want: undefined },
+    {
+      name: "a claim that lands as the line it read up to takes the file over",
+      input: "lock a\nbeat\nclaim b 2 a\n",
+      want: "b",
+    },
+    {
+      name: "of two waiters that judged the same state stale, the first to land wins",
+      input: "lock a\nclaim b 1 a\nclaim c 1 a\n",
+      want: "b",
+    },
+    {
+      name: "a claim loses to a beat that landed after the waiter read the file",
+      input: "lock a\nbeat\nclaim b 1 a\n",
+      want: "a",
+    },
+    {
+      name: "a claim for another file (one that was removed and created anew) is void",
+      input: "lock c\nclaim b 1 a\n",
+      want: "c",
+    },
+    {
+      name: "a claim on a file whose creator died before its line wins, and the late line is void",
+      input: "claim b 0 -\nlock a\n",
+      want: "b",
+    },
+    {
+      name: "a claim that created the file after its holder removed it holds nothing",
+      input: "claim b 3 a\n",
+      want: undefined,
+    },
+    {
+      name: "a later takeover supersedes an earlier one",
+      input: "lock a\nclaim b 1 a\nbeat\nclaim c 3 a\n",
+      want: "c",
+    },
+    { name: "a line still being written does not count", input: "lock a\nclaim b 1 a", want: "a" },
+  ])("$name", ({ input, want }) => {
+    expect(leaseHolder(input)).toBe(want);
+  });
+});
+
+describe("claimLine", () => {
+  it.each([
+    {
+      name: "names the lines read and the file's first writer",
+      input: "lock a\nbeat\n",
+      want: "claim z 2 a",
+    },
+    { name: "names no writer for an empty file", input: "", want: "claim z 0 -" },
+    { name: "does not count a line still being written", input: "lock a\nbe", want: "claim z 1 a" },
+  ])("$name", ({ input, want }) => {
+    expect(claimLine("z", input)).toBe(want);
+    expect(leaseHolder(`${input.replace(/[^\n]*$/, "")}${want}\n`)).toBe("z");
+  });
+});
+
+describe("withLockFile", () => {
+  const lockPath = "/home/user/app/keychain.lock";
+  const options = { timeoutMs: 1000, staleMs: 4000 };
+
+  /** memfs stamps files with the real time: the fake clock starts there. */
+  function setup() {
+    const deps = makeTestDeps({ clock: new FakeClock(Date.now()) });
+    deps.vol.mkdirSync("/home/user/app", { recursive: true, mode: 0o700 });
+    const plant = (content: string, ageMs: number) => {
+      deps.vol.writeFileSync(lockPath, content, { mode: 0o600 });
+      const at = new Date(deps.clock.now() - ageMs);
+      deps.vol.utimesSync(lockPath, at, at);
+    };
+    const lockFile = () => deps.vol.toJSON()[lockPath];
+    return { deps, plant, lockFile };
+  }
+
+  it("holds a lock it creates, and removes it afterwards", async () => {
+    const { deps, lockFile } = setup();
+    const seen = await withLockFile(lockPath, options, async () => lockFile(), deps);
+    expect(seen).toMatch(/^lock \S+\n$/);
+    expect(lockFile()).toBeUndefined();
+  });
+
+  it.each([
+    { name: "left empty by a creator killed at once", content: "" },
+    { name: "left by a holder killed while it held it", content: "lock a\nbeat\n" },
+  ])("takes over a lock $name once it is staleMs old, without removing it", async ({ content }) => {
+    const { deps, plant, lockFile } = setup();
+    plant(content, 0);
+    const startedMs = deps.clock.now();
+    const seen = await withLockFile(lockPath, options, async () => lockFile(), deps);
+    expect(deps.clock.now() - startedMs).toBeGreaterThan(options.staleMs);
+    expect(seen).toMatch(new RegExp(`^${content}claim \\S+ ${content.split("\n").length - 1} `));
+    expect(lockFile()).toBeUndefined();
+  });
+
+  it("waits past its timeout for a lock that may still turn out abandoned", async () => {
+    const { deps, plant } = setup();
+    plant("lock a\n", 0);
+    await withLockFile(lockPath, { timeoutMs: 10, staleMs: 4000 }, async () => {}, deps);
+  });
+
+  it("leaves the lock of the process that took over from it in place", async () => {
+    const { deps, lockFile } = setup();
+    await withLockFile(
+      lockPath,
+      options,
+      async () => {
+        // This holder stalled past staleMs, and another process claimed the lock meanwhile.
+        const content = lockFile() ?? "";
+        deps.vol.appendFileSync(lockPath, `${claimLine("successor", content)}\n`);
+      },
+      deps,
+    );
+    expect(leaseHolder(lockFile() ?? "")).toBe("successor");
+  });
+
+  it("releases the lock when the work fails", async () => {
+    const { deps, lockFile } = setup();
+    await expect(
+      withLockFile(
+        lockPath,
+        options,
+        async () => {
+          throw new Error("keychain call failed");
+        },
+        deps,
+      ),
+    ).rejects.toThrow("keychain call failed");
+    expect(lockFile()).toBeUndefined();
+  });
+});
