@@ -101,3 +101,134 @@ describe("KeyringTokenStore with foreign items", () => {
     await expect(store.get({ protocol: "https", host: "github.com" })).rejects.toMatchObject({ exitCode: 5 });
   });
 });
+
+// Another git process may store or erase between the moment a store or erase starts and the
+// moment it holds the keychain lock. What it then removes must be what a serial run removes:
+// decided from the items as they are under the lock, not as they were when it started.
+describe("KeyringTokenStore with other writers", () => {
+  const alice = (path: string | undefined, token: string) => ({
+    protocol: "https",
+    host: "github.com",
+    username: "alice",
+    ...(path === undefined ? {} : { path }),
+    password: new Secret(token),
+  });
+
+  /** A store whose lock is taken only after `meanwhile` ran, as if another process held it then. */
+  function setupWithWriters(meanwhile: (other: KeyringTokenStore) => Promise<void>) {
+    const keyring = new MemoryKeyring();
+    const other = new KeyringTokenStore({ keyring: async () => keyring, warn: () => {} });
+    let pending: (() => Promise<void>) | undefined = () => meanwhile(other);
+    const store = new KeyringTokenStore({
+      keyring: async () => keyring,
+      warn: () => {},
+      exclusive: async (run) => {
+        const writers = pending;
+        pending = undefined;
+        await writers?.();
+        return run();
+      },
+    });
+    const accounts = () => [...(keyring.services.get(KEYCHAIN_SERVICE)?.entries() ?? [])];
+    return { keyring, other, store, accounts };
+  }
+
+  it("a store without a path removes the path entries stored before it held the lock, not only older ones", async () => {
+    const { other, store, accounts } = setupWithWriters(async (writer) => {
+      await writer.store(alice("acme/y.git", "tok-y-1"));
+      await writer.store(alice("acme/x.git", "tok-x-2"));
+    });
+    await other.store(alice("acme/x.git", "tok-x-1"));
+    await store.store(alice(undefined, "tok-all-1"));
+    // Serially the store came last (it deleted tok-x-2), so tok-y-1, stored before that, goes too.
+    expect(accounts()).toEqual([["https://alice@github.com", "tok-all-1"]]);
+  });
+
+  it("a store leaves one item for its slot when another spelling of it appeared after the store began", async () => {
+    const { store, keyring, accounts } = setupWithWriters(async () => {
+      await keyring.set(KEYCHAIN_SERVICE, "https://%61lice@github.com", "tok-old-spelling");
+    });
+    await store.store(alice(undefined, "tok-new"));
+    expect(accounts()).toEqual([["https://alice@github.com", "tok-new"]]);
+    expect((await store.get({ protocol: "https", host: "github.com" }))?.password.reveal()).toBe("tok-new");
+  });
+
+  it("an erase removes what matches when it holds the lock, not only what matched when it began", async () => {
+    const { other, store, accounts } = setupWithWriters(async (writer) => {
+      await writer.store(alice("acme/y.git", "tok-y-1"));
+      await writer.store(alice("acme/x.git", "tok-x-2"));
+    });
+    await other.store(alice("acme/x.git", "tok-x-1"));
+    expect(await store.erase({ protocol: "https", host: "github.com" })).toBe(2);
+    expect(accounts()).toEqual([]);
+  });
+
+  it("an erase with a password keeps a newer token stored after it began", async () => {
+    const { other, store, accounts } = setupWithWriters(async (writer) => {
+      await writer.store(alice(undefined, "tok-2"));
+    });
+    await other.store(alice(undefined, "tok-1"));
+    expect(await store.erase({ protocol: "https", host: "github.com", password: new Secret("tok-1") })).toBe(
+      0,
+    );
+    expect(accounts()).toEqual([["https://alice@github.com", "tok-2"]]);
+  });
+});
+
+describe("KeyringTokenStore keychain calls", () => {
+  function setupCounting() {
+    const keyring = new MemoryKeyring();
+    const calls: string[] = [];
+    const counted = new Proxy(keyring, {
+      get(target, name, receiver) {
+        const value: unknown = Reflect.get(target, name, receiver);
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          calls.push(String(name));
+          return value.apply(target, args);
+        };
+      },
+    });
+    let locks = 0;
+    const store = new KeyringTokenStore({
+      keyring: async () => counted,
+      warn: () => {},
+      exclusive: (run) => {
+        locks++;
+        return run();
+      },
+    });
+    return { calls, store, locks: () => locks };
+  }
+  const credential = (token: string) => ({
+    protocol: "https",
+    host: "github.com",
+    username: "alice",
+    password: new Secret(token),
+  });
+
+  it.each([
+    { name: "a get lists once and takes no lock", act: "get", want: ["findAll"], wantLocks: 0 },
+    { name: "a repeated store lists once and writes nothing", act: "same", want: ["findAll"], wantLocks: 1 },
+    { name: "a new token is listed and written", act: "new", want: ["findAll", "set"], wantLocks: 1 },
+    {
+      name: "an erase with a password lists once and deletes",
+      act: "erase",
+      want: ["findAll", "delete"],
+      wantLocks: 1,
+    },
+  ])("$name", async ({ act, want, wantLocks }) => {
+    const { calls, store, locks } = setupCounting();
+    await store.store(credential(CANARY.classic));
+    calls.length = 0;
+    const before = locks();
+    if (act === "get") await store.get({ protocol: "https", host: "github.com" });
+    if (act === "same") await store.store(credential(CANARY.classic));
+    if (act === "new") await store.store(credential(CANARY.fineGrained));
+    if (act === "erase") {
+      await store.erase({ protocol: "https", host: "github.com", password: new Secret(CANARY.classic) });
+    }
+    expect(calls).toEqual(want);
+    expect(locks() - before).toBe(wantLocks);
+  });
+});

@@ -54,39 +54,40 @@ export class KeyringTokenStore implements TokenStore {
     return (await this.items()).map((item) => item.credential);
   }
 
+  // store and erase list the items under the lock, and decide from that listing alone. A listing
+  // read before the lock may miss an item another process stored since, and a decision from it
+  // could delete that process's newer item while keeping an older one no serial run keeps.
+  // The listing carries every item's secret, so it also replaces reading items one by one.
+
   async store(credential: StoredCredential): Promise<void> {
     const keyring = await this.deps.keyring();
     const account = keychainAccount(credential);
-    const matching = (await this.items()).filter((item) =>
-      matchCredential(slotOf(credential), item.credential),
-    );
-    const password = credential.password.reveal();
+    const slot = slotOf(credential);
     await this.exclusive(async () => {
+      const items = await this.items();
       // git sends store after every successful use: skip the keychain write when nothing changed.
-      if ((await keyring.get(KEYCHAIN_SERVICE, account)) !== password) {
-        await keyring.set(KEYCHAIN_SERVICE, account, password);
+      if (
+        !items.some(
+          (item) => item.account === account && item.credential.password.equals(credential.password),
+        )
+      ) {
+        await keyring.set(KEYCHAIN_SERVICE, account, credential.password.reveal());
       }
-      for (const item of matching) {
-        if (item.account !== account) await keyring.delete(KEYCHAIN_SERVICE, item.account);
+      for (const item of items) {
+        if (item.account !== account && matchCredential(slot, item.credential)) {
+          await keyring.delete(KEYCHAIN_SERVICE, item.account);
+        }
       }
     });
   }
 
   async erase(pattern: Credential): Promise<number> {
     const keyring = await this.deps.keyring();
-    const candidates = (await this.items()).filter((item) =>
-      matchCredential(pattern, item.credential, { matchPassword: true }),
-    );
-    if (candidates.length === 0) return 0;
     return this.exclusive(async () => {
       let removed = 0;
-      for (const item of candidates) {
-        // The listing may be older than a token another git process stored since: erase only
-        // what still holds the password git rejected (git's "never erase a newer token").
-        if (pattern.password !== undefined) {
-          const current = await keyring.get(KEYCHAIN_SERVICE, item.account);
-          if (current === undefined || !pattern.password.equals(new Secret(current))) continue;
-        }
+      // With a password, only items that hold it now go (git's "never erase a newer token").
+      for (const item of await this.items()) {
+        if (!matchCredential(pattern, item.credential, { matchPassword: true })) continue;
         if (await keyring.delete(KEYCHAIN_SERVICE, item.account)) removed++;
       }
       return removed;
