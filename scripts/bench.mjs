@@ -387,8 +387,9 @@ function buildHelloWorld() {
 }
 
 /**
- * What a file-hit get does at the least: read stdin as a stream under a deadline, look for
- * config.json and accounts.json, stat and read the credentials file, write the answer. No parsing.
+ * What a file-hit get does at the least, the way the binary does it: read stdin as a stream under
+ * a deadline, look for config.json and accounts.json (absent), stat and read the credentials
+ * file, write the answer, exit once it is out. No parsing.
  */
 function buildIoFloor() {
   const dir = join(root, ".bench");
