@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FakeClock, makeTestDeps } from "../test/helpers/test-deps.js";
+import { hintOf } from "./errors.js";
 import { claimLine, leaseHolder, withLockFile } from "./private-files.js";
 
 // The lease file's decision logic, as the lines land (see private-files.ts). Ids are letters.
@@ -106,6 +107,23 @@ describe("withLockFile", () => {
     const { deps, plant } = setup();
     plant("lock a\n", 0);
     await withLockFile(lockPath, { timeoutMs: 10, staleMs: 4000 }, async () => {}, deps);
+  });
+
+  it("gives up on a lock its holder keeps renewing, without advising to remove it", async () => {
+    const { deps, plant, lockFile } = setup();
+    plant("lock a\n", 0);
+    // The holder is alive: its beat stamps the file while the waiter sleeps.
+    const sleep = deps.clock.sleep.bind(deps.clock);
+    deps.clock.sleep = async (ms) => {
+      await sleep(ms);
+      const at = new Date(deps.clock.now());
+      deps.vol.utimesSync(lockPath, at, at);
+    };
+    const error = await withLockFile(lockPath, options, async () => {}, deps).catch((caught) => caught);
+    expect(error).toMatchObject({ message: expect.stringContaining("is held by another process") });
+    expect(hintOf(error)).toMatch(/another git-credential-pat process is using it/);
+    expect(hintOf(error)).not.toMatch(/\brm\b/);
+    expect(lockFile()).toBe("lock a\n");
   });
 
   it("leaves the lock of the process that took over from it in place", async () => {

@@ -125,7 +125,9 @@ export async function rewritePrivateFile(
 
 /** git's lock: `lockPath` created O_EXCL; it is never taken over (git removes a stale one by hand). */
 function acquireLock(lockPath: string, timeoutMs: number, deps: PrivateFileDeps): Promise<FileHandle> {
-  return waitForLock(lockPath, timeoutMs, deps, () => createExclusive(lockPath, "wx", deps));
+  return waitForLock(lockPath, timeoutMs, deps, () => createExclusive(lockPath, "wx", deps), {
+    hint: `if no git or git-credential-pat process is running, remove it: rm "${lockPath}"`,
+  });
 }
 
 /** Tries `attempt` until it returns the lock, with a short backoff, for at most `timeoutMs`. */
@@ -134,6 +136,7 @@ async function waitForLock<L>(
   timeoutMs: number,
   deps: PrivateFileDeps,
   attempt: () => Promise<L | undefined>,
+  advice: { hint: string },
 ): Promise<L> {
   const deadline = deps.clock.now() + timeoutMs;
   let backoffMs = 1;
@@ -141,9 +144,7 @@ async function waitForLock<L>(
     const lock = await attempt();
     if (lock !== undefined) return lock;
     if (deps.clock.now() >= deadline) {
-      throw new PatError(`${lockPath} is held by another process (waited ${timeoutMs} ms)`, {
-        hint: `if no git or git-credential-pat process is running, remove it: rm "${lockPath}"`,
-      });
+      throw new PatError(`${lockPath} is held by another process (waited ${timeoutMs} ms)`, advice);
     }
     await deps.clock.sleep(backoffMs);
     backoffMs = Math.min(backoffMs * 2, 25);
@@ -214,6 +215,10 @@ export async function withLockFile<T>(
     Math.max(options.timeoutMs, staleMs + beatMs),
     deps,
     async () => (await createLease(lockPath, deps)) ?? (await claimStaleLease(lockPath, staleMs, deps)),
+    // Not "remove it": a lease nobody renews is taken over by itself, so this one is in use.
+    {
+      hint: "another git-credential-pat process is using it (a keychain unlock prompt may be waiting); try again",
+    },
   );
   // A real timer: the beat is for other processes, which judge it by the file's mtime.
   const beat = setInterval(() => void lease.handle.writeFile("beat\n").catch(() => {}), beatMs);
