@@ -2,7 +2,7 @@
 // the rest of a `get` (platform/node-fs.ts), and process.stdout/stderr build stream objects.
 import type { BunRuntime, FileSink } from "./bun-runtime.js";
 import type { Io, Writer } from "./deps.js";
-import { endsRequest, ioWith, isTerminal } from "./fd-io.js";
+import { endsRequest, explainingStdoutFailure, ioWith, isTerminal } from "./fd-io.js";
 
 export function createBunIo(bun: BunRuntime): Io {
   // Flushes the OS has not taken yet (a full pipe): drain() waits for them, so main.ts can end
@@ -22,9 +22,10 @@ export function createBunIo(bun: BunRuntime): Io {
       },
     };
   };
+  const stdout = writer(() => bun.stdout.writer());
   return ioWith({
     readStdin: (limits) => readStdinBounded(bun, limits),
-    out: writer(() => bun.stdout.writer()),
+    out: { write: (text) => explainingStdoutFailure(() => stdout.write(text)) },
     err: writer(() => bun.stderr.writer()),
     drain: async () => {
       await Promise.allSettled(pending);

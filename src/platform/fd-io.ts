@@ -1,6 +1,7 @@
 // Io on raw file descriptors, for Node. process.stdin/stdout/stderr build stream objects on
 // first touch; git's helper needs one read and one write, so it uses fd 0, 1 and 2 directly.
 // No node:tty (isTerminal below): it costs milliseconds of start-up.
+import { PatError } from "../errors.js";
 import type { Io } from "./deps.js";
 import { nodeFs } from "./node-fs.js";
 import { promptHidden } from "./prompt-hidden.js";
@@ -8,7 +9,7 @@ import { promptHidden } from "./prompt-hidden.js";
 export function createFdIo(): Io {
   return ioWith({
     readStdin: readStdinBounded,
-    out: { write: (text) => writeAll(1, text) },
+    out: { write: (text) => explainingStdoutFailure(() => writeAll(1, text)) },
     err: { write: (text) => writeAll(2, text) },
   });
 }
@@ -41,6 +42,24 @@ export function isTerminal(fd: number): boolean {
     return stats.isCharacterDevice() && stats.rdev !== fs.statSync("/dev/null").rdev;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Runs a write to stdout, turning its failure (git gone: EPIPE; a full disk behind a redirect:
+ * ENOSPC) into one line that says what failed, instead of the bare system error.
+ */
+export function explainingStdoutFailure(write: () => void): void {
+  try {
+    write();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new PatError(
+      `could not write to standard output (${typeof code === "string" ? code : "write failed"})`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
