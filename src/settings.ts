@@ -39,6 +39,12 @@ export const DEFAULTS = {
   stateLockTimeoutMs: 250,
 } as const;
 
+/**
+ * How long after the keyring timeout the keychain watchdog ends a call still stuck in the addon
+ * (it first lets the call's own timeout report cleanly). The keychain lock relies on it too.
+ */
+export const KEYRING_WATCHDOG_GRACE_MS = 1000;
+
 export const APP_DIR = "git-credential-pat";
 
 export function configDir(env: Readonly<Record<string, string | undefined>>, paths: Paths): string {

@@ -2,6 +2,7 @@
 // the Secret Service: the library's default silently falls back to the kernel keyring, which
 // loses every token at logout. Every call is bounded by a timeout.
 import { BackendUnavailableError } from "../errors.js";
+import { KEYRING_WATCHDOG_GRACE_MS } from "../settings.js";
 import { bunRuntime } from "./bun-runtime.js";
 import type { Keyring } from "./deps.js";
 import { startKeyringWatchdog } from "./keyring-watchdog.js";
@@ -33,7 +34,7 @@ export async function loadNodeKeyring(timeoutMs: number, platform = process.plat
   }
   const options = platform === "linux" ? { linux: { store: "secret-service" as const } } : undefined;
   const watchdog = startKeyringWatchdog(
-    timeoutMs + WATCHDOG_GRACE_MS,
+    timeoutMs + KEYRING_WATCHDOG_GRACE_MS,
     `git-credential-pat: ${keyringUnavailable(`the keychain did not answer within ${timeoutMs / 1000} s`, undefined, UNLOCK_KEYRING).message}\n`,
   );
   const entry = (service: string, account: string) =>
@@ -94,9 +95,6 @@ function loadAddon(): Promise<Addon> {
   const direct = (globalThis as { __PAT_LOAD_KEYRING__?: () => Addon }).__PAT_LOAD_KEYRING__;
   return direct ? Promise.resolve().then(direct) : import("@napi-rs/keyring");
 }
-
-/** The watchdog fires only after the call's own timeout had its chance to report cleanly. */
-const WATCHDOG_GRACE_MS = 1000;
 
 /**
  * Listing reads each item after enumerating them; an item another git process erased in

@@ -5,7 +5,14 @@ import { UsageError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { dirnamePath, joinPath, resolvePath } from "../posix-path.js";
 import { ensurePrivateDir, withLockFile } from "../private-files.js";
-import { APP_DIR, DEFAULTS, defaultStoreFile, ENV, positiveInt } from "../settings.js";
+import {
+  APP_DIR,
+  DEFAULTS,
+  defaultStoreFile,
+  ENV,
+  KEYRING_WATCHDOG_GRACE_MS,
+  positiveInt,
+} from "../settings.js";
 import { FileTokenStore } from "./file-store.js";
 import { KeyringTokenStore } from "./keyring-store.js";
 import { MemoryTokenStore } from "./memory-store.js";
@@ -65,7 +72,7 @@ export async function openStore(name: StoreName, config: Config, deps: Deps): Pr
  * cache socket ($XDG_RUNTIME_DIR: it goes away with the session, as the keyring's unlock does).
  * The holder stamps the lock while its event loop runs; only the keyring's blocking D-Bus connect
  * stops that loop, and the keyring watchdog ends such a call (SIGKILL) at the keyring timeout
- * plus 1 s. A lock left unstamped for a further second was left by a killed process.
+ * plus its grace. A lock left unstamped for a further second was left by a killed process.
  */
 async function withKeychainLock<T>(run: () => Promise<T>, deps: Deps): Promise<T> {
   const lockPath = joinPath(deps.paths.runtimeDir ?? deps.paths.xdgCacheHome, APP_DIR, "keychain.lock");
@@ -75,7 +82,7 @@ async function withKeychainLock<T>(run: () => Promise<T>, deps: Deps): Promise<T
     lockPath,
     {
       timeoutMs: positiveInt(deps.env[ENV.lockTimeoutMs], DEFAULTS.lockTimeoutMs),
-      staleMs: keyringTimeoutMs + 2000,
+      staleMs: keyringTimeoutMs + KEYRING_WATCHDOG_GRACE_MS + 1000,
     },
     run,
     deps,
