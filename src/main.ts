@@ -56,8 +56,18 @@ async function main(argv: readonly string[]): Promise<void> {
   // git's path ends as soon as its answer is out: left to end by itself, bun takes ~0.5 ms more
   // to tear down, on every git operation. Nothing else runs by then (a daemon it started is
   // detached; a keychain watcher ends when our end of its pipe closes).
-  await deps.io.drain?.();
-  process.exit(code);
+  process.exit(await drained(code, deps));
+}
+
+/** The exit status once everything written is out; an answer git did not get is a failure. */
+async function drained(code: number, deps: Deps): Promise<number> {
+  try {
+    await deps.io.drain?.();
+    return code;
+  } catch (error) {
+    reportError(error, deps);
+    return exitCodeOf(error);
+  }
 }
 
 async function run(argv: readonly string[], deps: Deps): Promise<number> {

@@ -2,33 +2,45 @@
 // the rest of a `get` (platform/node-fs.ts), and process.stdout/stderr build stream objects.
 import type { BunRuntime, FileSink } from "./bun-runtime.js";
 import type { Io, Writer } from "./deps.js";
-import { endsRequest, explainingStdoutFailure, ioWith, isTerminal } from "./fd-io.js";
+import { endsRequest, explainingStdoutFailure, ioWith, isTerminal, stdoutWriteError } from "./fd-io.js";
 
 export function createBunIo(bun: BunRuntime): Io {
   // Flushes the OS has not taken yet (a full pipe): drain() waits for them, so main.ts can end
-  // the process without cutting output off.
-  const pending = new Set<Promise<number>>();
-  const writer = (open: () => FileSink): Writer => {
+  // the process without cutting output off, and fails if stdout's failed (git lacks its answer).
+  const pending = new Set<Promise<void>>();
+  const writer = (open: () => FileSink, onLateFailure: (error: unknown) => void): Writer => {
     let sink: FileSink | undefined;
     return {
       write: (text) => {
         sink ??= open();
         sink.write(text);
         const flushed = sink.flush();
-        if (typeof flushed !== "number") {
-          pending.add(flushed);
-          flushed.finally(() => pending.delete(flushed)).catch(() => {});
-        }
+        if (typeof flushed === "number") return;
+        const settled: Promise<void> = flushed
+          .then(() => {}, onLateFailure)
+          .finally(() => pending.delete(settled));
+        pending.add(settled);
       },
     };
   };
-  const stdout = writer(() => bun.stdout.writer());
+  let stdoutFailure: unknown;
+  const stdout = writer(
+    () => bun.stdout.writer(),
+    (error) => {
+      stdoutFailure ??= error;
+    },
+  );
   return ioWith({
     readStdin: (limits) => readStdinBounded(bun, limits),
     out: { write: (text) => explainingStdoutFailure(() => stdout.write(text)) },
-    err: writer(() => bun.stderr.writer()),
+    // A failed write to stderr has nowhere left to be reported.
+    err: writer(
+      () => bun.stderr.writer(),
+      () => {},
+    ),
     drain: async () => {
-      await Promise.allSettled(pending);
+      await Promise.all(pending);
+      if (stdoutFailure !== undefined) throw stdoutWriteError(stdoutFailure);
     },
   });
 }

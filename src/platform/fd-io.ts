@@ -45,22 +45,27 @@ export function isTerminal(fd: number): boolean {
   }
 }
 
-/**
- * Runs a write to stdout, turning its failure (git gone: EPIPE; a full disk behind a redirect:
- * ENOSPC) into one line that says what failed, instead of the bare system error.
- */
+/** Runs a write to stdout, failing with stdoutWriteError. */
 export function explainingStdoutFailure(write: () => void): void {
   try {
     write();
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    throw new PatError(
-      `could not write to standard output (${typeof code === "string" ? code : "write failed"})`,
-      {
-        cause: error,
-      },
-    );
+    throw stdoutWriteError(error);
   }
+}
+
+/**
+ * A failed write to stdout (git gone: EPIPE; a full disk behind a redirect: ENOSPC) as one line
+ * that says what failed, instead of the bare system error.
+ */
+export function stdoutWriteError(error: unknown): PatError {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return new PatError(
+    `could not write to standard output (${typeof code === "string" ? code : "write failed"})`,
+    {
+      cause: error,
+    },
+  );
 }
 
 /** Writes everything, retrying when a non-blocking descriptor is momentarily full. */
