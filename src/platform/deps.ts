@@ -89,8 +89,6 @@ export interface KeyringItem {
  */
 export interface Keyring {
   findAll(service: string): Promise<KeyringItem[]>;
-  /** One item's password, undefined when there is none. */
-  get(service: string, account: string): Promise<string | undefined>;
   set(service: string, account: string, password: string): Promise<void>;
   delete(service: string, account: string): Promise<boolean>;
 }

@@ -79,8 +79,6 @@ export async function loadNodeKeyring(timeoutMs: number, platform = process.plat
       if (items.length === 0) ensureSecretService();
       return items;
     },
-    get: (service, account) =>
-      call(async (signal) => (await entry(service, account).getPassword(signal)) ?? undefined),
     set: (service, account, password) =>
       call((signal) => entry(service, account).setPassword(password, signal)),
     delete: (service, account) => call((signal) => entry(service, account).deleteCredential(signal)),

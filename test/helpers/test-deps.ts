@@ -34,11 +34,6 @@ export class MemoryKeyring implements Keyring {
     }));
   }
 
-  async get(service: string, account: string): Promise<string | undefined> {
-    this.check();
-    return this.services.get(service)?.get(account);
-  }
-
   async set(service: string, account: string, password: string): Promise<void> {
     this.check();
     const items = this.services.get(service) ?? new Map<string, string>();
