@@ -72,7 +72,7 @@ export function positiveInt(value: string | undefined, fallback: number): number
 }
 
 /** setTimeout's (and so AbortSignal.timeout's) largest delay; a longer one fires at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** GIT_CREDENTIAL_PAT_API_TIMEOUT_MS: 0 or anything but digits means the default; at most ~24 days. */
 export function apiTimeoutMs(env: Readonly<Record<string, string | undefined>>): number {

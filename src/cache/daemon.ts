@@ -6,6 +6,7 @@ import { BackendUnavailableError } from "../errors.js";
 import type { Clock, Logger } from "../platform/deps.js";
 import { type PrivateFileDeps, withLockFile } from "../private-files.js";
 import { MAX_REQUEST_BYTES } from "../protocol/index.js";
+import { MAX_TIMER_MS } from "../settings.js";
 import { CacheTable } from "./cache-table.js";
 import { createCacheHandlers } from "./daemon-handlers.js";
 import { checkSocketPath } from "./socket-path.js";
@@ -29,9 +30,6 @@ export interface RunningDaemon {
   closed: Promise<void>;
   stop(): void;
 }
-
-/** setTimeout's limit; longer cache timeouts simply wake up and sweep again. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The socket lock (see takeOverSocket) is held for one probe (at most PROBE_TIMEOUT_MS) and a few
@@ -61,6 +59,7 @@ export async function startCacheDaemon(options: DaemonOptions, deps: DaemonDeps)
     const nextMs = table.sweep(deps.clock.now());
     wakeTimer = setTimeout(
       nextMs === 0 ? () => (openConnections > 0 ? schedule() : stop()) : schedule,
+      // Longer cache timeouts simply wake up and sweep again.
       Math.min(nextMs || options.graceMs, MAX_TIMER_MS),
     );
   };
@@ -120,9 +119,10 @@ function serveConnection(socket: Socket, options: DaemonOptions, handle: (bytes:
  * Daemons take turns here under a lock file next to the socket. Without it, "nobody answers, so
  * unlink it and bind" raced: a second daemon could probe a first one's socket between its bind and
  * its listen, or probe a stale socket that a third replaced right after, and unlink the live one;
- * that daemon was orphaned (running, unreachable) with the tokens stored into it. Under the lock a bound socket is always a listening one, and a
- * socket nobody answers on really is stale. (Binding elsewhere and renaming it into place would
- * still need a "replace only if stale" step, which the file system cannot do atomically.)
+ * that daemon was orphaned (running, unreachable) with the tokens stored into it. Under the lock
+ * a bound socket is always a listening one, and a socket nobody answers on really is stale.
+ * (Binding elsewhere and renaming it into place would still need a "replace only if stale" step,
+ * which the file system cannot do atomically.)
  */
 async function takeOverSocket(server: Server, socketPath: string, deps: DaemonDeps): Promise<void> {
   // The lock lives in the socket's directory, so that is created (0700) and checked first.
