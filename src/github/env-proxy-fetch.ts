@@ -8,7 +8,7 @@ import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, RequestOption
 import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
 import type { Logger } from "../platform/deps.js";
-import { proxyFromEnv } from "./proxy-from-env.js";
+import { proxyFromEnv, unbracketed } from "./proxy-from-env.js";
 
 type Fetch = typeof globalThis.fetch;
 
@@ -132,7 +132,7 @@ function tunnel(proxy: URL, shown: string, target: URL, signal: AbortSignal | un
       }
       // A proxy sends nothing after its 200 before we speak; keep whatever it did send.
       if (head.length > 0) raw.unshift(head);
-      const host = target.hostname.replace(/^\[(.*)\]$/, "$1");
+      const host = unbracketed(target.hostname);
       const isIp = /^[\d.]+$/.test(host) || host.includes(":");
       const secure = process.getBuiltinModule("node:tls").connect({
         socket: raw,
@@ -200,7 +200,7 @@ function proxyModule(proxy: URL) {
 function proxyAddress(proxy: URL): Pick<RequestOptions, "host" | "port" | "agent"> {
   return {
     agent: false,
-    host: proxy.hostname.replace(/^\[(.*)\]$/, "$1"),
+    host: unbracketed(proxy.hostname),
     // The URL's default port, as bun's fetch and undici use (curl alone assumes 1080).
     port: Number(proxy.port || (proxy.protocol === "https:" ? 443 : 80)),
   };

@@ -88,10 +88,12 @@ function splitEntry(entry: string): { pattern: string; entryPort: string | undef
 
 /** URL.hostname keeps IPv6 brackets and a trailing dot; compare without them. */
 function bareHost(hostname: string): string {
-  return hostname
-    .replace(/^\[(.*)\]$/, "$1")
-    .replace(/\.$/, "")
-    .toLowerCase();
+  return unbracketed(hostname).replace(/\.$/, "").toLowerCase();
+}
+
+/** URL.hostname without IPv6 brackets ("[::1]" → "::1"), as connect() and comparisons take it. */
+export function unbracketed(hostname: string): string {
+  return hostname.replace(/^\[(.*)\]$/, "$1");
 }
 
 function isIpv4(host: string): boolean {
