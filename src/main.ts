@@ -48,42 +48,31 @@ export function isCliInvocation(argv: readonly string[]): boolean {
 
 async function main(argv: readonly string[]): Promise<void> {
   const deps = createNodeDeps();
-  const code = await run(argv, deps);
-  if (argv[0] === "cache-daemon" || isCliInvocation(argv)) {
-    process.exitCode = code;
-    return;
+  if (argv[0] === "cache-daemon") {
+    process.exitCode = await statusOf(
+      () =>
+        runCacheDaemon(argv.slice(1), deps, (stop) => {
+          process.once("SIGTERM", stop).once("SIGINT", stop).once("SIGHUP", stop);
+        }),
+      deps,
+    );
+  } else if (isCliInvocation(argv)) {
+    process.exitCode = await statusOf(async () => (await loadCli()).runCli(argv, deps), deps);
+  } else {
+    const code = await statusOf(() => runHelper(argv, deps), deps);
+    // git's path ends as soon as its answer is out: left to end by itself, bun takes ~0.5 ms more
+    // to tear down, on every git operation. Nothing else runs by then (a daemon it started is
+    // detached; a keychain watcher ends when our end of its pipe closes). An answer git did not
+    // get is a failure too.
+    const drained = await statusOf(async () => deps.io.drain?.(), deps);
+    process.exit(drained !== 0 ? drained : code);
   }
-  // git's path ends as soon as its answer is out: left to end by itself, bun takes ~0.5 ms more
-  // to tear down, on every git operation. Nothing else runs by then (a daemon it started is
-  // detached; a keychain watcher ends when our end of its pipe closes).
-  process.exit(await drained(code, deps));
 }
 
-/** The exit status once everything written is out; an answer git did not get is a failure. */
-async function drained(code: number, deps: Deps): Promise<number> {
+/** Runs `work`: 0 when it succeeds; else its error, reported on stderr, decides the status. */
+async function statusOf(work: () => Promise<unknown>, deps: Deps): Promise<number> {
   try {
-    await deps.io.drain?.();
-    return code;
-  } catch (error) {
-    reportError(error, deps);
-    return exitCodeOf(error);
-  }
-}
-
-async function run(argv: readonly string[], deps: Deps): Promise<number> {
-  try {
-    if (argv[0] === "cache-daemon") {
-      await runCacheDaemon(argv.slice(1), deps, (stop) => {
-        process.once("SIGTERM", stop).once("SIGINT", stop).once("SIGHUP", stop);
-      });
-      return 0;
-    }
-    if (isCliInvocation(argv)) {
-      const { runCli } = await loadCli();
-      await runCli(argv, deps);
-    } else {
-      await runHelper(argv, deps);
-    }
+    await work();
     return 0;
   } catch (error) {
     reportError(error, deps);
