@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { apiTimeoutMs, DEFAULTS } from "./settings.js";
+import type { Paths } from "./platform/deps.js";
+import { apiTimeoutMs, checkUserPath, configDir, DEFAULTS, userPath } from "./settings.js";
 
 describe("apiTimeoutMs", () => {
   it.each([
@@ -17,5 +18,77 @@ describe("apiTimeoutMs", () => {
     },
   ])("$name", ({ value, want }) => {
     expect(apiTimeoutMs({ GIT_CREDENTIAL_PAT_API_TIMEOUT_MS: value })).toBe(want);
+  });
+});
+
+describe("checkUserPath", () => {
+  const home = "/home/alice";
+  it.each([
+    { name: "an absolute path is kept", value: "/srv/creds", want: "/srv/creds" },
+    { name: "an absolute path is normalised", value: "/srv//x/../creds/", want: "/srv/creds" },
+    {
+      name: "~/ is the home directory, as git reads it",
+      value: "~/.git-credentials",
+      want: "/home/alice/.git-credentials",
+    },
+    { name: "a bare ~ is the home directory", value: "~", want: "/home/alice" },
+    { name: "~/ alone is the home directory", value: "~/", want: "/home/alice" },
+  ])("$name", ({ value, want }) => {
+    expect(checkUserPath(value, "GIT_CREDENTIAL_PAT_FILE", home)).toEqual({ kind: "ok", path: want });
+  });
+
+  it.each([
+    {
+      name: "a relative path would land in git's working directory: refused",
+      value: "creds",
+      problem: 'GIT_CREDENTIAL_PAT_FILE is a relative path ("creds")',
+      fix: "use an absolute path or one starting with ~/",
+    },
+    {
+      name: "./ is relative too",
+      value: "./creds",
+      problem: 'GIT_CREDENTIAL_PAT_FILE is a relative path ("./creds")',
+      fix: "use an absolute path or one starting with ~/",
+    },
+    {
+      name: "~user/ is not supported",
+      value: "~bob/creds",
+      problem: `GIT_CREDENTIAL_PAT_FILE names another user's home directory ("~bob/creds"), which is not supported`,
+      fix: "use an absolute path",
+    },
+    {
+      name: "a value with control characters is quoted, not printed raw",
+      value: "a\u001b[2Jb",
+      problem: 'GIT_CREDENTIAL_PAT_FILE is a relative path ("a\\u001b[2Jb")',
+      fix: "use an absolute path or one starting with ~/",
+    },
+  ])("$name", ({ value, problem, fix }) => {
+    expect(checkUserPath(value, "GIT_CREDENTIAL_PAT_FILE", home)).toEqual({ kind: "refused", problem, fix });
+  });
+
+  it("~/ with a HOME that is not absolute is refused", () => {
+    expect(checkUserPath("~/x", "--socket", "relative-home")).toMatchObject({
+      kind: "refused",
+      fix: "set HOME, or use an absolute path",
+    });
+  });
+
+  it("userPath throws one line: a UsageError (exit 2) for a flag, else exit 1", () => {
+    const message = '--socket is a relative path ("s"); use an absolute path or one starting with ~/';
+    expect(() => userPath("s", "--socket", home, { isFlag: true })).toThrow(
+      expect.objectContaining({ message, exitCode: 2, hint: undefined }),
+    );
+    expect(() => userPath("s", "--socket", home)).toThrow(expect.objectContaining({ message, exitCode: 1 }));
+  });
+
+  it("GIT_CREDENTIAL_PAT_CONFIG_DIR follows the same rule", () => {
+    const paths = { home, xdgConfigHome: `${home}/.config` } as Paths;
+    expect(configDir({ GIT_CREDENTIAL_PAT_CONFIG_DIR: "~/pat" }, paths)).toBe("/home/alice/pat");
+    expect(configDir({ GIT_CREDENTIAL_PAT_CONFIG_DIR: "" }, paths)).toBe(
+      "/home/alice/.config/git-credential-pat",
+    );
+    expect(() => configDir({ GIT_CREDENTIAL_PAT_CONFIG_DIR: "pat" }, paths)).toThrow(
+      'GIT_CREDENTIAL_PAT_CONFIG_DIR is a relative path ("pat"); use an absolute path or one starting with ~/',
+    );
   });
 });

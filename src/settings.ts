@@ -1,7 +1,8 @@
 // Every environment variable and config key we read, with its default (GCM's Settings).
 
+import { PatError, UsageError } from "./errors.js";
 import type { Paths } from "./platform/deps.js";
-import { joinPath } from "./posix-path.js";
+import { joinPath, resolvePath } from "./posix-path.js";
 
 export const ENV = {
   /** Overrides the config directory ($XDG_CONFIG_HOME/git-credential-pat). */
@@ -48,7 +49,77 @@ export const KEYRING_WATCHDOG_GRACE_MS = 1000;
 export const APP_DIR = "git-credential-pat";
 
 export function configDir(env: Readonly<Record<string, string | undefined>>, paths: Paths): string {
-  return env[ENV.configDir] || joinPath(paths.xdgConfigHome, APP_DIR);
+  return okPath(checkConfigDir(env, paths)).path;
+}
+
+/** configDir, or why $GIT_CREDENTIAL_PAT_CONFIG_DIR cannot be used (for doctor). */
+export function checkConfigDir(env: Readonly<Record<string, string | undefined>>, paths: Paths): CheckedPath {
+  const custom = env[ENV.configDir];
+  return custom
+    ? checkUserPath(custom, ENV.configDir, paths.home)
+    : { kind: "ok", path: joinPath(paths.xdgConfigHome, APP_DIR) };
+}
+
+/** A configured path as we read it: absolute, or refused with the problem and its fix. */
+export type CheckedPath = { kind: "ok"; path: string } | { kind: "refused"; problem: string; fix: string };
+
+/**
+ * A path from config.json, the environment or a flag, read as git reads such paths
+ * (path.c expand_user_path): `~` and `~/…` are under the home directory, an absolute path is
+ * taken as it is. Anything else is refused: git runs helpers in the repository, so a relative
+ * path would put the token file (or the socket) in the working tree, where `git add -A`
+ * commits it. `~user/…` is refused too: the user database is not worth a lookup on git's path.
+ */
+export function checkUserPath(value: string, setting: string, home: string): CheckedPath {
+  const quoted = JSON.stringify(value);
+  let absolute = value;
+  if (value === "~" || value.startsWith("~/")) {
+    if (!home.startsWith("/")) {
+      return {
+        kind: "refused",
+        problem: `${setting} starts with ~/ (${quoted}) and HOME is not an absolute path`,
+        fix: "set HOME, or use an absolute path",
+      };
+    }
+    absolute = `${home}/${value.slice(1)}`;
+  } else if (value.startsWith("~")) {
+    return {
+      kind: "refused",
+      problem: `${setting} names another user's home directory (${quoted}), which is not supported`,
+      fix: "use an absolute path",
+    };
+  } else if (!value.startsWith("/")) {
+    return {
+      kind: "refused",
+      problem: `${setting} is a relative path (${quoted})`,
+      fix: "use an absolute path or one starting with ~/",
+    };
+  }
+  // Absolute by now: normalised, without a trailing slash.
+  return { kind: "ok", path: resolvePath(absolute, "/") };
+}
+
+/**
+ * checkUserPath, throwing when refused: a UsageError (exit 2) for a flag, else a PatError
+ * (exit 1, a configuration problem). One line: the setting, the value and the fix.
+ */
+export function userPath(
+  value: string,
+  setting: string,
+  home: string,
+  options: { isFlag?: boolean } = {},
+): string {
+  return okPath(checkUserPath(value, setting, home), options).path;
+}
+
+/** The path, or the refusal thrown as one line: the setting, the value and the fix. */
+export function okPath<T extends CheckedPath>(
+  checked: T,
+  options: { isFlag?: boolean } = {},
+): Extract<T, { kind: "ok" }> {
+  if (checked.kind === "ok") return checked as Extract<T, { kind: "ok" }>;
+  const message = `${checked.problem}; ${checked.fix}`;
+  throw options.isFlag ? new UsageError(message) : new PatError(message);
 }
 
 /** Small state that is neither config nor data: $XDG_STATE_HOME/git-credential-pat. */

@@ -668,6 +668,25 @@ describe("checkFile", () => {
       }),
       want: { status: "ok", message: "socket /run/gcp/socket is ours" },
     },
+    {
+      name: "fails a store file configured as a relative path, with the fix, and never offers a chmod",
+      fact: dir(0, {
+        role: "store file",
+        path: "creds",
+        isOurs: false,
+        stat: {
+          kind: "refused",
+          problem: 'GIT_CREDENTIAL_PAT_FILE is a relative path ("creds")',
+          fix: "use an absolute path or one starting with ~/",
+        },
+      }),
+      want: {
+        status: "fail",
+        message: 'GIT_CREDENTIAL_PAT_FILE is a relative path ("creds")',
+        fix: "use an absolute path or one starting with ~/",
+        noAction: true,
+      },
+    },
   ])("$name", ({ fact, want }) => {
     const { noAction, ...rest } = want as typeof want & { noAction?: boolean };
     const finding = checkFile(fact, 1000);

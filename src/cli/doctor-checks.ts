@@ -536,6 +536,7 @@ const EXPECTED_KIND: Record<FileRole, "dir" | "file" | "socket"> = {
 export function checkFile(fact: PathFact, uid: number | undefined): Finding {
   const area = "files";
   const { role, path, stat } = fact;
+  if (stat.kind === "refused") return { area, status: "fail", message: stat.problem, fix: stat.fix };
   if (stat.kind === "missing") {
     const later = role === "socket" ? "no cache daemon is running" : "it is created private on first use";
     return { area, status: "ok", message: `${role} ${path} does not exist yet (${later})` };

@@ -13,15 +13,17 @@ import { helperChain, helperOption, helperUrls, inspectHelper } from "../git/ins
 import { runGit } from "../git/run-git.js";
 import type { Deps } from "../platform/deps.js";
 import { fingerprint, Secret } from "../secret.js";
-import { configDir, DEFAULTS, ENV, positiveInt } from "../settings.js";
+import { type CheckedPath, checkConfigDir, checkUserPath, DEFAULTS, ENV, positiveInt } from "../settings.js";
 import { envTokens } from "../stores/env-token-source.js";
 import { KEYCHAIN_SERVICE, parseKeychainAccount } from "../stores/keyring-store.js";
-import { chooseStoreName, openStore, storeFilePath } from "../stores/open-store.js";
+import { checkStoreFilePath, chooseStoreName, openStore } from "../stores/open-store.js";
 
 export type StatFact =
   | { kind: "missing" }
   | { kind: "error"; code: string }
-  | { kind: "file" | "dir" | "socket" | "other"; mode: number; uid: number };
+  | { kind: "file" | "dir" | "socket" | "other"; mode: number; uid: number }
+  /** The configured path itself is unusable (relative, ~user): `path` is the value as configured. */
+  | { kind: "refused"; problem: string; fix: string };
 
 export type FileRole =
   | "config dir"
@@ -177,10 +179,11 @@ export async function gatherDoctorFacts(deps: Deps): Promise<DoctorFacts> {
     ...new Set(
       (ours.length === 0 ? [[] as string[]] : ours.map((helper) => helper.args))
         .filter((args) => helperOption(args, "timeout") !== "0")
-        .map((args) => helperOption(args, "socket") ?? defaultSocketPath(deps.paths)),
+        .map((args) => helperOption(args, "socket")),
     ),
   ];
 
+  const socket = socketPaths.length === 0 ? undefined : configuredSocket(socketPaths[0], deps);
   const keychainItems = stores.some((use) => use.store === "keychain")
     ? await probeKeychain(deps)
     : undefined;
@@ -217,8 +220,8 @@ export async function gatherDoctorFacts(deps: Deps): Promise<DoctorFacts> {
         : keychainItems.kind === "ok"
           ? { kind: "ok", items: keychainItems.items.length }
           : keychainItems,
-    socketPath: socketPaths[0],
-    files: await gatherFiles(config, stores, socketPaths[0], deps),
+    socketPath: socket?.kind === "ok" ? socket.path : undefined,
+    files: await gatherFiles(config, stores, socketPaths, deps),
   };
 }
 
@@ -494,37 +497,62 @@ async function storedState(
 async function gatherFiles(
   config: Config,
   stores: readonly StoreUse[],
-  socketPath: string | undefined,
+  /** The --socket of each helper that caches (undefined: the default); the first is checked. */
+  sockets: ReadonlyArray<string | undefined>,
   deps: Deps,
 ): Promise<PathFact[]> {
-  const dir = configDir(deps.env, deps.paths);
-  const wanted: Array<Omit<PathFact, "stat">> = [
-    { role: "config dir", path: dir, policy: "private", isOurs: true },
-    { role: "config file", path: configFilePath(deps), policy: "private", isOurs: true },
-    { role: "accounts file", path: accountsFilePath(deps), policy: "private", isOurs: true },
-  ];
+  const wanted: Array<Omit<PathFact, "stat"> & { refused?: StatFact }> = [];
+  // A path configured relative (or as ~user) is reported as it is and never looked at: the
+  // helper refuses it too.
+  const refused = (role: FileRole, path: string, checked: Extract<CheckedPath, { kind: "refused" }>) =>
+    wanted.push({ role, path, policy: "private", isOurs: false, refused: checked });
+  const dir = checkConfigDir(deps.env, deps.paths);
+  if (dir.kind === "ok") {
+    wanted.push(
+      { role: "config dir", path: dir.path, policy: "private", isOurs: true },
+      { role: "config file", path: configFilePath(deps), policy: "private", isOurs: true },
+      { role: "accounts file", path: accountsFilePath(deps), policy: "private", isOurs: true },
+    );
+  } else refused("config dir", deps.env[ENV.configDir] ?? "", dir);
   if (stores.some((use) => use.store === "file")) {
-    const { path, isDefault } = storeFilePath(config, deps);
-    wanted.push(
-      {
-        role: "store dir",
-        path: dirname(path),
-        policy: isDefault ? "private" : "shared-parent",
-        isOurs: isDefault,
-      },
-      { role: "store file", path, policy: "private", isOurs: isDefault },
-    );
+    const store = checkStoreFilePath(config, deps);
+    if (store.kind === "ok") {
+      const { path, isDefault } = store;
+      wanted.push(
+        {
+          role: "store dir",
+          path: dirname(path),
+          policy: isDefault ? "private" : "shared-parent",
+          isOurs: isDefault,
+        },
+        { role: "store file", path, policy: "private", isOurs: isDefault },
+      );
+    } else refused("store file", deps.env[ENV.file] || config.file || "", store);
   }
-  if (socketPath !== undefined) {
-    const isDefault = socketPath === defaultSocketPath(deps.paths);
-    wanted.push(
-      { role: "socket dir", path: dirname(socketPath), policy: "private", isOurs: isDefault },
-      { role: "socket", path: socketPath, policy: "private", isOurs: isDefault },
-    );
+  if (sockets.length > 0) {
+    const configured = sockets[0];
+    const checked = configuredSocket(configured, deps);
+    if (checked.kind === "ok") {
+      const isDefault = configured === undefined;
+      wanted.push(
+        { role: "socket dir", path: dirname(checked.path), policy: "private", isOurs: isDefault },
+        { role: "socket", path: checked.path, policy: "private", isOurs: isDefault },
+      );
+    } else refused("socket", configured ?? "", checked);
   }
   return Promise.all(
-    wanted.map(async (fact) => ({ ...fact, stat: await statFact(fact.path, fact.role, deps) })),
+    wanted.map(async ({ refused, ...fact }) => ({
+      ...fact,
+      stat: refused ?? (await statFact(fact.path, fact.role, deps)),
+    })),
   );
+}
+
+/** A helper's --socket as the helper reads it (undefined: the default). */
+function configuredSocket(configured: string | undefined, deps: Deps): CheckedPath {
+  return configured === undefined
+    ? { kind: "ok", path: defaultSocketPath(deps.paths) }
+    : checkUserPath(configured, "--socket in credential.helper", deps.paths.home);
 }
 
 async function statFact(path: string, role: FileRole, deps: Deps): Promise<StatFact> {

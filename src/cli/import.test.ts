@@ -63,6 +63,22 @@ describe("runImport", () => {
     expect(deps.vol.statSync(GIT_CREDENTIALS).mode & 0o777).toBe(0o600);
   });
 
+  it("--file takes ~/ as the home directory and refuses a relative path (exit 2) before touching anything", async () => {
+    const deps = setup();
+    await runImport(toImportOptions({ file: "~/.git-credentials", delete: true }), deps);
+    expect(deps.vol.readFileSync(GIT_CREDENTIALS, "utf8")).not.toContain("alice");
+
+    const fresh = setup();
+    const before = fresh.vol.toJSON();
+    await expect(
+      runImport(toImportOptions({ file: ".git-credentials", delete: true }), fresh),
+    ).rejects.toMatchObject({
+      exitCode: 2,
+      message: '--file is a relative path (".git-credentials"); use an absolute path or one starting with ~/',
+    });
+    expect(fresh.vol.toJSON()).toEqual(before);
+  });
+
   it("falls back to $XDG_CONFIG_HOME/git/credentials like git", async () => {
     const deps = makeTestDeps();
     deps.vol.mkdirSync("/home/user/.config/git", { recursive: true });

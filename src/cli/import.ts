@@ -7,6 +7,7 @@ import { NotFoundError, UsageError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { readPrivateFile, rewritePrivateFile } from "../private-files.js";
 import { isSafeTransport, printable } from "../protocol/index.js";
+import { userPath } from "../settings.js";
 import { formatCredentialFile, parseCredentialFile } from "../stores/credential-file.js";
 import { chooseStoreName, openStore, storeFilePath } from "../stores/open-store.js";
 import type { StoredCredential } from "../stores/token-store.js";
@@ -38,7 +39,11 @@ type Outcome = {
 };
 
 export async function runImport(opts: ImportOptions, deps: Deps): Promise<void> {
-  const source = opts.file ?? (await defaultSource(deps));
+  // The same rule as every configured path: a flag typed as --file=~/x reaches us unexpanded.
+  const source =
+    opts.file === undefined
+      ? await defaultSource(deps)
+      : userPath(opts.file, "--file", deps.paths.home, { isFlag: true });
   const content = await readPrivateFile(source, deps);
   if (content === undefined) throw new NotFoundError(`no credentials file at ${source}`);
 

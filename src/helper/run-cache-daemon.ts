@@ -13,7 +13,9 @@ export async function runCacheDaemon(
   onStopSignal: (stop: () => void) => void,
 ): Promise<void> {
   const socketPath = argv[0];
-  if (!socketPath) throw new UsageError("usage: git-credential-pat cache-daemon SOCKET");
+  // The helper always passes an absolute path; the daemon runs in "/", so nothing else is meant.
+  if (!socketPath?.startsWith("/"))
+    throw new UsageError("usage: git-credential-pat cache-daemon /ABSOLUTE/SOCKET");
   try {
     const daemon = await startCacheDaemon(
       { socketPath, graceMs: DAEMON_GRACE_MS, requestTimeoutMs: DAEMON_REQUEST_TIMEOUT_MS },

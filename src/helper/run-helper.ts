@@ -8,6 +8,7 @@ import { loadConfig } from "../config/config-file.js";
 import { hintOf } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { isHttpProtocol, printable } from "../protocol/index.js";
+import { userPath } from "../settings.js";
 import { EnvTokenSource, envTokens } from "../stores/env-token-source.js";
 import { chooseStoreName, openStore } from "../stores/open-store.js";
 import { helperErase, helperGet, helperStore } from "./actions.js";
@@ -84,8 +85,11 @@ async function accountsForGit(deps: Deps): Promise<readonly Account[]> {
 }
 
 function cacheClient(options: HelperOptions, deps: Deps): SocketCacheClient {
-  return new SocketCacheClient(
-    { socketPath: options.socketPath ?? defaultSocketPath(deps.paths), timeoutMs: CACHE_TIMEOUT_MS },
-    deps,
-  );
+  // git runs helpers inside the repository: a relative socket would land there (git's own
+  // credential-cache--daemon refuses one too, "socket directory must be an absolute path").
+  const socketPath =
+    options.socketPath === undefined
+      ? defaultSocketPath(deps.paths)
+      : userPath(options.socketPath, "--socket", deps.paths.home, { isFlag: true });
+  return new SocketCacheClient({ socketPath, timeoutMs: CACHE_TIMEOUT_MS }, deps);
 }

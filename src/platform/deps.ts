@@ -73,8 +73,8 @@ export interface Paths {
   xdgStateHome: string;
   /** $XDG_RUNTIME_DIR when set. */
   runtimeDir: string | undefined;
-  /** The working directory, for relative paths a person configured. */
-  cwd: string;
+  // No working directory: git runs helpers inside the repository, so no path we read is
+  // relative to it (settings.ts checkUserPath).
 }
 
 /** One secret in the OS keychain, addressed by service and account. */

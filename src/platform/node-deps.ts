@@ -82,10 +82,6 @@ export function pathsFrom(env: Readonly<Record<string, string | undefined>>): Pa
     xdgCacheHome: xdg("XDG_CACHE_HOME", joinPath(home, ".cache")),
     xdgStateHome: xdg("XDG_STATE_HOME", joinPath(home, ".local", "state")),
     runtimeDir: env.XDG_RUNTIME_DIR?.startsWith("/") ? env.XDG_RUNTIME_DIR : undefined,
-    // Read only when a relative path a person configured needs it.
-    get cwd() {
-      return process.cwd();
-    },
   };
 }
 

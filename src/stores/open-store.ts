@@ -1,16 +1,19 @@
 // Picks the persistent store: --store, then $GIT_CREDENTIAL_PAT_STORE, then config.json, then keychain.
 
-import type { Config } from "../config/config-file.js";
+import { type Config, configFilePath } from "../config/config-file.js";
 import { UsageError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
-import { dirnamePath, joinPath, resolvePath } from "../posix-path.js";
+import { dirnamePath, joinPath } from "../posix-path.js";
 import { ensurePrivateDir, withLockFile } from "../private-files.js";
 import {
   APP_DIR,
+  type CheckedPath,
+  checkUserPath,
   DEFAULTS,
   defaultStoreFile,
   ENV,
   KEYRING_WATCHDOG_GRACE_MS,
+  okPath,
   positiveInt,
 } from "../settings.js";
 import { FileTokenStore } from "./file-store.js";
@@ -31,14 +34,25 @@ export function chooseStoreName(flag: string | undefined, config: Config, env: D
   return value as StoreName;
 }
 
+/** The file store's path: $GIT_CREDENTIAL_PAT_FILE, else config.json's "file", else the default (see checkUserPath). */
+export function checkStoreFilePath(
+  config: Config,
+  deps: Pick<Deps, "env" | "paths">,
+): { kind: "ok"; path: string; isDefault: boolean } | Extract<CheckedPath, { kind: "refused" }> {
+  const fromEnv = deps.env[ENV.file];
+  const custom = fromEnv || config.file;
+  if (!custom) return { kind: "ok", path: defaultStoreFile(deps.paths), isDefault: true };
+  const setting = fromEnv ? ENV.file : `"file" in ${configFilePath(deps)}`;
+  const checked = checkUserPath(custom, setting, deps.paths.home);
+  return checked.kind === "ok" ? { ...checked, isDefault: false } : checked;
+}
+
+/** checkStoreFilePath, throwing (exit 1) when the configured path is refused. */
 export function storeFilePath(
   config: Config,
   deps: Pick<Deps, "env" | "paths">,
 ): { path: string; isDefault: boolean } {
-  const custom = deps.env[ENV.file] || config.file;
-  return custom
-    ? { path: resolvePath(custom, deps.paths.cwd), isDefault: false }
-    : { path: defaultStoreFile(deps.paths), isDefault: true };
+  return okPath(checkStoreFilePath(config, deps));
 }
 
 export async function openStore(name: StoreName, config: Config, deps: Deps): Promise<TokenStore> {

@@ -161,7 +161,6 @@ export function makeTestDeps(overrides: Partial<Deps> & { spawnResults?: SpawnRe
       xdgDataHome: "/home/user/.local/share",
       xdgCacheHome: "/home/user/.cache",
       xdgStateHome: "/home/user/.local/state",
-      cwd: "/home/user",
       runtimeDir: undefined,
     },
     uid: process.getuid?.() ?? 0,
