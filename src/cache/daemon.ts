@@ -16,7 +16,10 @@ export interface DaemonOptions {
   socketPath: string;
   /** How long an empty daemon waits for a new entry before exiting (git: 30 s). */
   graceMs: number;
-  /** A client must send its whole request within this (slowloris guard). */
+  /**
+   * A connection lasts at most this long from accept, however it trickles (slowloris guard):
+   * the client sends its request and reads the answer within it.
+   */
   requestTimeoutMs: number;
 }
 
@@ -99,7 +102,10 @@ export async function startCacheDaemon(options: DaemonOptions, deps: DaemonDeps)
 function serveConnection(socket: Socket, options: DaemonOptions, handle: (bytes: Buffer) => string): void {
   const chunks: Buffer[] = [];
   let size = 0;
-  socket.setTimeout(options.requestTimeoutMs, () => socket.destroy());
+  // A deadline from accept, not socket.setTimeout: that one only fires after a silence, so a
+  // client sending a byte now and then held its connection (and the daemon's exit) for ever.
+  const deadline = setTimeout(() => socket.destroy(), options.requestTimeoutMs);
+  socket.on("close", () => clearTimeout(deadline));
   socket.on("error", () => socket.destroy());
   socket.on("data", (chunk: Buffer) => {
     size += chunk.length;

@@ -5,6 +5,7 @@ import { UsageError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 
 export const DAEMON_GRACE_MS = 30_000;
+/** One connection's whole life, from accept (docs/cache.md "Never hang git"). */
 export const DAEMON_REQUEST_TIMEOUT_MS = 2_000;
 
 export async function runCacheDaemon(
