@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FakeClock, makeTestDeps } from "../test/helpers/test-deps.js";
 import { hintOf } from "./errors.js";
-import { claimLine, leaseHolder, withLockFile } from "./private-files.js";
+import { claimLine, leaseHolder, rewritePrivateFile, withLockFile } from "./private-files.js";
 
 // The lease file's decision logic, as the lines land (see private-files.ts). Ids are letters.
 describe("leaseHolder", () => {
@@ -154,5 +154,74 @@ describe("withLockFile", () => {
       ),
     ).rejects.toThrow("keychain call failed");
     expect(lockFile()).toBeUndefined();
+  });
+});
+
+describe("rewritePrivateFile", () => {
+  const path = "/home/user/app/credentials";
+  const lockPath = `${path}.lock`;
+
+  /** Records, for each event, whether signals were being held back (deps.deferSignals) then. */
+  function setup() {
+    const events: string[] = [];
+    let held = 0;
+    const deps = makeTestDeps({ clock: new FakeClock() });
+    deps.deferSignals = async (work) => {
+      held++;
+      try {
+        return await work();
+      } finally {
+        held--;
+      }
+    };
+    const fs = deps.fs;
+    const note = (event: string) => events.push(`${event}${held > 0 ? " (signals held)" : ""}`);
+    deps.fs = {
+      ...fs,
+      open: async (...args) => {
+        const handle = await fs.open(...args);
+        note("lock created");
+        return handle;
+      },
+      rename: async (from, to) => {
+        await fs.rename(from, to);
+        note("renamed");
+      },
+      unlink: async (target) => {
+        await fs.unlink(target);
+        note("unlinked");
+      },
+    };
+    deps.vol.mkdirSync("/home/user/app", { recursive: true, mode: 0o700 });
+    return { deps, events };
+  }
+
+  it("holds signals back from the lock's creation to its rename, and not while waiting for it", async () => {
+    const { deps, events } = setup();
+    deps.vol.writeFileSync(lockPath, "", { mode: 0o600 });
+    deps.clock.sleep = async () => {
+      events.push("waited");
+      // Another writer finishes while we wait.
+      if (deps.vol.existsSync(lockPath)) deps.vol.unlinkSync(lockPath);
+    };
+    await rewritePrivateFile(path, () => "new\n", { lockTimeoutMs: 1000 }, deps);
+    expect(events).toEqual(["waited", "lock created (signals held)", "renamed (signals held)"]);
+    expect(deps.vol.readFileSync(path, "utf8")).toBe("new\n");
+  });
+
+  it("holds signals back until a failed rewrite has removed its lock", async () => {
+    const { deps, events } = setup();
+    await expect(
+      rewritePrivateFile(
+        path,
+        () => {
+          throw new Error("no");
+        },
+        { lockTimeoutMs: 1000 },
+        deps,
+      ),
+    ).rejects.toThrow("no");
+    expect(events).toEqual(["lock created (signals held)", "unlinked (signals held)"]);
+    expect(deps.vol.existsSync(lockPath)).toBe(false);
   });
 });

@@ -3,13 +3,16 @@
 // (`FILE.lock` created O_EXCL, filled, renamed over FILE), so git's own credential-store
 // and many concurrent helpers can share one file without losing a line.
 import { BackendUnavailableError, PatError } from "./errors.js";
-import type { Clock, FileHandle, Fs } from "./platform/deps.js";
+import type { Clock, Deps, FileHandle, Fs } from "./platform/deps.js";
 
 export interface PrivateFileDeps {
   fs: Fs;
   clock: Clock;
   uid: number | undefined;
 }
+
+/** A writer also holds signals back while it holds a lock (rewritePrivateFile). */
+export type RewriteDeps = PrivateFileDeps & Pick<Deps, "deferSignals">;
 
 /** "private": no group/other bits at all (our own directories); "shared-parent": only no group/other write (e.g. $HOME). */
 export type DirPolicy = "private" | "shared-parent";
@@ -88,15 +91,45 @@ export interface RewriteOptions {
  * the lock is held) and returns the new content, or undefined to leave the file untouched; it
  * may do other work while the lock is held (a command changing the store with accounts.json).
  * On any failure the lock is removed and the old file is left exactly as it was.
+ *
+ * SIGINT/SIGTERM/SIGHUP are held back from the moment the lock is created until it is renamed
+ * or removed (deps.deferSignals), then take effect: a signal never leaves the lock behind (every
+ * later writer would wait for it and fail), and the file is the old one or the new one. The
+ * wait for another writer's lock is not held back: a signal then ends the process at once.
  */
 export async function rewritePrivateFile(
   path: string,
   rewrite: (current: Buffer | undefined) => string | undefined | Promise<string | undefined>,
   options: RewriteOptions,
-  deps: PrivateFileDeps,
+  deps: RewriteDeps,
 ): Promise<void> {
   const lockPath = `${path}.lock`;
-  const lock = await acquireLock(lockPath, options.lockTimeoutMs, deps);
+  // Each attempt, not the whole wait, runs with signals held: the lock is created, used and
+  // released inside one, and a failed attempt lets a held signal through at once.
+  await waitForLock(
+    lockPath,
+    options.lockTimeoutMs,
+    deps,
+    () =>
+      deps.deferSignals(async () => {
+        const lock = await createExclusive(lockPath, "wx", deps);
+        if (lock === undefined) return undefined;
+        await rewriteUnderLock(path, lockPath, lock, rewrite, deps);
+        return true;
+      }),
+    // git's lock is never taken over: git removes a stale one by hand, and so do we.
+    { hint: `if no git or git-credential-pat process is running, remove it: rm "${lockPath}"` },
+  );
+}
+
+/** The body of rewritePrivateFile, with `lock` (O_EXCL, ours) held. */
+async function rewriteUnderLock(
+  path: string,
+  lockPath: string,
+  lock: FileHandle,
+  rewrite: (current: Buffer | undefined) => string | undefined | Promise<string | undefined>,
+  deps: PrivateFileDeps,
+): Promise<void> {
   let committed = false;
   try {
     const next = await rewrite(await readPrivateFile(path, deps));
@@ -121,13 +154,6 @@ export async function rewritePrivateFile(
       await deps.fs.unlink(lockPath).catch(() => {});
     }
   }
-}
-
-/** git's lock: `lockPath` created O_EXCL; it is never taken over (git removes a stale one by hand). */
-function acquireLock(lockPath: string, timeoutMs: number, deps: PrivateFileDeps): Promise<FileHandle> {
-  return waitForLock(lockPath, timeoutMs, deps, () => createExclusive(lockPath, "wx", deps), {
-    hint: `if no git or git-credential-pat process is running, remove it: rm "${lockPath}"`,
-  });
 }
 
 /** Tries `attempt` until it returns the lock, with a short backoff, for at most `timeoutMs`. */

@@ -10,7 +10,7 @@ import { configDir, DEFAULTS, ENV, positiveInt } from "../settings.js";
 import { STORE_NAMES, type StoreName } from "../stores/token-store.js";
 import type { Account, AccountsFile } from "./account.js";
 
-export type AccountsFileDeps = Pick<Deps, "env" | "paths" | "fs" | "clock" | "uid">;
+export type AccountsFileDeps = Pick<Deps, "env" | "paths" | "fs" | "clock" | "uid" | "deferSignals">;
 
 export const ACCOUNTS_FILE_VERSION = 1;
 

@@ -30,7 +30,7 @@ interface SetupState {
   targets: SetupRecord[];
 }
 
-export type SetupStateDeps = Pick<Deps, "env" | "paths" | "fs" | "clock" | "uid">;
+export type SetupStateDeps = Pick<Deps, "env" | "paths" | "fs" | "clock" | "uid" | "deferSignals">;
 
 export function setupStatePath(paths: Deps["paths"]): string {
   return join(stateDir(paths), "setup.json");

@@ -7,7 +7,7 @@ import { ensurePrivateDir, rewritePrivateFile } from "../private-files.js";
 import { DEFAULTS, stateDir } from "../settings.js";
 import { DAY_MS } from "./check-expiry.js";
 
-export type WarningStateDeps = Pick<Deps, "paths" | "fs" | "clock" | "uid">;
+export type WarningStateDeps = Pick<Deps, "paths" | "fs" | "clock" | "uid" | "deferSignals">;
 
 export function warningsFilePath(paths: Deps["paths"]): string {
   return joinPath(stateDir(paths), "warnings.json");

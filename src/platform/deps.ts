@@ -130,7 +130,8 @@ export interface Deps {
   /**
    * Runs `work` to its end with SIGINT/SIGTERM/SIGHUP held back; one that arrives meanwhile
    * takes effect when the outermost such work ends. For the commit of a command (the store
-   * and accounts.json changed together), so Ctrl-C never leaves one half-swapped or a lock behind.
+   * and accounts.json changed together) and every write under a file lock (rewritePrivateFile),
+   * so Ctrl-C never leaves one half-swapped or a lock behind.
    */
   deferSignals<T>(work: () => Promise<T>): Promise<T>;
 }

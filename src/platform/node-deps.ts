@@ -59,6 +59,10 @@ function signalDeferrer(): Deps["deferSignals"] {
     try {
       return await work();
     } finally {
+      // A signal caught while `work` ran without yielding to the event loop (synchronous file
+      // calls end in resolved promises) is still queued: its listener runs on the next turn.
+      // Removing the listeners first would drop it and the process would carry on.
+      if (depth === 1) await new Promise((resolve) => setImmediate(resolve));
       if (--depth === 0) {
         for (const signal of DEFERRED_SIGNALS) process.off(signal, hold);
         const signal = pending;

@@ -5,7 +5,7 @@ import { dirnamePath } from "../posix-path.js";
 import {
   type DirPolicy,
   ensurePrivateDir,
-  type PrivateFileDeps,
+  type RewriteDeps,
   readPrivateFile,
   rewritePrivateFile,
 } from "../private-files.js";
@@ -30,7 +30,7 @@ export class FileTokenStore implements TokenStore {
 
   constructor(
     private readonly options: FileStoreOptions,
-    private readonly deps: PrivateFileDeps,
+    private readonly deps: RewriteDeps,
   ) {}
 
   async get(pattern: Credential): Promise<StoredCredential | undefined> {

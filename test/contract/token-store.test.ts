@@ -27,6 +27,7 @@ runTokenStoreContract("file (real directory)", async () => {
     fs: nodeFs,
     clock: { now: Date.now, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) },
     uid: process.getuid?.(),
+    deferSignals: <T>(work: () => Promise<T>) => work(),
   };
   const store = new FileTokenStore(
     { path: join(dir, "store", "credentials"), dirPolicy: "private", lockTimeoutMs: 2000 },
