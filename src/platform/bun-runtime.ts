@@ -13,7 +13,7 @@ export interface BunRuntime {
   connect(options: BunConnectOptions): Promise<unknown>;
   spawn(
     cmd: string[],
-    options: { stdin: "pipe"; stdout: "ignore"; stderr: "inherit" },
+    options: { env: Record<string, string>; stdin: "pipe"; stdout: "ignore"; stderr: "inherit" },
   ): { stdin: { end(): unknown }; unref(): void };
 }
 

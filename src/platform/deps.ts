@@ -37,10 +37,14 @@ export interface SpawnResult {
   stderr: string;
 }
 
+/**
+ * Runs a child. `env` is its whole environment, never merged with ours: build it with
+ * settings.ts pickEnv from an allow-list, so no token variable (GH_TOKEN…) reaches a child.
+ */
 export type Spawn = (
   file: string,
   args: readonly string[],
-  options: { input?: string; env?: Record<string, string>; timeoutMs: number; cwd?: string },
+  options: { input?: string; env: Record<string, string>; timeoutMs: number; cwd?: string },
 ) => Promise<SpawnResult>;
 
 export interface Writer {

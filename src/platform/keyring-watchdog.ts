@@ -7,6 +7,7 @@
 // - Asynchronous calls run on a native thread and leave the event loop free: a timer suffices.
 //   (A locked keyring's prompt survives AbortSignal and process.exit(); only SIGKILL ends it.)
 // A worker thread did both before, at ~9 ms of CPU and ~15 MB of memory per run (perf stat).
+import { pickEnv } from "../settings.js";
 import { bunRuntime } from "./bun-runtime.js";
 
 export interface KeyringWatchdog {
@@ -80,10 +81,12 @@ function startWatcher(deadlineMs: number, message: string): Watcher {
     String(process.pid),
     message,
   ];
+  // sh needs PATH for sleep, and nothing else: never the token variables of git's environment.
+  const env = pickEnv(process.env, ["PATH"]);
   const bun = bunRuntime();
   const child = bun
-    ? bun.spawn(["/bin/sh", ...args], { stdin: "pipe", stdout: "ignore", stderr: "inherit" })
-    : spawnWithNode(args);
+    ? bun.spawn(["/bin/sh", ...args], { env, stdin: "pipe", stdout: "ignore", stderr: "inherit" })
+    : spawnWithNode(args, env);
   return {
     stop: () => {
       child.stdin?.end();
@@ -92,9 +95,9 @@ function startWatcher(deadlineMs: number, message: string): Watcher {
   };
 }
 
-function spawnWithNode(args: string[]) {
+function spawnWithNode(args: string[], env: Record<string, string>) {
   const { spawn } = process.getBuiltinModule("node:child_process");
-  const child = spawn("/bin/sh", args, { stdio: ["pipe", "ignore", "inherit"] });
+  const child = spawn("/bin/sh", args, { env, stdio: ["pipe", "ignore", "inherit"] });
   child.on("error", () => {});
   child.stdin?.on("error", () => {});
   return child;

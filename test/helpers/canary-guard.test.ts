@@ -119,7 +119,7 @@ describe("makeTestDeps", () => {
 
   it("records the argv of an unexpected spawn before throwing it", async () => {
     const deps = makeTestDeps();
-    await expect(deps.spawn("git", ["clone", CANARY.plain], { timeoutMs: 1000 })).rejects.toThrow(
+    await expect(deps.spawn("git", ["clone", CANARY.plain], { env: {}, timeoutMs: 1000 })).rejects.toThrow(
       /unexpected spawn/,
     );
     expect(new Set(await drainLeaks())).toEqual(

@@ -43,7 +43,13 @@ for (const artifact of artifacts()) {
     it("the cache daemon holding a canary has none in /proc/PID/cmdline or /proc/PID/environ", async () => {
       const host = uniqueHost();
       // A token variable in git's environment must not be handed on to the daemon either.
-      const env = { GH_TOKEN: CANARY.classic2, GITHUB_TOKEN: CANARY.fineGrained };
+      const env = {
+        GH_TOKEN: CANARY.classic2,
+        GITHUB_TOKEN: CANARY.fineGrained,
+        GH_ENTERPRISE_TOKEN: CANARY.plain,
+        GITHUB_ENTERPRISE_TOKEN: CANARY.plain,
+        GH_HOST: "ghe.hygiene.example",
+      };
       const helper = [
         "-c",
         "credential.helper=",
