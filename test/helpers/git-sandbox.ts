@@ -193,11 +193,16 @@ export function isStoreFile(
     join(dataHome, "keyrings"),
     join(root, "secrets"),
   ];
-  if (env.GIT_CREDENTIAL_PAT_FILE) stores.push(env.GIT_CREDENTIAL_PAT_FILE);
+  // The helper reads "~/" in these as the home directory (settings.ts checkUserPath).
+  const expand = (value: string) =>
+    value === "~" || value.startsWith("~/") ? join(home, value.slice(1)) : value;
+  if (env.GIT_CREDENTIAL_PAT_FILE) stores.push(expand(env.GIT_CREDENTIAL_PAT_FILE));
   const configured = configuredStoreFile(
-    env.GIT_CREDENTIAL_PAT_CONFIG_DIR ?? join(configHome, "git-credential-pat"),
+    env.GIT_CREDENTIAL_PAT_CONFIG_DIR
+      ? expand(env.GIT_CREDENTIAL_PAT_CONFIG_DIR)
+      : join(configHome, "git-credential-pat"),
   );
-  if (configured !== undefined) stores.push(configured);
+  if (configured !== undefined) stores.push(expand(configured));
   return stores.includes(path);
 }
 
