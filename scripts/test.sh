@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing (npm packages; as root, Debian's git, openssl,
-# dbus and gnome-keyring), type-checks, lints, builds both artifacts, then runs vitest inside
+# dbus, gnome-keyring and strace), type-checks, lints, builds both artifacts, then runs vitest inside
 # a private D-Bus session with an unlocked gnome-keyring, so keychain tests use a real Secret Service.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,8 @@ command -v dbus-run-session >/dev/null || need_pkgs+=(dbus-daemon)
 command -v dbus-send >/dev/null || need_pkgs+=(dbus-bin)
 command -v gnome-keyring-daemon >/dev/null || need_pkgs+=(gnome-keyring)
 command -v secret-tool >/dev/null || need_pkgs+=(libsecret-tools)
+# Holds a helper inside its locked write, and records every child's argv and environment.
+command -v strace >/dev/null || need_pkgs+=(strace)
 if ((${#need_pkgs[@]})); then
   if [[ $(id -u) == 0 ]]; then
     echo "test: installing ${need_pkgs[*]}" >&2
