@@ -20,6 +20,8 @@ export const ENV = {
   expiryWarningDays: "GIT_CREDENTIAL_PAT_EXPIRY_WARNING_DAYS",
   /** How long one GitHub API request (login, verify, rotate) may take, body included. */
   apiTimeoutMs: "GIT_CREDENTIAL_PAT_API_TIMEOUT_MS",
+  /** 1 (or true/yes/on): keep and serve tokens for plain http to any host, as config.json "allowHttp" does. */
+  allowHttp: "GIT_CREDENTIAL_PAT_ALLOW_HTTP",
 } as const;
 
 export const DEFAULTS = {
