@@ -211,6 +211,23 @@ describe("checkHelpers", () => {
     });
   });
 
+  it("masks a token in a credential.<url> key", () => {
+    const key = `credential.https://alice:${CANARY.hex40}@github.com.helper`;
+    const findings = checkHelpers(
+      facts({
+        config: [global("credential.helper", "pat"), global(key, "store")],
+        helperMatches: { "github.com": [`https://alice:${CANARY.hex40}@github.com`] },
+      }),
+    );
+    expect(findings).toMatchObject([
+      {
+        status: "fail",
+        message: expect.stringMatching(/^credential\.https:\/\/alice:\*\*\*@github\.com\.helper=store /),
+      },
+    ]);
+    expect(JSON.stringify(findings)).not.toContain(CANARY.hex40);
+  });
+
   it("checks every host with a token on its own", () => {
     const findings = checkHelpers(
       facts({

@@ -129,6 +129,12 @@ function placeOf(entry: ConfigEntry): string {
   return entry.scope === "unknown" ? `(${origin})` : `(${entry.scope}, ${origin})`;
 }
 
+/** A config key for messages, with any secret in its URL subsection masked (`credential.https://***@host.helper`). */
+function maskedKey(key: string): string {
+  const { section, subsection, name } = splitConfigKey(key);
+  return subsection === undefined ? key : `${section}.${maskUrl(subsection)}.${name}`;
+}
+
 function helperHarm(helper: Helper, host: string): { status: Status; what: string } {
   switch (helper.kind) {
     case "store":
@@ -177,7 +183,7 @@ export function checkHelpers(
         {
           area,
           status: harm.status,
-          message: `${link.entry.key}=${link.value} ${placeOf(link.entry)} ${harm.what}${first}`,
+          message: `${maskedKey(link.entry.key)}=${link.value} ${placeOf(link.entry)} ${harm.what}${first}`,
           fix,
         } satisfies Finding,
       ];
@@ -187,7 +193,7 @@ export function checkHelpers(
       findings.push({
         area,
         status: "ok",
-        message: `git asks only git-credential-pat for https://${host} (${oursLink.entry.key}, ${placeOf(oursLink.entry).slice(1, -1)})`,
+        message: `git asks only git-credential-pat for https://${host} (${maskedKey(oursLink.entry.key)}, ${placeOf(oursLink.entry).slice(1, -1)})`,
       });
     }
   }
