@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apiTimeoutMs, DEFAULTS } from "./settings.js";
+import { apiTimeoutMs, DEFAULTS, pickEnv, TOKEN_ENV } from "./settings.js";
 
 describe("apiTimeoutMs", () => {
   it.each([
@@ -17,5 +17,33 @@ describe("apiTimeoutMs", () => {
     },
   ])("$name", ({ value, want }) => {
     expect(apiTimeoutMs({ GIT_CREDENTIAL_PAT_API_TIMEOUT_MS: value })).toBe(want);
+  });
+});
+
+describe("pickEnv", () => {
+  const env = {
+    PATH: "/usr/bin",
+    HOME: "/home/user",
+    GH_TOKEN: "t1",
+    GITHUB_TOKEN: "t2",
+    GH_ENTERPRISE_TOKEN: "t3",
+    GITHUB_ENTERPRISE_TOKEN: "t4",
+    gh_token: "t5",
+  };
+  it.each([
+    {
+      name: "passes on the listed variables that are set",
+      names: ["PATH", "HOME", "LANG"],
+      want: { PATH: "/usr/bin", HOME: "/home/user" },
+    },
+    { name: "passes on nothing that is not listed", names: [], want: {} },
+    {
+      name: "never passes on a token variable, even when listed",
+      names: ["PATH", ...TOKEN_ENV],
+      want: { PATH: "/usr/bin" },
+    },
+    { name: "never passes on a token variable spelled in lower case", names: ["gh_token"], want: {} },
+  ])("$name", ({ names, want }) => {
+    expect(pickEnv(env, names)).toEqual(want);
   });
 });
