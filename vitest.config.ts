@@ -1,12 +1,81 @@
-import { defineConfig } from "vitest/config";
+import { delimiter } from "node:path";
+import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
+import { gitVersion, MODERN_GIT_BIN_ENV, modernGitFromEnv } from "./test/helpers/modern-git.js";
+
+// One run, one JSON report, up to three projects named after the git they use:
+// - the system git: every test;
+// - the modern git (scripts/modern-git.sh, first on PATH): the tiers that run git, again;
+// - git's t0303 (test/external): its test-lib runs the modern build's own git, whatever PATH says.
+// Each runs after the one before (sequence.groupOrder) on the shared gnome-keyring and two cores:
+// a file running twice at once could race itself (readme-example stores for github.com), and
+// t0303, on a project of its own, runs alone: it uses fixed hosts (example.com) and a 1-second
+// cache timeout, and the report counts git's suite apart from ours.
+const GIT_TIERS = ["test/integration/**/*.test.ts", "test/e2e/**/*.test.ts"];
+const MODERN_ONLY = ["test/modern-git/**", "test/external/**"];
+const NOTICE_SHOWN = Symbol.for("git-credential-pat.modern-git-notice");
+
+function projects(): TestProjectInlineConfiguration[] {
+  const systemVersion = gitVersion("git") ?? "not found";
+  const system: TestProjectInlineConfiguration = {
+    extends: true,
+    test: {
+      name: `git ${systemVersion}`,
+      include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+      exclude: [...configDefaults.exclude, ...MODERN_ONLY],
+    },
+  };
+  const modern = modernGitFromEnv();
+  if (modern === undefined) {
+    if (process.env.CI !== "true") {
+      // vitest loads this file more than once per run: say it once.
+      const flags = globalThis as unknown as Record<symbol, boolean>;
+      if (!flags[NOTICE_SHOWN]) {
+        console.warn(
+          `vitest: no ${MODERN_GIT_BIN_ENV}, so no git ≥ 2.46 project and no t0303 (npm test sets it)`,
+        );
+        flags[NOTICE_SHOWN] = true;
+      }
+      return [system];
+    }
+    // CI never skips silently: these tests fail and say what is missing.
+    return [
+      system,
+      modernProject(
+        "modern git (missing)",
+        ["test/modern-git/**/*.test.ts", "test/external/**/*.test.ts"],
+        1,
+      ),
+    ];
+  }
+  const result = [system];
+  // The same version twice would only repeat the tiers (and vitest refuses two projects of one name).
+  if (modern.version !== systemVersion) {
+    result.push(
+      modernProject(`git ${modern.version}`, [...GIT_TIERS, "test/modern-git/**/*.test.ts"], 1, {
+        PATH: `${modern.bin}${delimiter}${process.env.PATH ?? ""}`,
+      }),
+    );
+  }
+  result.push(modernProject(`t0303 (git ${modern.version})`, ["test/external/**/*.test.ts"], 2));
+  return result;
+}
+
+function modernProject(
+  name: string,
+  include: string[],
+  groupOrder: number,
+  env: Record<string, string> = {},
+): TestProjectInlineConfiguration {
+  return { extends: true, test: { name, include, env, sequence: { groupOrder } } };
+}
 
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    projects: projects(),
     setupFiles: ["test/helpers/canary-guard.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // .ci/run reads the JSON report to print "N passed, N failed".
+    // .ci/run reads the JSON report to print "N passed, N failed" (totals over every project).
     reporters: ["default", ["json", { outputFile: ".test-results.json" }]],
     coverage: {
       provider: "v8",

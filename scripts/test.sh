@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing (npm packages; as root, Debian's git, openssl,
-# dbus, gnome-keyring and strace), type-checks, lints, builds both artifacts, then runs vitest inside
-# a private D-Bus session with an unlocked gnome-keyring, so keychain tests use a real Secret Service.
+# dbus, gnome-keyring and strace), fetches and builds git 2.47 once per machine (scripts/modern-git.sh),
+# type-checks, lints, builds both artifacts, then runs vitest inside a private D-Bus session with
+# an unlocked gnome-keyring, so keychain tests use a real Secret Service. vitest.config.ts runs
+# the git tiers on the system git and on git 2.47, and git's own t0303 on git 2.47.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +28,16 @@ if ((${#need_pkgs[@]})); then
 fi
 
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
+
+# git's source (for its t0303 helper suite) and a git >= 2.46, named for vitest under the names
+# test/helpers/modern-git.ts declares. Without them vitest leaves those projects out, except
+# with CI=true, where nothing may skip.
+if modern=$(bash scripts/modern-git.sh); then
+  export GIT_CREDENTIAL_PAT_GIT_SOURCE GIT_CREDENTIAL_PAT_MODERN_GIT_BIN
+  { read -r GIT_CREDENTIAL_PAT_GIT_SOURCE; read -r GIT_CREDENTIAL_PAT_MODERN_GIT_BIN; } <<<"$modern"
+elif [[ ${CI:-} == true ]]; then
+  exit 1
+fi
 
 npx tsc --noEmit -p .
 npx biome check .

@@ -81,6 +81,9 @@ export async function readPrivateFile(path: string, deps: PrivateFileDeps): Prom
   return deps.fs.readFile(path);
 }
 
+/** What a rewrite makes of a file: new content, undefined to leave it, null to remove it. */
+export type Rewrite = string | undefined | null;
+
 export interface RewriteOptions {
   /** How long to wait for another writer's lock before giving up. */
   lockTimeoutMs: number;
@@ -88,9 +91,9 @@ export interface RewriteOptions {
 
 /**
  * Read-modify-write under `path.lock`. `rewrite` receives the current content (read after
- * the lock is held) and returns the new content, or undefined to leave the file untouched; it
- * may do other work while the lock is held (a command changing the store with accounts.json).
- * On any failure the lock is removed and the old file is left exactly as it was.
+ * the lock is held) and returns the new content, undefined to leave the file untouched, or null
+ * to remove it; it may do other work while the lock is held (a command changing the store with
+ * accounts.json). On any failure the lock is removed and the old file is left exactly as it was.
  *
  * SIGINT/SIGTERM/SIGHUP are held back from the moment the lock is created until it is renamed
  * or removed (deps.deferSignals), then take effect: a signal never leaves the lock behind (every
@@ -99,7 +102,7 @@ export interface RewriteOptions {
  */
 export async function rewritePrivateFile(
   path: string,
-  rewrite: (current: Buffer | undefined) => string | undefined | Promise<string | undefined>,
+  rewrite: (current: Buffer | undefined) => Rewrite | Promise<Rewrite>,
   options: RewriteOptions,
   deps: RewriteDeps,
 ): Promise<void> {
@@ -127,13 +130,18 @@ async function rewriteUnderLock(
   path: string,
   lockPath: string,
   lock: FileHandle,
-  rewrite: (current: Buffer | undefined) => string | undefined | Promise<string | undefined>,
+  rewrite: (current: Buffer | undefined) => Rewrite | Promise<Rewrite>,
   deps: PrivateFileDeps,
 ): Promise<void> {
   let committed = false;
   try {
-    const next = await rewrite(await readPrivateFile(path, deps));
+    const current = await readPrivateFile(path, deps);
+    const next = await rewrite(current);
     if (next === undefined) return;
+    if (next === null) {
+      if (current !== undefined) await deps.fs.unlink(path);
+      return;
+    }
     try {
       await lock.writeFile(next);
       await lock.sync();

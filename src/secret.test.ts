@@ -2,7 +2,7 @@ import { format, inspect } from "node:util";
 import { expect, describe as group, it } from "vitest";
 import { CANARY } from "../test/helpers/canary.js";
 import { recordOutput } from "../test/helpers/canary-guard.js";
-import { describe, fingerprint, Secret, scrub, type TokenKind, tokenKind } from "./secret.js";
+import { describe, fingerprint, Secret, scrub, sha256Hex, type TokenKind, tokenKind } from "./secret.js";
 
 const MASK = "********";
 
@@ -99,6 +99,31 @@ group("fingerprint", () => {
 
   it("differs for different values", () => {
     expect(fingerprint(new Secret(CANARY.classic))).not.toBe(fingerprint(new Secret(CANARY.classic2)));
+  });
+});
+
+group("sha256Hex", () => {
+  it("is sha256 in hex", () => {
+    expect(sha256Hex("hello")).toBe("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+  });
+
+  it("uses bun's native hasher when it runs under bun (node:crypto costs ~5 ms to load there)", () => {
+    const seen: string[] = [];
+    class FakeHasher {
+      constructor(algorithm: string) {
+        seen.push(algorithm);
+      }
+      update(text: string) {
+        return { digest: () => `bun:${text}` };
+      }
+    }
+    (globalThis as { Bun?: unknown }).Bun = { CryptoHasher: FakeHasher };
+    try {
+      expect(sha256Hex("hello")).toBe("bun:hello");
+      expect(seen).toEqual(["sha256"]);
+    } finally {
+      delete (globalThis as { Bun?: unknown }).Bun;
+    }
   });
 });
 

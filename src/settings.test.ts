@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { Paths } from "./platform/deps.js";
-import { apiTimeoutMs, checkUserPath, configDir, DEFAULTS, userPath } from "./settings.js";
+import {
+  apiTimeoutMs,
+  checkUserPath,
+  configDir,
+  DEFAULTS,
+  pickEnv,
+  TOKEN_ENV,
+  userPath,
+} from "./settings.js";
 
 describe("apiTimeoutMs", () => {
   it.each([
@@ -90,5 +98,33 @@ describe("checkUserPath", () => {
     expect(() => configDir({ GIT_CREDENTIAL_PAT_CONFIG_DIR: "pat" }, paths)).toThrow(
       'GIT_CREDENTIAL_PAT_CONFIG_DIR is a relative path ("pat"); use an absolute path or one starting with ~/',
     );
+  });
+});
+
+describe("pickEnv", () => {
+  const env = {
+    PATH: "/usr/bin",
+    HOME: "/home/user",
+    GH_TOKEN: "t1",
+    GITHUB_TOKEN: "t2",
+    GH_ENTERPRISE_TOKEN: "t3",
+    GITHUB_ENTERPRISE_TOKEN: "t4",
+    gh_token: "t5",
+  };
+  it.each([
+    {
+      name: "passes on the listed variables that are set",
+      names: ["PATH", "HOME", "LANG"],
+      want: { PATH: "/usr/bin", HOME: "/home/user" },
+    },
+    { name: "passes on nothing that is not listed", names: [], want: {} },
+    {
+      name: "never passes on a token variable, even when listed",
+      names: ["PATH", ...TOKEN_ENV],
+      want: { PATH: "/usr/bin" },
+    },
+    { name: "never passes on a token variable spelled in lower case", names: ["gh_token"], want: {} },
+  ])("$name", ({ names, want }) => {
+    expect(pickEnv(env, names)).toEqual(want);
   });
 });

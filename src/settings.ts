@@ -21,6 +21,8 @@ export const ENV = {
   expiryWarningDays: "GIT_CREDENTIAL_PAT_EXPIRY_WARNING_DAYS",
   /** How long one GitHub API request (login, verify, rotate) may take, body included. */
   apiTimeoutMs: "GIT_CREDENTIAL_PAT_API_TIMEOUT_MS",
+  /** 1 (or true/yes/on): keep and serve tokens for plain http to any host, as config.json "allowHttp" does. */
+  allowHttp: "GIT_CREDENTIAL_PAT_ALLOW_HTTP",
 } as const;
 
 export const DEFAULTS = {
@@ -151,12 +153,24 @@ export function apiTimeoutMs(env: Readonly<Record<string, string | undefined>>):
   return ms === 0 ? DEFAULTS.apiTimeoutMs : Math.min(ms, MAX_TIMER_MS);
 }
 
-/** The variables of `names` that are set, and no others: the environment a child may see. */
+/** gh's token variables (env-token-source.ts reads them): never handed to a child. */
+export const TOKEN_ENV = [
+  "GH_TOKEN",
+  "GITHUB_TOKEN",
+  "GH_ENTERPRISE_TOKEN",
+  "GITHUB_ENTERPRISE_TOKEN",
+] as const;
+
+/**
+ * The variables of `names` that are set, and no others: the environment a child may see. A token
+ * variable is left out even when `names` lists it, so no allow-list can ever pass one on.
+ */
 export function pickEnv(
   env: Readonly<Record<string, string | undefined>>,
   names: readonly string[],
 ): Record<string, string> {
+  const isToken = (name: string) => (TOKEN_ENV as readonly string[]).includes(name.toUpperCase());
   return Object.fromEntries(
-    names.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name] as string]])),
+    names.flatMap((name) => (env[name] === undefined || isToken(name) ? [] : [[name, env[name] as string]])),
   );
 }

@@ -58,9 +58,9 @@ describe("layer boundaries", () => {
     { layer: "errors.ts", allowed: /^$/ },
     {
       layer: "resolve/",
-      // The pure account rules (not accounts-file.ts, which does I/O).
+      // The pure account rules (not accounts-file.ts, which does I/O) and pure path arithmetic.
       allowed:
-        /^(protocol\/|resolve\/|secret\.ts|errors\.ts|stores\/token-store\.ts|platform\/deps\.ts|accounts\/accounts?\.ts)/,
+        /^(protocol\/|resolve\/|secret\.ts|errors\.ts|posix-path\.ts|stores\/token-store\.ts|platform\/deps\.ts|accounts\/accounts?\.ts)/,
     },
     { layer: "helper/", allowed: /^(?!cli\/|github\/)/ },
   ])("$layer imports only what its layer may", ({ layer, allowed }) => {

@@ -1,17 +1,17 @@
 import { describe, expect, it } from "vitest";
+import type { Credential } from "../protocol/index.js";
 import { Secret } from "../secret.js";
-import type { StoredCredential } from "../stores/token-store.js";
-import { CacheTable } from "./cache-table.js";
+import { type CachedCredential, CacheTable } from "./cache-table.js";
 
 const T0 = 1_000_000;
-const cred = (over: Partial<StoredCredential> = {}): StoredCredential => ({
+const cred = (over: Partial<CachedCredential> = {}): CachedCredential => ({
   protocol: "https",
   host: "github.com",
   username: "alice",
   password: new Secret("tok-a"),
   ...over,
 });
-const passwordOf = (found: StoredCredential | undefined) => found?.password.reveal();
+const passwordOf = (found: Credential | undefined) => found?.password?.reveal();
 
 describe("CacheTable", () => {
   it("serves an entry until its timeout and not a millisecond after", () => {

@@ -1,11 +1,16 @@
 // The cache daemon's memory: credentials with a deadline. Pure: every method takes `now`,
 // and sweep() says when the next entry expires so the daemon sleeps exactly that long
 // (git's credential-cache--daemon check_expirations).
-import { type Credential, matchCredential } from "../protocol/index.js";
-import type { StoredCredential } from "../stores/token-store.js";
+import { type Credential, keepFor, type MatchOptions, matchCredential, slotOf } from "../protocol/index.js";
+
+/** What the cache keeps: any credential git would cache (attributes.ts "memory"), with its address. */
+export interface CachedCredential extends Credential {
+  protocol: string;
+  host: string;
+}
 
 interface Entry {
-  credential: StoredCredential;
+  credential: CachedCredential;
   expiresAtMs: number;
 }
 
@@ -17,28 +22,29 @@ export class CacheTable {
   }
 
   /**
-   * Caches `credential` for `ttlMs`, but never past its token's own expiry. Replaces the
-   * entry for the same slot (protocol, host, path, username), like every store.
+   * Caches what the cache keeps of `credential` for `ttlMs`, but never past its token's own
+   * expiry. First removes every entry its slot matches, as git's daemon does (remove_credential
+   * with the credential as the pattern).
    */
-  put(credential: StoredCredential, ttlMs: number, now: number): void {
+  put(credential: CachedCredential, ttlMs: number, now: number): void {
     const expiresAtMs = Math.min(now + ttlMs, credential.passwordExpiresAtMs ?? Number.POSITIVE_INFINITY);
-    const { password: _password, passwordExpiresAtMs: _expiry, ...slot } = credential;
+    const slot = slotOf(credential);
     this.#entries = this.#entries.filter((entry) => !matchCredential(slot, entry.credential));
-    if (expiresAtMs > now) this.#entries.unshift({ credential, expiresAtMs });
+    if (expiresAtMs > now) this.#entries.unshift({ credential: keepFor("memory", credential), expiresAtMs });
   }
 
   /** The most recently cached live entry that `pattern` matches. */
-  get(pattern: Credential, now: number): StoredCredential | undefined {
+  get(pattern: Credential, now: number, options?: MatchOptions): CachedCredential | undefined {
     this.sweep(now);
-    return this.#entries.find((entry) => matchCredential(pattern, entry.credential))?.credential;
+    return this.#entries.find((entry) => matchCredential(pattern, entry.credential, options))?.credential;
   }
 
   /** Removes matching entries (only those with the pattern's password, when it has one). */
-  erase(pattern: Credential, now: number): number {
+  erase(pattern: Credential, now: number, options?: Pick<MatchOptions, "exactPath">): number {
     this.sweep(now);
     const before = this.#entries.length;
     this.#entries = this.#entries.filter(
-      (entry) => !matchCredential(pattern, entry.credential, { matchPassword: true }),
+      (entry) => !matchCredential(pattern, entry.credential, { ...options, matchPassword: true }),
     );
     return before - this.#entries.length;
   }

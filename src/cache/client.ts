@@ -3,10 +3,16 @@
 import { BackendUnavailableError } from "../errors.js";
 import type { UnixExchange } from "../platform/deps.js";
 import { errorCode, type PrivateFileDeps } from "../private-files.js";
-import type { Credential } from "../protocol/index.js";
-import { findUnsafeField, parseRequest } from "../protocol/index.js";
+import {
+  type Credential,
+  findUnsafeField,
+  type MatchOptions,
+  parseRequest,
+  pickFields,
+  replyFields,
+} from "../protocol/index.js";
 import type { ResolvedCredential, TokenSource } from "../resolve/resolve-token.js";
-import type { StoredCredential } from "../stores/token-store.js";
+import type { CachedCredential } from "./cache-table.js";
 import { checkSocketPath } from "./socket-path.js";
 import { type CacheRequest, encodeCacheRequest } from "./wire.js";
 
@@ -40,21 +46,26 @@ export class SocketCacheClient implements TokenSource {
     private readonly deps: CacheClientDeps,
   ) {}
 
-  async get(pattern: Credential): Promise<ResolvedCredential | undefined> {
+  async get(pattern: Credential, options?: MatchOptions): Promise<ResolvedCredential | undefined> {
     // A CR, LF or NUL cannot be sent on the wire, and nothing cached holds one (store refuses them).
     if (findUnsafeField(pattern) !== undefined) return undefined;
-    const reply = await this.askIfRunning({ action: "get", timeoutSeconds: 0, credential: pattern });
+    const reply = await this.askIfRunning({
+      action: "get",
+      timeoutSeconds: 0,
+      credential: pattern,
+      hasAuthtype: true,
+      exactPath: options?.exactPath,
+    });
     if (!reply) return undefined;
     const parsed = parseRequest(reply);
-    if (parsed.kind === "invalid" || parsed.request.username === undefined || !parsed.request.password)
+    if (parsed.kind === "invalid") return undefined;
+    const { username, password, authtype, authCredential } = parsed.request;
+    if (!((username !== undefined && password !== undefined) || authtype !== undefined || authCredential))
       return undefined;
-    const { username, password, passwordExpiresAtMs } = parsed.request;
-    return passwordExpiresAtMs === undefined
-      ? { username, password }
-      : { username, password, passwordExpiresAtMs };
+    return pickFields<ResolvedCredential>(parsed.request, replyFields(true));
   }
 
-  async store(credential: StoredCredential, timeoutSeconds: number): Promise<void> {
+  async store(credential: CachedCredential, timeoutSeconds: number): Promise<void> {
     const request: CacheRequest = { action: "store", timeoutSeconds, credential };
     const state = await checkSocketPath(this.options.socketPath, { create: true }, this.deps);
     if (state === "socket") {
@@ -80,9 +91,14 @@ export class SocketCacheClient implements TokenSource {
     }
   }
 
-  async erase(pattern: Credential): Promise<void> {
+  async erase(pattern: Credential, options?: Pick<MatchOptions, "exactPath">): Promise<void> {
     if (findUnsafeField(pattern) !== undefined) return;
-    await this.askIfRunning({ action: "erase", timeoutSeconds: 0, credential: pattern });
+    await this.askIfRunning({
+      action: "erase",
+      timeoutSeconds: 0,
+      credential: pattern,
+      exactPath: options?.exactPath,
+    });
   }
 
   /** Stops the daemon, like `git credential-cache exit`; no daemon is not an error. */

@@ -1,34 +1,34 @@
-// What the daemon does for each action, separate from the socket so tests can call it directly.
-
-import { serializeCredential } from "../protocol/index.js";
-import type { StoredCredential } from "../stores/token-store.js";
-import type { CacheTable } from "./cache-table.js";
+// What the cache daemon does for each action: git's credential-cache--daemon serve_one_client.
+import { replyFields, serializeCredential, serializeList } from "../protocol/index.js";
+import type { CachedCredential, CacheTable } from "./cache-table.js";
 import type { CacheAction, CacheRequest } from "./wire.js";
 
 export type CacheHandlers = Record<CacheAction, (request: CacheRequest, now: number) => string>;
 
 export function createCacheHandlers(table: CacheTable, onExit: () => void): CacheHandlers {
   return {
-    get: ({ credential }, now) => {
+    get: ({ credential, hasAuthtype = false, exactPath }, now) => {
       if (!credential.protocol || !credential.host) return "";
-      const { password: _password, ...pattern } = credential;
-      const found = table.get(pattern, now);
-      return found ? serializeCredential(found) : "";
+      const found = table.get(credential, now, { exactPath });
+      if (!found) return "";
+      // As git's daemon: authtype and credential only for a client that announced the capability.
+      return serializeList("capability", ["authtype"]) + serializeCredential(found, replyFields(hasAuthtype));
     },
     store: ({ credential, timeoutSeconds }, now) => {
-      // As git's daemon: a credential without username or password is not cached.
-      const { protocol, host, username, password } = credential;
-      if (protocol && host && username !== undefined && password !== undefined && timeoutSeconds > 0) {
-        table.put(
-          { ...credential, protocol, host, username, password } as StoredCredential,
-          timeoutSeconds * 1000,
-          now,
-        );
+      // As git's daemon: a credential with neither username and password nor authtype or
+      // credential is partial, and an ephemeral one is never cached.
+      const { protocol, host, username, password, authtype, authCredential, isEphemeral } = credential;
+      const isComplete =
+        (username !== undefined && password !== undefined) ||
+        authtype !== undefined ||
+        authCredential !== undefined;
+      if (protocol && host && isComplete && !isEphemeral && timeoutSeconds > 0) {
+        table.put(credential as CachedCredential, timeoutSeconds * 1000, now);
       }
       return "";
     },
-    erase: ({ credential }, now) => {
-      if (credential.protocol && credential.host) table.erase(credential, now);
+    erase: ({ credential, exactPath }, now) => {
+      if (credential.protocol && credential.host) table.erase(credential, now, { exactPath });
       return "";
     },
     exit: () => {

@@ -1,6 +1,15 @@
 // The cache socket's wire format is git's own (credential-cache.c): `action=` and `timeout=`
-// header lines, then the credential as key=value lines; the reply is key=value lines too.
-import { CREDENTIAL_FIELDS, type Credential, parseRequest, serializeCredential } from "../protocol/index.js";
+// header lines, then the credential as key=value lines (every attribute, and
+// `capability[]=authtype` so the daemon answers with authtype/credential as git's does); the reply
+// is key=value lines too. One line of our own: `match[]=exact-path` asks for MatchOptions.exactPath.
+import {
+  CREDENTIAL_FIELDS,
+  type Credential,
+  hasAuthtypeCapability,
+  parseRequest,
+  serializeCredential,
+  serializeList,
+} from "../protocol/index.js";
 
 export const CACHE_ACTIONS = ["get", "store", "erase", "exit"] as const;
 export type CacheAction = (typeof CACHE_ACTIONS)[number];
@@ -9,12 +18,21 @@ export interface CacheRequest {
   action: CacheAction;
   timeoutSeconds: number;
   credential: Credential;
+  /** The client speaks git ≥ 2.46's authtype: a `get` reply may carry authtype and credential. */
+  hasAuthtype?: boolean;
+  /** Only entries whose path is the credential's, absence included (a host-wide lookup). */
+  exactPath?: boolean;
 }
 
 export type DecodedCacheRequest = { kind: "ok"; request: CacheRequest } | { kind: "invalid"; reason: string };
 
+const EXACT_PATH = "exact-path";
+
 export function encodeCacheRequest(request: CacheRequest): string {
-  return `action=${request.action}\ntimeout=${request.timeoutSeconds}\n${serializeCredential(request.credential, CREDENTIAL_FIELDS)}\n`;
+  const capability = request.hasAuthtype ? serializeList("capability", ["authtype"]) : "";
+  const match = request.exactPath ? serializeList("match", [EXACT_PATH]) : "";
+  const credential = serializeCredential(request.credential, CREDENTIAL_FIELDS);
+  return `action=${request.action}\ntimeout=${request.timeoutSeconds}\n${capability}${match}${credential}\n`;
 }
 
 export function decodeCacheRequest(bytes: Uint8Array): DecodedCacheRequest {
@@ -25,6 +43,15 @@ export function decodeCacheRequest(bytes: Uint8Array): DecodedCacheRequest {
   if (!CACHE_ACTIONS.includes(action)) return { kind: "invalid", reason: "unknown action" };
   const parsed = parseRequest(Buffer.from(bytes).subarray(Buffer.byteLength(header[0])));
   if (parsed.kind === "invalid") return parsed;
-  const { lists: _lists, ...credential } = parsed.request;
-  return { kind: "ok", request: { action, timeoutSeconds: Number(header[2]), credential } };
+  const { lists, ...credential } = parsed.request;
+  return {
+    kind: "ok",
+    request: {
+      action,
+      timeoutSeconds: Number(header[2]),
+      credential,
+      hasAuthtype: hasAuthtypeCapability(parsed.request),
+      exactPath: lists.match?.includes(EXACT_PATH) === true,
+    },
+  };
 }

@@ -1,8 +1,10 @@
 // Each doctor check over hand-written facts: what it reports, how bad, and the exact fix.
 import { describe, expect, it } from "vitest";
 import { account } from "../../test/helpers/account-fixture.js";
+import { CANARY } from "../../test/helpers/canary.js";
 import type { ConfigEntry } from "../git/inspect-config.js";
 import { inspectGitVersion } from "../git/inspect-git-version.js";
+import { fingerprint, Secret } from "../secret.js";
 import {
   checkFile,
   checkGit,
@@ -207,6 +209,23 @@ describe("checkHelpers", () => {
       message: expect.stringContaining("git-credential-pat is not on PATH"),
       fix: setupFix,
     });
+  });
+
+  it("masks a token in a credential.<url> key", () => {
+    const key = `credential.https://alice:${CANARY.hex40}@github.com.helper`;
+    const findings = checkHelpers(
+      facts({
+        config: [global("credential.helper", "pat"), global(key, "store")],
+        helperMatches: { "github.com": [`https://alice:${CANARY.hex40}@github.com`] },
+      }),
+    );
+    expect(findings).toMatchObject([
+      {
+        status: "fail",
+        message: expect.stringMatching(/^credential\.https:\/\/alice:\*\*\*@github\.com\.helper=store /),
+      },
+    ]);
+    expect(JSON.stringify(findings)).not.toContain(CANARY.hex40);
   });
 
   it("checks every host with a token on its own", () => {
@@ -443,18 +462,6 @@ describe("checkRemotes", () => {
         },
       ],
     },
-    {
-      name: "fails on a password in the URL without printing it",
-      entries: [remote("origin", "https://alice:hunter2@github.com/acme/app.git")],
-      want: [
-        {
-          status: "fail",
-          message:
-            "origin: https://alice:***@github.com/acme/app.git carries a password, which git keeps in plaintext in its config",
-          fix: "git remote set-url origin https://github.com/acme/app.git",
-        },
-      ],
-    },
     { name: "says when there are no remotes", entries: [], want: [{ status: "ok", message: "no remotes" }] },
   ])("$name", ({ entries, want }) => {
     expect(shown(checkRemotes(facts({ repository: repo(entries) })))).toEqual(
@@ -533,6 +540,416 @@ describe("checkRemotes", () => {
       message: expect.stringContaining(".gitmodules: submodule libs/ui uses git@github.com:acme/ui.git"),
       fix: "git config --file /work/app/.gitmodules submodule.libs/ui.url https://github.com/acme/ui.git && git submodule sync --recursive",
     });
+  });
+});
+
+describe("secrets in URLs", () => {
+  const remote = (name: string, url: string, key = "url") => local(`remote.${name}.${key}`, url);
+  const fp = (token: string) => fingerprint(new Secret(token));
+  const LOCAL = `${GIT_DIR}/config`;
+  const AFTER = "once it is out, git asks its credential helper (or prompts once); it still works on";
+
+  it.each([
+    {
+      name: "fails on a password, keeps the user name, and replaces the value by a pattern without it",
+      entries: [remote("origin", `https://alice:${CANARY.classic}@github.com/acme/app.git`)],
+      want: {
+        status: "fail",
+        message: `origin: https://alice:***@github.com/acme/app.git holds a password, ghp_… (fp ${fp(CANARY.classic)}), which git keeps in plaintext in its config and shows in git remote -v; ${AFTER} github.com until you revoke or rotate it`,
+        fix: "git remote set-url origin https://alice@github.com/acme/app.git",
+        action: {
+          kind: "git",
+          args: [
+            "config",
+            "--file",
+            LOCAL,
+            "--replace-all",
+            "remote.origin.url",
+            "https://alice@github.com/acme/app.git",
+            `^https://alice:[^/]{${CANARY.classic.length}}@github\\.com/acme/app\\.git$`,
+          ],
+          onlyIf: [
+            "config",
+            "--file",
+            LOCAL,
+            "--get-all",
+            "remote.origin.url",
+            `^https://alice:[^/]{${CANARY.classic.length}}@github\\.com/acme/app\\.git$`,
+          ],
+        },
+      },
+    },
+    {
+      name: "fails on 40 hex digits as the user name and drops them",
+      entries: [remote("origin", `https://${CANARY.hex40}@127.0.0.1:8080/acme/app.git`)],
+      want: {
+        status: "fail",
+        message: `origin: https://***@127.0.0.1:8080/acme/app.git holds a token, … (fp ${fp(CANARY.hex40)}), which git keeps in plaintext in its config and shows in git remote -v; ${AFTER} 127.0.0.1:8080 until you revoke or rotate it`,
+        fix: "git remote set-url origin https://127.0.0.1:8080/acme/app.git",
+      },
+    },
+    {
+      name: "fails on a password of any shape, for a host without a token too",
+      entries: [remote("mirror", `https://bob:${CANARY.plain}@gitlab.com/acme/app.git`)],
+      want: {
+        status: "fail",
+        message: expect.stringMatching(
+          /^mirror: https:\/\/bob:\*\*\*@gitlab\.com\/acme\/app\.git holds a password, … \(fp [0-9a-f]{8}\)/,
+        ),
+        fix: "git remote set-url mirror https://bob@gitlab.com/acme/app.git",
+      },
+    },
+    {
+      name: "fails on a pushurl holding a token and fixes it with --push",
+      entries: [
+        remote("origin", "https://github.com/acme/app.git"),
+        remote("origin", `https://${CANARY.fineGrained}@github.com/acme/app.git`, "pushurl"),
+      ],
+      want: {
+        status: "fail",
+        message: expect.stringContaining(
+          "origin (push): https://***@github.com/acme/app.git holds a token, github_pat_…",
+        ),
+        fix: "git remote set-url --push origin https://github.com/acme/app.git",
+      },
+    },
+    {
+      name: "names the value by a pattern when the remote has several URLs",
+      entries: [
+        remote("origin", `https://${CANARY.classic}@github.com/acme/app.git`),
+        remote("origin", "https://github.com/acme/mirror.git"),
+      ],
+      want: {
+        status: "fail",
+        fix: `git config --local --replace-all remote.origin.url https://github.com/acme/app.git '^https://[^/]{${CANARY.classic.length}}@github\\.com/acme/app\\.git$'`,
+      },
+    },
+    {
+      name: "fixes a URL in the global config there, not with git remote set-url",
+      entries: [global("remote.origin.url", `https://alice:${CANARY.classic}@github.com/acme/app.git`)],
+      want: {
+        status: "fail",
+        fix: "git config --global remote.origin.url https://alice@github.com/acme/app.git",
+      },
+    },
+    {
+      name: "cannot fix a URL set on the command line, and says so without the secret",
+      entries: [
+        {
+          scope: "command",
+          origin: "command line:",
+          key: "remote.origin.url",
+          value: `https://${CANARY.classic}@github.com/acme/app.git`,
+        },
+      ],
+      want: {
+        status: "fail",
+        fix: "set remote.origin.url to https://github.com/acme/app.git where it is set (command line)",
+        action: undefined,
+      },
+    },
+  ])("$name", ({ entries, want }) => {
+    const findings = checkRemotes(facts({ repository: repo(entries) }));
+    const { action, ...rest } = want as typeof want & { action?: unknown };
+    expect(findings).toEqual([expect.objectContaining(action === undefined ? rest : { ...rest, action })]);
+    if ("action" in want && action === undefined) expect(findings[0]).not.toHaveProperty("action");
+    expect(JSON.stringify(findings)).not.toMatch(/CANARY|c0ffee/);
+  });
+
+  it("passes a user name that is only a login, and masks nothing in it", () => {
+    const entries = [remote("origin", "https://x-access-token@github.com/acme/app.git")];
+    expect(shown(checkRemotes(facts({ repository: repo(entries) })))).toEqual([
+      {
+        status: "ok",
+        message: "origin: https://x-access-token@github.com/acme/app.git (HTTPS; token for github.com)",
+        fix: undefined,
+      },
+    ]);
+  });
+
+  it("judges an SSH URL holding a password as it will be once the password is out", () => {
+    const entries = [
+      remote("origin", `ssh://git:${CANARY.plain}@github.com/acme/app.git`),
+      remote("origin", "https://github.com/acme/mirror.git"),
+    ];
+    const findings = checkRemotes(facts({ repository: repo(entries) }));
+    expect(shown(findings)).toEqual([
+      expect.objectContaining({
+        status: "fail",
+        fix: "git config --local --replace-all remote.origin.url ssh://git@github.com/acme/app.git '^ssh://git:[^/]{26}@github\\.com/acme/app\\.git$'",
+      }),
+      expect.objectContaining({
+        status: "fail",
+        message: expect.stringContaining("origin: ssh://git@github.com/acme/app.git uses SSH"),
+        fix: "git remote set-url origin https://github.com/acme/app.git '^ssh://git@github\\.com/acme/app\\.git$'",
+      }),
+    ]);
+    expect(JSON.stringify(findings)).not.toContain(CANARY.plain);
+  });
+
+  it("fixes a submodule's URL in the submodule's own config", () => {
+    const subConfig = "/work/app/.git/modules/ui/config";
+    const repository: DoctorFacts["repository"] = {
+      kind: "repo",
+      gitDir: GIT_DIR,
+      repos: [
+        { displayPath: undefined, dir: undefined, entries: [] },
+        {
+          displayPath: "libs/ui",
+          dir: "/work/app/libs/ui",
+          entries: [
+            {
+              scope: "local",
+              origin: `file:${subConfig}`,
+              key: "remote.origin.url",
+              value: `https://${CANARY.hex40}@github.com/acme/ui.git`,
+            },
+          ],
+        },
+      ],
+      gitmodules: [],
+    };
+    expect(checkRemotes(facts({ repository }))[1]).toEqual({
+      area: "remotes",
+      status: "fail",
+      message: expect.stringContaining("libs/ui: origin: https://***@github.com/acme/ui.git holds a token"),
+      fix: "git -C libs/ui remote set-url origin https://github.com/acme/ui.git",
+      action: {
+        kind: "git",
+        args: [
+          "config",
+          "--file",
+          subConfig,
+          "--replace-all",
+          "remote.origin.url",
+          "https://github.com/acme/ui.git",
+          "^https://[^/]{40}@github\\.com/acme/ui\\.git$",
+        ],
+        onlyIf: [
+          "config",
+          "--file",
+          subConfig,
+          "--get-all",
+          "remote.origin.url",
+          "^https://[^/]{40}@github\\.com/acme/ui\\.git$",
+        ],
+      },
+    });
+  });
+
+  it("fails on a submodule URL holding a token in the repository's config, and replaces it there", () => {
+    const entries = [
+      remote("origin", "https://github.com/acme/app.git"),
+      local("submodule.libs/ui.url", `https://${CANARY.classic}@github.com/acme/ui.git`),
+    ];
+    const findings = checkRemotes(facts({ repository: repo(entries) }));
+    expect(findings).toEqual([
+      expect.objectContaining({ status: "ok" }),
+      {
+        area: "remotes",
+        status: "fail",
+        message: expect.stringContaining(
+          "submodule libs/ui: https://***@github.com/acme/ui.git holds a token, ghp_… (fp ",
+        ),
+        fix: "git config --local submodule.libs/ui.url https://github.com/acme/ui.git",
+        action: {
+          kind: "git",
+          args: [
+            "config",
+            "--file",
+            LOCAL,
+            "--replace-all",
+            "submodule.libs/ui.url",
+            "https://github.com/acme/ui.git",
+            `^https://[^/]{${CANARY.classic.length}}@github\\.com/acme/ui\\.git$`,
+          ],
+          onlyIf: [
+            "config",
+            "--file",
+            LOCAL,
+            "--get-all",
+            "submodule.libs/ui.url",
+            `^https://[^/]{${CANARY.classic.length}}@github\\.com/acme/ui\\.git$`,
+          ],
+        },
+      },
+    ]);
+  });
+
+  it("fails on a token in .gitmodules and only advises: it is committed and shared", () => {
+    const repository: DoctorFacts["repository"] = {
+      ...(repo([]) as Extract<DoctorFacts["repository"], { kind: "repo" }>),
+      gitmodules: [
+        {
+          scope: "unknown",
+          origin: "file:/work/app/.gitmodules",
+          key: "submodule.libs/ui.url",
+          value: `https://alice:${CANARY.classic}@github.com/acme/ui.git`,
+        },
+      ],
+    };
+    const findings = checkRemotes(facts({ repository }));
+    expect(findings[1]).toEqual({
+      area: "remotes",
+      status: "fail",
+      message: expect.stringContaining(
+        ".gitmodules: submodule libs/ui uses https://alice:***@github.com/acme/ui.git, which holds a password",
+      ),
+      fix: "git config --file /work/app/.gitmodules submodule.libs/ui.url https://alice@github.com/acme/ui.git && git submodule sync --recursive, then commit .gitmodules",
+    });
+    expect(JSON.stringify(findings)).not.toContain(CANARY.classic);
+  });
+
+  it.each([
+    {
+      name: "fails on an insteadOf whose base holds a token and deletes its section from the file",
+      config: [global(`url.https://${CANARY.classic}@github.com/.insteadof`, "https://github.com/")],
+      tokenHosts: ["github.com"],
+      want: {
+        status: "fail",
+        message: `url.https://***@github.com/.insteadOf=https://github.com/ (global, ${GLOBAL}) holds a token, ghp_… (fp ${fp(CANARY.classic)}), in its name: git puts it into every URL starting with https://github.com/ and keeps it in plaintext in its config; ${AFTER} github.com until you revoke or rotate it`,
+        fix: `delete the [url "https://***@github.com/"] section from ${GLOBAL}`,
+        action: { kind: "remove-token-url-sections", file: GLOBAL },
+      },
+    },
+    {
+      name: "fails on a token base even when no host has a token",
+      config: [global(`url.https://x:${CANARY.plain}@gitlab.com/.pushinsteadof`, "https://gitlab.com/")],
+      tokenHosts: [],
+      want: {
+        status: "fail",
+        message: expect.stringContaining("url.https://x:***@gitlab.com/.pushInsteadOf=https://gitlab.com/"),
+        fix: `delete the [url "https://x:***@gitlab.com/"] section from ${GLOBAL}`,
+      },
+    },
+    {
+      name: "fails on a token in an included file, and edits that file",
+      config: [
+        {
+          scope: "global",
+          origin: "file:/home/user/.gitconfig-work",
+          key: `url.https://${CANARY.hex40}@ghe.acme.com/.insteadof`,
+          value: "https://ghe.acme.com/",
+        },
+      ],
+      tokenHosts: [],
+      want: {
+        status: "fail",
+        fix: 'delete the [url "https://***@ghe.acme.com/"] section from /home/user/.gitconfig-work',
+        action: { kind: "remove-token-url-sections", file: "/home/user/.gitconfig-work" },
+      },
+    },
+    {
+      name: "cannot edit a token base set on the command line",
+      config: [
+        {
+          scope: "command",
+          origin: "command line:",
+          key: `url.https://${CANARY.classic}@github.com/.insteadof`,
+          value: "https://github.com/",
+        },
+      ],
+      tokenHosts: ["github.com"],
+      want: {
+        status: "fail",
+        fix: 'delete the [url "https://***@github.com/"] section from where it is set (command line)',
+        action: undefined,
+      },
+    },
+    {
+      name: "unsets a prefix holding a token by a pattern without it",
+      config: [local("url.https://github.com/.insteadof", `https://${CANARY.classic}@github.com/`)],
+      tokenHosts: ["github.com"],
+      want: {
+        status: "fail",
+        message: expect.stringContaining(
+          `url.https://github.com/.insteadOf=https://***@github.com/ (local, ${GIT_DIR}/config) holds a token`,
+        ),
+        fix: `git config --local --unset-all url.https://github.com/.insteadof '^https://[^/]{${CANARY.classic.length}}@github\\.com/$'`,
+        action: {
+          kind: "git",
+          args: [
+            "config",
+            "--file",
+            `${GIT_DIR}/config`,
+            "--unset-all",
+            "url.https://github.com/.insteadof",
+            `^https://[^/]{${CANARY.classic.length}}@github\\.com/$`,
+          ],
+          onlyIf: [
+            "config",
+            "--file",
+            `${GIT_DIR}/config`,
+            "--get-all",
+            "url.https://github.com/.insteadof",
+            `^https://[^/]{${CANARY.classic.length}}@github\\.com/$`,
+          ],
+        },
+      },
+    },
+  ])("$name", ({ config, tokenHosts, want }) => {
+    const findings = checkUrlRewrites(facts({ config, tokenHosts, repository: repo([]) }));
+    const { action, ...rest } = want as typeof want & { action?: unknown };
+    expect(findings).toEqual([expect.objectContaining(action === undefined ? rest : { ...rest, action })]);
+    if ("action" in want && action === undefined) expect(findings[0]).not.toHaveProperty("action");
+    expect(JSON.stringify(findings)).not.toMatch(/CANARY|c0ffee/);
+  });
+
+  it("reports a global rule a submodule also reads once", () => {
+    const rule = global(`url.https://${CANARY.classic}@github.com/.insteadof`, "https://github.com/");
+    const repository: DoctorFacts["repository"] = {
+      kind: "repo",
+      gitDir: GIT_DIR,
+      repos: [
+        { displayPath: undefined, dir: undefined, entries: [rule] },
+        { displayPath: "libs/ui", dir: "/work/app/libs/ui", entries: [rule] },
+      ],
+      gitmodules: [],
+    };
+    expect(shown(checkUrlRewrites(facts({ config: [rule], repository })))).toEqual([
+      expect.objectContaining({
+        status: "fail",
+        fix: `delete the [url "https://***@github.com/"] section from ${GLOBAL}`,
+      }),
+    ]);
+  });
+
+  it("reports a token rule in a submodule's own config", () => {
+    const rule: ConfigEntry = {
+      scope: "local",
+      origin: "file:/work/app/.git/modules/ui/config",
+      key: `url.https://${CANARY.classic}@github.com/.insteadof`,
+      value: "https://github.com/",
+    };
+    const repository: DoctorFacts["repository"] = {
+      kind: "repo",
+      gitDir: GIT_DIR,
+      repos: [
+        { displayPath: undefined, dir: undefined, entries: [] },
+        { displayPath: "libs/ui", dir: "/work/app/libs/ui", entries: [rule] },
+      ],
+      gitmodules: [],
+    };
+    expect(shown(checkUrlRewrites(facts({ repository })))).toEqual([
+      expect.objectContaining({
+        status: "fail",
+        fix: 'delete the [url "https://***@github.com/"] section from /work/app/.git/modules/ui/config',
+      }),
+    ]);
+  });
+
+  it("never names an SSH rewrite rule holding a token on a command line", () => {
+    const config = [global(`url.ssh://${CANARY.classic}@github.com/.insteadof`, "https://github.com/")];
+    const findings = checkUrlRewrites(facts({ config, repository: repo([]) }));
+    expect(findings.map((finding) => finding.fix)).toEqual([
+      `delete the [url "ssh://***@github.com/"] section from ${GLOBAL}`,
+      `delete the [url "ssh://***@github.com/"] section from ${GLOBAL}`,
+    ]);
+    expect(findings.map((finding) => finding.action?.kind)).toEqual([
+      "remove-token-url-sections",
+      "remove-token-url-sections",
+    ]);
+    expect(JSON.stringify(findings)).not.toContain(CANARY.classic);
   });
 });
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { type ConfigEntry, originFile, splitConfigKey } from "../git/inspect-config.js";
 import { isGitAtLeast } from "../git/inspect-git-version.js";
 import { type Helper, helperChain, inspectHelper } from "../git/inspect-helper.js";
-import { inspectRemoteUrl, type RemoteUrl, redactUrl, withoutUserinfo } from "../git/inspect-remote-url.js";
+import { inspectRemoteUrl, type RemoteUrl, redactUrl } from "../git/inspect-remote-url.js";
 import {
   effectivePushUrls,
   inspectUrlRewrites,
@@ -14,7 +14,9 @@ import {
   type UrlRewrite,
 } from "../git/inspect-url-rewrites.js";
 import { sshRemoteToHttps } from "../git/ssh-remote-to-https.js";
+import { findUrlSecret, maskUrl, secretFreePattern, type UrlSecret } from "../git/url-secret.js";
 import { octal } from "../private-files.js";
+import { describe } from "../secret.js";
 import { STORE_NAMES, type StoreName } from "../stores/token-store.js";
 import type { DoctorFacts, FileRole, PathFact, RepoFacts } from "./doctor-facts.js";
 import { expiryState, formatExpiry, formatScopes, isoDate, kindLabel } from "./format.js";
@@ -43,8 +45,15 @@ export const AREAS: readonly Area[] = [
   "tokens",
 ];
 
-/** What `--fix` does for a finding: a git command (argv after `git`) or a chmod of our own path. */
-export type FixAction = { kind: "git"; args: string[] } | { kind: "chmod"; path: string; mode: number };
+/**
+ * What `--fix` does for a finding: a git command (argv after `git`; with `onlyIf`, only when
+ * `git ONLYIF` exits 0), a chmod of our own path, or removing from a config file every
+ * `[url "…"]` section whose name holds a token (git's CLI would need that name on its command line).
+ */
+export type FixAction =
+  | { kind: "git"; args: string[]; onlyIf?: string[] }
+  | { kind: "chmod"; path: string; mode: number }
+  | { kind: "remove-token-url-sections"; file: string };
 
 export interface Finding {
   area: Area;
@@ -120,6 +129,12 @@ function placeOf(entry: ConfigEntry): string {
   return entry.scope === "unknown" ? `(${origin})` : `(${entry.scope}, ${origin})`;
 }
 
+/** A config key for messages, with any secret in its URL subsection masked (`credential.https://***@host.helper`). */
+function maskedKey(key: string): string {
+  const { section, subsection, name } = splitConfigKey(key);
+  return subsection === undefined ? key : `${section}.${maskUrl(subsection)}.${name}`;
+}
+
 function helperHarm(helper: Helper, host: string): { status: Status; what: string } {
   switch (helper.kind) {
     case "store":
@@ -168,7 +183,7 @@ export function checkHelpers(
         {
           area,
           status: harm.status,
-          message: `${link.entry.key}=${link.value} ${placeOf(link.entry)} ${harm.what}${first}`,
+          message: `${maskedKey(link.entry.key)}=${link.value} ${placeOf(link.entry)} ${harm.what}${first}`,
           fix,
         } satisfies Finding,
       ];
@@ -178,7 +193,7 @@ export function checkHelpers(
       findings.push({
         area,
         status: "ok",
-        message: `git asks only git-credential-pat for https://${host} (${oursLink.entry.key}, ${placeOf(oursLink.entry).slice(1, -1)})`,
+        message: `git asks only git-credential-pat for https://${host} (${maskedKey(oursLink.entry.key)}, ${placeOf(oursLink.entry).slice(1, -1)})`,
       });
     }
   }
@@ -220,17 +235,15 @@ export function unsetRuleFix(
   facts: Pick<DoctorFacts, "config" | "globalConfigFile" | "git"> & { gitDir?: string | undefined },
   sameFile: readonly ConfigEntry[] = facts.config,
 ): { fix: string; action?: FixAction } {
+  // A rule holding a secret is never named on a command line.
+  const secret = ruleSecret(rule);
+  if (secret !== undefined) return secretRuleFix(rule, secret, facts);
   const key = `url.${rule.base}.${rule.kind}`;
   const file = originFile(rule.entry);
   if (file === undefined) {
     return { fix: `remove ${key} from where it is set (${rule.entry.origin.replace(/:$/, "")})` };
   }
-  const where =
-    file === facts.globalConfigFile
-      ? ["--global"]
-      : facts.gitDir !== undefined && file === join(facts.gitDir, "config")
-        ? ["--local"]
-        : ["--file", file];
+  const where = configWhere(file, facts);
   const siblings = sameFile.filter(
     (entry) => entry.key === rule.entry.key && entry.origin === rule.entry.origin,
   );
@@ -248,6 +261,15 @@ export function unsetRuleFix(
   };
 }
 
+/** How a person names a config file to `git config`: --global, --local or --file FILE. */
+function configWhere(
+  file: string,
+  facts: { globalConfigFile: string; gitDir?: string | undefined },
+): string[] {
+  if (file === facts.globalConfigFile) return ["--global"];
+  return facts.gitDir !== undefined && file === join(facts.gitDir, "config") ? ["--local"] : ["--file", file];
+}
+
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
@@ -260,8 +282,10 @@ export function checkUrlRewrites(
   facts: Pick<DoctorFacts, "git" | "config" | "tokenHosts" | "globalConfigFile" | "repository">,
 ): Finding[] {
   const area = "url rewrites";
-  if (facts.git.kind === "missing" || facts.tokenHosts.length === 0) return [];
-  const findings: Finding[] = [];
+  if (facts.git.kind === "missing") return [];
+  // A token in a rule is a failure whatever host it is for, so these come first and always.
+  const findings: Finding[] = checkRewriteSecrets(facts);
+  if (facts.tokenHosts.length === 0) return findings;
   for (const rule of inspectUrlRewrites(facts.config)) {
     if (isHttpsBase(rule.base)) continue;
     const hosts = facts.tokenHosts.filter((host) => catchesHttps(rule.prefix, host));
@@ -284,12 +308,103 @@ export function checkUrlRewrites(
   return findings;
 }
 
+type FoundSecret = Exclude<UrlSecret, { kind: "none" }>;
+
+/** "a token, ghp_… (fp 3f9a1c2b)": what the secret is, never any of it. */
+function secretLabel(found: FoundSecret): string {
+  return `${found.kind === "username" ? "a token" : "a password"}, ${describe(found.secret)}`;
+}
+
+/** What happens once the secret is out of git's config, and what it does not undo. */
+function afterSecretFix(found: FoundSecret): string {
+  return `once it is out, git asks its credential helper (or prompts once); it still works on ${found.host} until you revoke or rotate it`;
+}
+
+/** The secret a rewrite rule holds, in its base (the section's name) or in its prefix (the value). */
+function ruleSecret(rule: UrlRewrite): { found: FoundSecret; isInBase: boolean } | undefined {
+  const inBase = findUrlSecret(rule.base);
+  if (inBase.kind !== "none") return { found: inBase, isInBase: true };
+  const inPrefix = findUrlSecret(rule.prefix);
+  return inPrefix.kind === "none" ? undefined : { found: inPrefix, isInBase: false };
+}
+
+/**
+ * How to take a secret-holding rule out without a command line that holds the secret: a section
+ * named by a token is deleted from its file by doctor itself (git config --remove-section would
+ * need the name); a value is unset by a pattern without the secret, while it is still there.
+ */
+function secretRuleFix(
+  rule: UrlRewrite,
+  { found, isInBase }: { found: FoundSecret; isInBase: boolean },
+  facts: { globalConfigFile: string; gitDir?: string | undefined },
+): { fix: string; action?: FixAction } {
+  const file = originFile(rule.entry);
+  const place = `where it is set (${rule.entry.origin.replace(/:$/, "")})`;
+  // git quotes an origin path it cannot print plainly; such a file is left to the person.
+  const isEditable = file !== undefined && !file.startsWith('"');
+  if (isInBase) {
+    return isEditable
+      ? {
+          fix: `delete the [url "${found.masked}"] section from ${file}`,
+          action: { kind: "remove-token-url-sections", file },
+        }
+      : { fix: `delete the [url "${found.masked}"] section from ${place}` };
+  }
+  const key = rule.entry.key;
+  const pattern = secretFreePattern(found);
+  if (!isEditable) return { fix: `remove ${key}=${found.masked} from ${place}` };
+  return {
+    fix: command(["git", "config", ...configWhere(file, facts), "--unset-all", key, pattern]),
+    action: {
+      kind: "git",
+      args: ["config", "--file", file, "--unset-all", key, pattern],
+      onlyIf: ["config", "--file", file, "--get-all", key, pattern],
+    },
+  };
+}
+
+/**
+ * `url.<base>.insteadOf` / `pushInsteadOf` rules whose base (the section's name: git puts it into
+ * every matching URL) or prefix holds a secret, in every file git reads here, submodules' included.
+ */
+function checkRewriteSecrets(
+  facts: Pick<DoctorFacts, "config" | "globalConfigFile" | "repository">,
+): Finding[] {
+  const gitDir = gitDirOf(facts);
+  const entries = [
+    ...facts.config,
+    ...(facts.repository.kind === "repo" ? facts.repository.repos.flatMap((repo) => repo.entries) : []),
+  ];
+  const seen = new Set<string>();
+  const findings: Finding[] = [];
+  for (const rule of inspectUrlRewrites(entries)) {
+    const id = `${rule.entry.origin}\0${rule.entry.key}\0${rule.prefix}`;
+    const secret = ruleSecret(rule);
+    if (secret === undefined || seen.has(id)) continue;
+    seen.add(id);
+    const { found, isInBase } = secret;
+    const shown = `url.${maskUrl(rule.base)}.${rule.kind}=${maskUrl(rule.prefix)} ${placeOf(rule.entry)}`;
+    findings.push({
+      area: "url rewrites",
+      status: "fail",
+      message: isInBase
+        ? `${shown} holds ${secretLabel(found)}, in its name: git puts it into every URL starting with ${maskUrl(rule.prefix)} and keeps it in plaintext in its config; ${afterSecretFix(found)}`
+        : `${shown} holds ${secretLabel(found)}, in its value, in plaintext in git's config; it still works on ${found.host} until you revoke or rotate it`,
+      ...secretRuleFix(rule, secret, { ...facts, gitDir }),
+    });
+  }
+  return findings;
+}
+
 // --- remotes -----------------------------------------------------------------------------------
 
 interface Remote {
   name: string;
   urls: string[];
   pushUrls: string[];
+  /** The config entries behind `urls` and `pushUrls`, in the same order. */
+  urlEntries: ConfigEntry[];
+  pushUrlEntries: ConfigEntry[];
 }
 
 /** `remote.<name>.url` / `pushurl` entries grouped by remote, in config order. */
@@ -299,8 +414,15 @@ function remotesOf(entries: readonly ConfigEntry[]): Remote[] {
     const { section, subsection, name } = splitConfigKey(entry.key);
     if (section !== "remote" || subsection === undefined || entry.value === undefined) continue;
     if (name !== "url" && name !== "pushurl") continue;
-    const remote = remotes.get(subsection) ?? { name: subsection, urls: [], pushUrls: [] };
+    const remote = remotes.get(subsection) ?? {
+      name: subsection,
+      urls: [],
+      pushUrls: [],
+      urlEntries: [],
+      pushUrlEntries: [],
+    };
     (name === "url" ? remote.urls : remote.pushUrls).push(entry.value);
+    (name === "url" ? remote.urlEntries : remote.pushUrlEntries).push(entry);
     remotes.set(subsection, remote);
   }
   return [...remotes.values()];
@@ -362,11 +484,53 @@ function checkRepoRemotes(
   const runIn = repo.dir === undefined ? [] : ["-C", repo.dir];
   const rules = inspectUrlRewrites(repo.entries);
   const remotes = remotesOf(repo.entries);
-  if (remotes.length === 0) return [{ area, status: "ok", message: `${label}no remotes` }];
+  const configFiles = { ...facts, gitDir: repo.dir === undefined ? gitDir : undefined };
+  // `submodule.<name>.url` in the repository's config: what `git submodule update` clones from and
+  // `git submodule sync` copies into the submodule's remote.
+  const submoduleSecrets = repo.entries.flatMap((entry): Finding[] => {
+    const { section, subsection, name } = splitConfigKey(entry.key);
+    if (section !== "submodule" || name !== "url" || entry.value === undefined) return [];
+    const found = findUrlSecret(entry.value);
+    if (found.kind === "none") return [];
+    const count = repo.entries.filter((other) => other.key === entry.key).length;
+    return [
+      {
+        area,
+        status: "fail",
+        message: `${label}submodule ${subsection}: ${found.masked} holds ${secretLabel(found)}, which git keeps in plaintext in its config and copies into the submodule's remote; ${afterSecretFix(found)}`,
+        ...secretUrlFix(found, entry, { count, shownGit, configFiles }),
+      },
+    ];
+  });
+  if (remotes.length === 0)
+    return [...submoduleSecrets, { area, status: "ok", message: `${label}no remotes` }];
 
   const findings: Finding[] = [];
   for (const remote of remotes) {
     const problems: Finding[] = [];
+    // Secrets first: their fixes run first, and everything below judges each URL as it will be
+    // once its secret is out, so no other fix names the secret, not even in a pattern.
+    const withoutSecrets = (values: string[], entries: ConfigEntry[], isPushUrl: boolean) =>
+      values.map((url, index) => {
+        const found = findUrlSecret(url);
+        const entry = entries[index];
+        if (found.kind === "none" || entry === undefined) return url;
+        const what = `${label}${remote.name}${isPushUrl ? " (push)" : ""}`;
+        problems.push({
+          area,
+          status: "fail",
+          message: `${what}: ${found.masked} holds ${secretLabel(found)}, which git keeps in plaintext in its config and shows in git remote -v; ${afterSecretFix(found)}`,
+          ...secretUrlFix(found, entry, {
+            remote: { name: remote.name, isPushUrl },
+            count: values.length,
+            shownGit,
+            configFiles,
+          }),
+        });
+        return found.cleaned;
+      });
+    const urls = withoutSecrets(remote.urls, remote.urlEntries, false);
+    const pushUrls = withoutSecrets(remote.pushUrls, remote.pushUrlEntries, true);
     const setUrl = (
       push: boolean,
       oldUrl: string,
@@ -386,16 +550,8 @@ function checkRepoRemotes(
     };
     const judge = (raw: string, effective: Rewritten, push: boolean, isPushUrl: boolean) => {
       const what = `${label}${remote.name}${push ? " (push)" : ""}`;
-      const count = isPushUrl ? remote.pushUrls.length : remote.urls.length;
+      const count = isPushUrl ? pushUrls.length : urls.length;
       const rawInfo = inspectRemoteUrl(raw);
-      if (rawInfo.kind === "http" && rawInfo.hasPassword && (isPushUrl || !push)) {
-        problems.push({
-          area,
-          status: "fail",
-          message: `${what}: ${redactUrl(raw)} carries a password, which git keeps in plaintext in its config`,
-          ...setUrl(isPushUrl, raw, withoutUserinfo(raw), count),
-        });
-      }
       const info = inspectRemoteUrl(effective.url);
       if (rawInfo.kind === "ssh") {
         const target = sshRemoteToHttps(rawInfo, facts.tokenHosts);
@@ -422,8 +578,8 @@ function checkRepoRemotes(
         });
       }
     };
-    for (const url of remote.urls) judge(url, rewriteUrl(url, rules, "insteadOf"), false, false);
-    for (const push of effectivePushUrls(remote.urls, remote.pushUrls, rules)) {
+    for (const url of urls) judge(url, rewriteUrl(url, rules, "insteadOf"), false, false);
+    for (const push of effectivePushUrls(urls, pushUrls, rules)) {
       // A push to the fetch URL was judged above, unless a pushInsteadOf turns an HTTPS one elsewhere.
       if (
         !push.isPushUrl &&
@@ -435,7 +591,7 @@ function checkRepoRemotes(
     }
     findings.push(...problems);
     if (problems.length === 0) {
-      const url = remote.urls[0] ?? remote.pushUrls[0] ?? "";
+      const url = urls[0] ?? pushUrls[0] ?? "";
       const effective = rewriteUrl(url, rules, "insteadOf");
       const rewritten =
         effective.rule === undefined
@@ -448,12 +604,76 @@ function checkRepoRemotes(
       });
     }
   }
-  return findings;
+  return [...findings, ...submoduleSecrets];
+}
+
+/**
+ * The fix for a URL holding a secret (a remote's url or pushurl, a submodule's url): the value is
+ * replaced in the file that holds it, named by a pattern without the secret, and only while it is
+ * still there (`git config --replace-all` adds the value when its pattern matches nothing). A
+ * person is shown the plainest command that does the same.
+ */
+function secretUrlFix(
+  found: FoundSecret,
+  entry: ConfigEntry,
+  where: {
+    /** The remote, when `git remote set-url` can do it. */
+    remote?: { name: string; isPushUrl: boolean };
+    /** How many values the key has: `git remote set-url NAME NEW` and `git config KEY NEW` replace a single one. */
+    count: number;
+    shownGit: string[];
+    configFiles: { globalConfigFile: string; gitDir: string | undefined };
+  },
+): Pick<Finding, "fix" | "action"> {
+  const file = originFile(entry);
+  if (file === undefined || file.startsWith('"')) {
+    return {
+      fix: `set ${entry.key} to ${found.cleaned} where it is set (${entry.origin.replace(/:$/, "")})`,
+    };
+  }
+  const pattern = secretFreePattern(found);
+  const replace = ["--replace-all", entry.key, found.cleaned, pattern];
+  const config = [...where.shownGit, "config", ...configWhere(file, where.configFiles)];
+  // `git remote set-url` edits the repository's own config file, nothing else.
+  const fix =
+    where.count > 1
+      ? [...config, ...replace]
+      : where.remote !== undefined && entry.scope === "local" && file.endsWith("/config")
+        ? [
+            ...where.shownGit,
+            "remote",
+            "set-url",
+            ...(where.remote.isPushUrl ? ["--push"] : []),
+            where.remote.name,
+            found.cleaned,
+          ]
+        : [...config, entry.key, found.cleaned];
+  return {
+    fix: command(fix),
+    action: {
+      kind: "git",
+      args: ["config", "--file", file, ...replace],
+      onlyIf: ["config", "--file", file, "--get-all", entry.key, pattern],
+    },
+  };
 }
 
 /** An SSH URL in .gitmodules makes fresh clones fetch that submodule over SSH; it is shared, so only advise. */
 function checkGitmodulesEntry(entry: ConfigEntry, tokenHosts: readonly string[]): Finding[] {
   const { subsection } = splitConfigKey(entry.key);
+  const found = entry.value === undefined ? undefined : findUrlSecret(entry.value);
+  if (found !== undefined && found.kind !== "none" && subsection !== undefined) {
+    // Committed and shared: doctor never edits it, and taking it out does not take it out of history.
+    const file = originFile(entry) ?? ".gitmodules";
+    return [
+      {
+        area: "remotes",
+        status: "fail",
+        message: `.gitmodules: submodule ${subsection} uses ${found.masked}, which holds ${secretLabel(found)}; .gitmodules is committed, so whoever can read the repository can read it: revoke or rotate it on ${found.host}`,
+        fix: `${command(["git", "config", "--file", file, `submodule.${subsection}.url`, found.cleaned])} && git submodule sync --recursive, then commit .gitmodules`,
+      },
+    ];
+  }
   const info = entry.value === undefined ? undefined : inspectRemoteUrl(entry.value);
   if (info?.kind !== "ssh" || subsection === undefined) return [];
   const target = sshRemoteToHttps(info, tokenHosts);

@@ -49,7 +49,7 @@ export interface RepoFacts {
   displayPath: string | undefined;
   /** Absolute directory to run git in (`-C`); undefined for the current repository. */
   dir: string | undefined;
-  /** remote.*.url / pushurl and url.* rewrite entries, with origin files made absolute. */
+  /** remote.*.url / pushurl, submodule.*.url and url.* rewrite entries, with origin files made absolute. */
   entries: ConfigEntry[];
 }
 
@@ -123,10 +123,11 @@ export interface DoctorFacts {
   files: PathFact[];
 }
 
-/** Keys doctor reads from git's config: helpers, remotes and URL rewrites. */
+/** Keys doctor reads from git's config: helpers, remotes, submodule URLs and URL rewrites. */
 const CONFIG_REGEX =
-  "^(credential\\..*helper|remote\\..*\\.(url|pushurl)|url\\..*\\.(insteadof|pushinsteadof))$";
-const REPO_REGEX = "^(remote\\..*\\.(url|pushurl)|url\\..*\\.(insteadof|pushinsteadof))$";
+  "^(credential\\..*helper|remote\\..*\\.(url|pushurl)|submodule\\..*\\.url|url\\..*\\.(insteadof|pushinsteadof))$";
+const REPO_REGEX =
+  "^(remote\\..*\\.(url|pushurl)|submodule\\..*\\.url|url\\..*\\.(insteadof|pushinsteadof))$";
 
 const firstLine = (text: string) => text.trim().split("\n")[0] ?? "";
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -324,7 +325,7 @@ async function locateRepository(deps: Deps): Promise<Location> {
   return { kind: "repo", gitDir, toplevel, base: toplevel ?? gitDir };
 }
 
-const isRepoEntry = (entry: ConfigEntry) => /^(remote|url)\./.test(entry.key);
+const isRepoEntry = (entry: ConfigEntry) => /^(remote|submodule|url)\./.test(entry.key);
 
 async function gatherRepository(
   where: Extract<Location, { kind: "repo" }>,

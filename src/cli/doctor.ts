@@ -1,7 +1,8 @@
 // `git-credential-pat doctor [--fix] [--json]`: what stands between git and the token — git's
-// version, the helper chain, URL rewrites, SSH remotes, the store, file permissions, tokens —
-// each with the command that fixes it. Facts are gathered once (doctor-facts.ts), judged by pure
-// checks (doctor-checks.ts), and with --fix the safe fixes run and everything is looked at again.
+// version, the helper chain, URL rewrites, SSH remotes, tokens written into URLs, the store, file
+// permissions, tokens — each with the command that fixes it. Facts are gathered once
+// (doctor-facts.ts), judged by pure checks (doctor-checks.ts), and with --fix the safe fixes run
+// and everything is looked at again.
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { SilentError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
@@ -47,7 +48,8 @@ export function doctorCommand(deps: Deps): CommandModule<object, DoctorArgs> {
       yargs
         .option("fix", {
           type: "boolean",
-          describe: "switch SSH remotes to HTTPS, remove URL rewrites to SSH, make our files private",
+          describe:
+            "switch SSH remotes to HTTPS, remove URL rewrites to SSH, take tokens out of URLs in git's config, make our files private",
         })
         .option("json", { type: "boolean", describe: "print JSON: [{area, status, message, fix?}]" })
         .example("$0 doctor", "")

@@ -4,13 +4,15 @@ import { PatError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { joinPath } from "../posix-path.js";
 import { readPrivateFile } from "../private-files.js";
-import { configDir } from "../settings.js";
+import { configDir, ENV } from "../settings.js";
 import { STORE_NAMES, type StoreName } from "../stores/token-store.js";
 
 export interface Config {
   store?: StoreName;
   /** Path of the file store. */
   file?: string;
+  /** Keep and serve tokens for plain http to real hosts too (off: https, and http to loopback only). */
+  allowHttp?: boolean;
 }
 
 export function configFilePath(deps: Pick<Deps, "env" | "paths">): string {
@@ -48,5 +50,21 @@ export async function loadConfig(
     }
     config.file = record.file;
   }
+  if (record.allowHttp !== undefined) {
+    if (typeof record.allowHttp !== "boolean") {
+      throw new PatError(`config file ${path}: "allowHttp" must be true or false`, { hint });
+    }
+    config.allowHttp = record.allowHttp;
+  }
   return config;
+}
+
+/**
+ * Whether plain http to a real host may carry a token: GIT_CREDENTIAL_PAT_ALLOW_HTTP when set
+ * (1/true/yes/on: yes; anything else: no), else config.json's "allowHttp", else no.
+ */
+export function isHttpAllowed(config: Config, env: Deps["env"]): boolean {
+  const value = env[ENV.allowHttp];
+  if (value) return /^(1|true|yes|on)$/i.test(value);
+  return config.allowHttp === true;
 }

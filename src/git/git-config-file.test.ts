@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { makeTestDeps } from "../../test/helpers/test-deps.js";
-import { configFilePath, readConfigFile, writeConfigFile } from "./git-config-file.js";
+import { configFilePath, editConfigFile, readConfigFile, writeConfigFile } from "./git-config-file.js";
 
 describe("configFilePath --global", () => {
   it.each([
@@ -82,5 +82,57 @@ describe("writeConfigFile", () => {
     deps.vol.writeFileSync("/home/user/dotfiles-gitconfig", "x\n");
     deps.vol.symlinkSync("/home/user/dotfiles-gitconfig", "/home/user/.gitconfig");
     expect(await readConfigFile("/home/user/.gitconfig", deps)).toEqual({ kind: "other" });
+  });
+});
+
+describe("editConfigFile", () => {
+  it("renames the edited bytes over the file through FILE.lock, keeping its mode", async () => {
+    const deps = makeTestDeps();
+    deps.vol.writeFileSync("/home/user/.gitconfig", "old\n", { mode: 0o640 });
+    const result = await editConfigFile(
+      "/home/user/.gitconfig",
+      (bytes) => ({ bytes: Buffer.from(bytes.toString().toUpperCase()), result: "changed" }),
+      deps,
+    );
+    expect(result).toBe("changed");
+    expect(deps.vol.toJSON()).toEqual({ "/home/user/.gitconfig": "OLD\n" });
+    expect(deps.vol.statSync("/home/user/.gitconfig").mode & 0o777).toBe(0o640);
+  });
+
+  it("leaves the file and no lock behind when the edit changes nothing", async () => {
+    const deps = makeTestDeps();
+    deps.vol.writeFileSync("/home/user/.gitconfig", "old\n", { mode: 0o600 });
+    const before = deps.vol.statSync("/home/user/.gitconfig").ino;
+    expect(await editConfigFile("/home/user/.gitconfig", () => ({ bytes: undefined, result: 0 }), deps)).toBe(
+      0,
+    );
+    expect(deps.vol.toJSON()).toEqual({ "/home/user/.gitconfig": "old\n" });
+    expect(deps.vol.statSync("/home/user/.gitconfig").ino).toBe(before);
+  });
+
+  it("does not read or write while git holds the lock", async () => {
+    const deps = makeTestDeps();
+    deps.vol.writeFileSync("/home/user/.gitconfig", "old\n");
+    deps.vol.writeFileSync("/home/user/.gitconfig.lock", "");
+    let isCalled = false;
+    const edit = () => {
+      isCalled = true;
+      return { bytes: Buffer.from("new\n"), result: 1 };
+    };
+    await expect(editConfigFile("/home/user/.gitconfig", edit, deps)).rejects.toMatchObject({
+      message: "/home/user/.gitconfig.lock exists: another git process is changing the config",
+    });
+    expect(isCalled).toBe(false);
+    expect(deps.vol.toJSON()).toEqual({ "/home/user/.gitconfig": "old\n", "/home/user/.gitconfig.lock": "" });
+  });
+
+  it("refuses a symlinked config", async () => {
+    const deps = makeTestDeps();
+    deps.vol.writeFileSync("/home/user/dotfiles-gitconfig", "x\n");
+    deps.vol.symlinkSync("/home/user/dotfiles-gitconfig", "/home/user/.gitconfig");
+    await expect(
+      editConfigFile("/home/user/.gitconfig", () => ({ bytes: Buffer.from(""), result: 1 }), deps),
+    ).rejects.toMatchObject({ message: "/home/user/.gitconfig is not a regular file (a symlink?)" });
+    expect(deps.vol.readFileSync("/home/user/dotfiles-gitconfig", "utf8")).toBe("x\n");
   });
 });

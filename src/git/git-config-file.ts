@@ -1,6 +1,7 @@
 // Where a git config target lives on disk, and its bytes: read before and after `setup` edits it
-// through git, and written back by `setup --undo` under git's own lock (`FILE.lock`, O_EXCL,
-// renamed over FILE), so a concurrent `git config` never interleaves with us.
+// through git, and written back by `setup --undo` (or edited by `doctor --fix`, where git's CLI would
+// need a token on its command line) under git's own lock (`FILE.lock`, O_EXCL, renamed over FILE),
+// so a concurrent `git config` never interleaves with us.
 import { PatError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { errorCode } from "../private-files.js";
@@ -93,6 +94,51 @@ export async function writeConfigFile(
   mode: number,
   deps: Pick<Deps, "fs">,
 ): Promise<void> {
+  await underConfigLock(path, mode, async () => ({ bytes: bytes ?? "remove" }), deps);
+}
+
+/**
+ * Changes a config file in place: reads it once git's lock (`path.lock`) is held, so no
+ * concurrent `git config` write is lost in between, and renames `edit`'s bytes over it with the
+ * file's own mode. `edit` returning undefined bytes leaves the file as it is. Only a regular file
+ * is edited: a symlink (dotfile managers) or a missing file is refused.
+ */
+export async function editConfigFile<T>(
+  path: string,
+  edit: (bytes: Buffer) => { bytes: Buffer | undefined; result: T },
+  deps: Pick<Deps, "fs">,
+): Promise<T> {
+  const state = await readConfigFile(path, deps);
+  if (state.kind !== "file") {
+    throw new PatError(
+      state.kind === "absent" ? `${path} does not exist` : `${path} is not a regular file (a symlink?)`,
+      { hint: `edit the file it points to by hand` },
+    );
+  }
+  let result: T | undefined;
+  await underConfigLock(
+    path,
+    state.mode,
+    async () => {
+      const edited = edit(await deps.fs.readFile(path));
+      result = edited.result;
+      return { bytes: edited.bytes ?? "keep" };
+    },
+    deps,
+  );
+  return result as T;
+}
+
+/**
+ * Holds `path.lock` (O_EXCL, as git's lockfile.c) while `produce` decides the new content:
+ * bytes to rename over the file with `mode`, "remove" to unlink it, or "keep" to leave it.
+ */
+async function underConfigLock(
+  path: string,
+  mode: number,
+  produce: () => Promise<{ bytes: Buffer | "remove" | "keep" }>,
+  deps: Pick<Deps, "fs">,
+): Promise<void> {
   const lockPath = `${path}.lock`;
   let lock: Awaited<ReturnType<Deps["fs"]["open"]>>;
   try {
@@ -120,20 +166,22 @@ export async function writeConfigFile(
   };
   let isRenamed = false;
   try {
-    if (bytes !== undefined) {
+    const { bytes } = await produce();
+    if (bytes instanceof Buffer) {
       await lock.writeFile(bytes);
       await lock.sync();
     }
     await close();
-    if (bytes === undefined) {
+    if (bytes === "remove") {
       await deps.fs.unlink(path);
-    } else {
+    } else if (bytes instanceof Buffer) {
       // open()'s mode is filtered by the umask; git copies the old file's mode exactly.
       await deps.fs.chmod(lockPath, mode);
       await deps.fs.rename(lockPath, path);
       isRenamed = true;
     }
   } catch (error) {
+    if (error instanceof PatError) throw error;
     throw new PatError(`cannot write ${path} (${errorCode(error) ?? "unknown error"}); it is unchanged`, {
       cause: error,
     });

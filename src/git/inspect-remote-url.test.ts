@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { inspectRemoteUrl, redactUrl, withoutUserinfo } from "./inspect-remote-url.js";
+import { inspectRemoteUrl, redactUrl } from "./inspect-remote-url.js";
 
 describe("inspectRemoteUrl", () => {
   it.each([
@@ -76,7 +76,7 @@ describe("inspectRemoteUrl", () => {
     {
       name: "reads https",
       url: "https://github.com/acme/app.git",
-      want: { kind: "http", scheme: "https", host: "github.com", path: "/acme/app.git", hasPassword: false },
+      want: { kind: "http", scheme: "https", host: "github.com", path: "/acme/app.git" },
     },
     {
       name: "drops https's default port from the host",
@@ -89,14 +89,9 @@ describe("inspectRemoteUrl", () => {
       want: { kind: "http", host: "ghe.acme.com:8443" },
     },
     {
-      name: "notices a password in an https URL",
+      name: "reads past a password in an https URL",
       url: "https://alice:secret@github.com/acme/app.git",
-      want: { kind: "http", host: "github.com", hasPassword: true },
-    },
-    {
-      name: "does not count a user alone as a password",
-      url: "https://alice@github.com/acme/app.git",
-      want: { kind: "http", hasPassword: false },
+      want: { kind: "http", host: "github.com", path: "/acme/app.git" },
     },
     { name: "reads http", url: "http://127.0.0.1:8080/a.git", want: { kind: "http", scheme: "http" } },
     { name: "treats an absolute path as local", url: "/srv/git/app.git", want: { kind: "local" } },
@@ -128,28 +123,29 @@ describe("inspectRemoteUrl", () => {
   });
 });
 
-describe("redactUrl and withoutUserinfo", () => {
+describe("redactUrl", () => {
   it.each([
     {
       name: "masks a password",
       url: "https://alice:ghp_secret@github.com/a/b.git",
       redacted: "https://alice:***@github.com/a/b.git",
-      bare: "https://github.com/a/b.git",
+    },
+    {
+      name: "masks a user name that is a token",
+      url: "https://ghp_0123456789abcdefghijABCDEFGHIJ012345@github.com/a/b.git",
+      redacted: "https://***@github.com/a/b.git",
     },
     {
       name: "leaves a user alone when masking",
       url: "https://alice@github.com/a/b.git",
       redacted: "https://alice@github.com/a/b.git",
-      bare: "https://github.com/a/b.git",
     },
     {
       name: "leaves an scp-like URL alone",
       url: "git@github.com:a/b.git",
       redacted: "git@github.com:a/b.git",
-      bare: "git@github.com:a/b.git",
     },
-  ])("$name", ({ url, redacted, bare }) => {
+  ])("$name", ({ url, redacted }) => {
     expect(redactUrl(url)).toBe(redacted);
-    expect(withoutUserinfo(url)).toBe(bare);
   });
 });

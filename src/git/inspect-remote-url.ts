@@ -1,6 +1,7 @@
 // What kind of URL a git remote has, following git's own rules (connect.c url_is_local_not_ssh,
 // parse_connect_url; transport.c is_url): SSH in all its spellings, http(s), local, or other.
 // Pure: no I/O.
+import { maskUrl } from "./url-secret.js";
 
 export type RemoteUrl =
   | {
@@ -20,8 +21,6 @@ export type RemoteUrl =
       /** Lower case, with the port when it is not the scheme's default (what git sends as `host`). */
       host: string;
       path: string;
-      /** The URL carries a password (`https://user:secret@host/…`), which git keeps in plaintext config. */
-      hasPassword: boolean;
     }
   | { kind: "local" }
   | { kind: "other"; scheme: string };
@@ -70,7 +69,6 @@ function inspectSchemeUrl(scheme: string, rest: string): RemoteUrl {
       scheme,
       host: `${host}${port}`,
       path,
-      hasPassword: userinfo?.includes(":") ?? false,
     };
   }
   return { kind: "other", scheme };
@@ -124,12 +122,7 @@ function splitHostPort(text: string): { host: string; port?: number } | undefine
   return { host: host.toLowerCase(), port: Number(port) };
 }
 
-/** The URL with any password in it masked, for messages: `https://alice:***@github.com/…`. */
+/** The URL with any secret in it masked, for messages: `https://alice:***@github.com/…`, `https://***@github.com/…`. */
 export function redactUrl(url: string): string {
-  return url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/, "$1:***@");
-}
-
-/** The URL without its userinfo: what a remote with a password in it should be set to. */
-export function withoutUserinfo(url: string): string {
-  return url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/@]*@/, "$1");
+  return maskUrl(url);
 }

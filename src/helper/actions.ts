@@ -4,17 +4,27 @@ import { findAccount } from "../accounts/accounts.js";
 import { PatError } from "../errors.js";
 import type { Deps, Io } from "../platform/deps.js";
 import {
+  type Credential,
   type CredentialRequest,
   findUnsafeField,
+  hasAuthtypeCapability,
   isSafeTransport,
   printable,
+  replyFields,
   serializeCredential,
+  serializeList,
+  slotOf,
 } from "../protocol/index.js";
-import { type Resolution, resolveToken, type TokenSource } from "../resolve/resolve-token.js";
+import {
+  type Resolution,
+  type ResolvedCredential,
+  resolveToken,
+  type TokenSource,
+} from "../resolve/resolve-token.js";
 import { lookupPatterns } from "../resolve/route-request.js";
 import { fingerprint } from "../secret.js";
 import { DEFAULTS, ENV, positiveInt } from "../settings.js";
-import type { StoredCredential, TokenStore } from "../stores/token-store.js";
+import type { TokenStore } from "../stores/token-store.js";
 import { expiryVerdict } from "./check-expiry.js";
 import { claimDailyWarning, type WarningStateDeps } from "./expiry-warnings.js";
 import type { CacheLike } from "./tolerant-cache.js";
@@ -26,12 +36,15 @@ export interface GetSources {
   stored: readonly TokenSource[];
   /** accounts.json; called at most once, and only when the environment has no token for the request. */
   accounts: () => Promise<readonly Account[]>;
+  /** The user allowed tokens over plain http to real hosts (config.json "allowHttp"). */
+  allowHttp: boolean;
 }
 
 export type GetDeps = Pick<Deps, "io" | "env"> & WarningStateDeps;
 
 /**
- * Prints username/password(/expiry) for the first source that has a match; nothing otherwise.
+ * Prints what the first source that has a match holds (username/password, or an authtype and its
+ * credential for git ≥ 2.46, with expiry and refresh token when kept); nothing otherwise.
  * Without a username from git the stored tokens are looked up for the account routeRequest
  * picks (repository owner, else the host's default), with the path and then host-wide
  * (lookupPatterns). When accounts.json describes the token that answered (same host, login and
@@ -45,30 +58,34 @@ export async function helperGet(
 ): Promise<void> {
   // git always sends both; without them there is nothing to look up (and no file to read).
   if (!request.protocol || !request.host) return;
-  // Never a token over plain http to a real host, even one a shared credential-store file holds.
-  if (!isSafeTransport(request.protocol, request.host)) {
-    deps.io.err.write(
-      `${printable(`git-credential-pat: not sending a token over plain http to ${request.host}; use https`)}\n`,
-    );
+  // Never a token over plain http to a real host, even one a shared credential-store file holds;
+  // say why only when there is one, so a plain-http remote that needs none stays quiet.
+  if (!isSafeTransport(request.protocol, request.host, sources.allowHttp)) {
+    if ((await resolveToken(request, sources.stored)).kind === "found") {
+      const refusal = `not sending a token over plain http to ${request.host}; use https, or ${ALLOW_HTTP_HINT}`;
+      deps.io.err.write(`${printable(`git-credential-pat: ${refusal}`)}\n`);
+    }
     return;
   }
+  const withAuthtype = hasAuthtypeCapability(request);
   const fromEnv = await resolveToken(request, [sources.env]);
   if (fromEnv.kind === "found") {
-    deps.io.out.write(serializeCredential(fromEnv.credential));
+    deps.io.out.write(reply(fromEnv.credential, withAuthtype));
     return;
   }
   const accounts = await sources.accounts();
   let resolution: Resolution = { kind: "none", reason: "no stored token matches" };
-  for (const pattern of lookupPatterns(request, accounts)) {
-    resolution = await resolveToken(pattern, sources.stored);
+  for (const { pattern, exactPath } of lookupPatterns(request, accounts)) {
+    resolution = await resolveToken(pattern, sources.stored, { exactPath });
     if (resolution.kind === "found") break;
   }
   if (resolution.kind === "none") return;
   let credential = resolution.credential;
   let warning: string | undefined;
-  const account = findAccount(accounts, request.host, credential.username);
+  const { username, password } = credential;
+  const account = username === undefined ? undefined : findAccount(accounts, request.host, username);
   // Metadata about another token (say one git stored after a prompt) says nothing about this one.
-  if (account && account.fingerprint === fingerprint(credential.password)) {
+  if (account && password && account.fingerprint === fingerprint(password)) {
     if (account.expiresAtMs !== undefined)
       credential = { ...credential, passwordExpiresAtMs: account.expiresAtMs };
     const warnDays = positiveInt(deps.env[ENV.expiryWarningDays], DEFAULTS.expiryWarningDays);
@@ -83,51 +100,77 @@ export async function helperGet(
     }
   }
   // Built whole before writing, so a failure never leaves git half a reply.
-  const reply = serializeCredential(credential);
+  const text = reply(credential, withAuthtype);
   if (warning) deps.io.err.write(warning);
-  deps.io.out.write(reply);
+  deps.io.out.write(text);
 }
+
+/** The reply to git: the reply fields of attributes.ts, announcing authtype to a git that asked. */
+function reply(credential: ResolvedCredential, withAuthtype: boolean): string {
+  const capability = withAuthtype ? serializeList("capability", ["authtype"]) : "";
+  return capability + serializeCredential(credential, replyFields(withAuthtype));
+}
+
+/** Plain http to a real host needs the user's opt-in; the message says how to give it. */
+const ALLOW_HTTP_HINT = `allow plain http with "allowHttp": true in config.json or ${ENV.allowHttp}=1`;
 
 /**
  * Keeps what git sends after a successful authentication. Like git's credential-cache, a
- * request without username or password is ignored; unlike it, a token is never kept for
- * plain http to a real host.
+ * request with neither username and password nor an authtype or credential is ignored, and an
+ * ephemeral one is kept nowhere; unlike it, a token is never kept for plain http to a real host
+ * unless the user allowed it. The persistent store keeps username and password (with what else
+ * attributes.ts says it keeps); an authtype credential lives in the cache only, as with git's store.
  */
 export interface StoreTargets {
   cache: CacheLike | undefined;
   timeoutSeconds: number;
   store: TokenStore | undefined;
+  allowHttp: boolean;
 }
 
 export async function helperStore(request: CredentialRequest, targets: StoreTargets, io: Io): Promise<void> {
-  const { protocol, host, username, password } = request;
-  if (!protocol || !host || username === undefined || password === undefined) return;
-  if (!isSafeTransport(protocol, host)) {
-    io.err.write(
-      `${printable(
-        `git-credential-pat: not storing a token for ${protocol}://${host}: tokens are kept only for https`,
-      )}\n`,
-    );
+  const { lists: _lists, ...credential } = request;
+  const { protocol, host, username, password, authtype, authCredential } = credential;
+  if (!protocol || !host || credential.isEphemeral) return;
+  const hasPassword = username !== undefined && password !== undefined;
+  if (!hasPassword && authtype === undefined && authCredential === undefined) return;
+  if (!isSafeTransport(protocol, host, targets.allowHttp)) {
+    const refusal = `not storing a token for ${protocol}://${host}: tokens are kept only for https; ${ALLOW_HTTP_HINT}`;
+    io.err.write(`${printable(`git-credential-pat: ${refusal}`)}\n`);
     return;
   }
-  const unsafe = findUnsafeField(request);
+  const unsafe = findUnsafeField(credential);
   if (unsafe)
     throw new PatError(`refusing to store a credential whose ${unsafe} contains a control character`);
-  const credential: StoredCredential = { protocol, host, username, password };
-  if (request.path !== undefined) credential.path = request.path;
-  if (request.passwordExpiresAtMs !== undefined) credential.passwordExpiresAtMs = request.passwordExpiresAtMs;
   // The store first: a token the store refuses must not be served from the cache either.
-  await targets.store?.store(credential);
-  await targets.cache?.store(credential, targets.timeoutSeconds);
+  if (hasPassword) await targets.store?.store({ ...credential, protocol, host, username, password });
+  await targets.cache?.store({ ...credential, protocol, host }, targets.timeoutSeconds);
 }
 
-/** Removes matching tokens; an empty pattern (no protocol or host) erases nothing, as in credential-store. */
+/**
+ * Removes matching tokens; an empty pattern (no protocol or host) erases nothing, as in
+ * credential-store. When git rejects a token for a repository (a `path` and the token it used),
+ * the host-wide entry holding that very token goes too: lookupPatterns may have served it for
+ * this repository, and left in place git would be handed it again and never prompt.
+ */
 export async function helperErase(
   request: CredentialRequest,
   targets: Pick<StoreTargets, "cache" | "store">,
 ): Promise<void> {
   if (!request.protocol || !request.host) return;
-  const { lists: _lists, passwordExpiresAtMs: _expiry, ...pattern } = request;
-  await targets.cache?.erase(pattern);
-  await targets.store?.erase(pattern);
+  const pattern: Credential = { ...slotOf(request) };
+  if (request.password !== undefined) pattern.password = request.password;
+  if (request.authCredential !== undefined) pattern.authCredential = request.authCredential;
+  const erasures: Array<{ pattern: Credential; exactPath: boolean }> = [{ pattern, exactPath: false }];
+  if (
+    pattern.path !== undefined &&
+    (pattern.password !== undefined || pattern.authCredential !== undefined)
+  ) {
+    const { path: _path, ...hostWide } = pattern;
+    erasures.push({ pattern: hostWide, exactPath: true });
+  }
+  for (const { pattern: erasing, exactPath } of erasures) {
+    await targets.cache?.erase(erasing, { exactPath });
+    await targets.store?.erase(erasing, { exactPath });
+  }
 }

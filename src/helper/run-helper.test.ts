@@ -43,17 +43,20 @@ describe("runHelper", () => {
     expect(out.stderr()).toBe("");
   });
 
-  it("never prints url= or anything but username and password", async () => {
+  it.each([
+    { name: "", request: "url=https://github.com\nwwwauth[]=Basic realm=x\n", capability: "" },
+    {
+      name: ", announcing authtype to a git that asked",
+      request: "url=https://github.com\nwwwauth[]=Basic realm=x\ncapability[]=authtype\n",
+      capability: "capability[]=authtype\n",
+    },
+  ])("never prints url= or anything but username and password$name", async ({ request, capability }) => {
     const deps = await helper(
       "store",
       `protocol=https\nhost=github.com\nusername=alice\npassword=${CANARY.classic}\n`,
     );
-    const out = await helper(
-      "get",
-      "url=https://github.com\nwwwauth[]=Basic realm=x\ncapability[]=authtype\n",
-      deps,
-    );
-    expect(out.stdout()).toBe(`username=alice\npassword=${CANARY.classic}\n`);
+    const out = await helper("get", request, deps);
+    expect(out.stdout()).toBe(`${capability}username=alice\npassword=${CANARY.classic}\n`);
   });
 
   it("ignores an unknown action without reading stdin", async () => {
@@ -77,7 +80,9 @@ describe("runHelper", () => {
       `protocol=http\nhost=example.com\nusername=a\npassword=${CANARY.classic}\n`,
     );
     expect(deps.vol.existsSync(FILE)).toBe(false);
-    expect(deps.stderr()).toMatch(/not storing a token for http:\/\/example.com/);
+    expect(deps.stderr()).toBe(
+      'git-credential-pat: not storing a token for http://example.com: tokens are kept only for https; allow plain http with "allowHttp": true in config.json or GIT_CREDENTIAL_PAT_ALLOW_HTTP=1\n',
+    );
   });
 
   it("never answers a plain-http get for a real host, even from a line git's credential-store wrote", async () => {
@@ -88,8 +93,42 @@ describe("runHelper", () => {
     await runHelper(["--store=file", "--timeout=0", "get"], deps);
     expect(deps.stdout()).toBe("");
     expect(deps.stderr()).toBe(
-      "git-credential-pat: not sending a token over plain http to example.com; use https\n",
+      'git-credential-pat: not sending a token over plain http to example.com; use https, or allow plain http with "allowHttp": true in config.json or GIT_CREDENTIAL_PAT_ALLOW_HTTP=1\n',
     );
+  });
+
+  it.each([
+    {
+      name: "GIT_CREDENTIAL_PAT_ALLOW_HTTP=1",
+      env: { GIT_CREDENTIAL_PAT_ALLOW_HTTP: "1" },
+      config: undefined,
+    },
+    { name: 'config.json "allowHttp": true', env: {}, config: '{"allowHttp": true}' },
+  ])("keeps and serves a token for plain http to a real host with $name", async ({ env, config }) => {
+    const deps = makeTestDeps({ env });
+    if (config) {
+      deps.vol.mkdirSync("/home/user/.config/git-credential-pat", { recursive: true, mode: 0o700 });
+      deps.vol.writeFileSync("/home/user/.config/git-credential-pat/config.json", config, { mode: 0o600 });
+    }
+    await helper("store", `protocol=http\nhost=example.com\nusername=a\npassword=${CANARY.classic}\n`, deps);
+    await helper("get", "protocol=http\nhost=example.com\n", deps);
+    expect(deps.stdout()).toBe(`username=a\npassword=${CANARY.classic}\n`);
+    expect(deps.stderr()).toBe("");
+  });
+
+  it("GIT_CREDENTIAL_PAT_ALLOW_HTTP=0 wins over config.json", async () => {
+    const deps = makeTestDeps({ env: { GIT_CREDENTIAL_PAT_ALLOW_HTTP: "0" } });
+    deps.vol.mkdirSync("/home/user/.config/git-credential-pat", { recursive: true, mode: 0o700 });
+    deps.vol.writeFileSync("/home/user/.config/git-credential-pat/config.json", '{"allowHttp": true}', {
+      mode: 0o600,
+    });
+    await helper("store", `protocol=http\nhost=example.com\nusername=a\npassword=${CANARY.classic}\n`, deps);
+    expect(deps.vol.existsSync(FILE)).toBe(false);
+  });
+
+  it("says nothing about a plain-http get for a host it holds no token for", async () => {
+    const deps = await helper("get", "protocol=http\nhost=example.com\n");
+    expect(deps.stdout() + deps.stderr()).toBe("");
   });
 
   it("keeps a token for http to a loopback test server", async () => {
@@ -310,6 +349,59 @@ describe("runHelper get with accounts.json", () => {
     );
     const { stdout } = await get(deps, "protocol=https\nhost=github.com\npath=acme/x.git\n");
     expect(stdout).toBe(`username=bob\npassword=${CANARY.fineGrained}\n`);
+  });
+
+  it.each([
+    {
+      name: "serves bob's host-wide token, never the one git stored for another repository of acme",
+      stored: [["acme/a.git", CANARY.fineGrained]],
+      want: `username=bob\npassword=${CANARY.classic2}\n`,
+    },
+    {
+      name: "serves nothing when bob's only token is another repository's",
+      stored: [["acme/a.git", CANARY.fineGrained]],
+      hostWide: false,
+      want: "",
+    },
+  ])("useHttpPath: $name", async ({ stored, hostWide = true, want }) => {
+    const deps = seeded();
+    if (!hostWide)
+      deps.vol.writeFileSync(FILE, `https://alice:${CANARY.classic}@github.com\n`, { mode: 0o600 });
+    for (const [path, token] of stored) {
+      await helper(
+        "store",
+        `protocol=https\nhost=github.com\npath=${path}\nusername=bob\npassword=${token}\n`,
+        deps,
+      );
+    }
+    const { stdout } = await get(deps, "protocol=https\nhost=github.com\npath=acme/b.git\n");
+    expect(stdout).toBe(want);
+  });
+
+  it("routes on the path the server resolves: acme/../other is other's, not acme's", async () => {
+    const deps = seeded();
+    const { stdout } = await get(deps, "protocol=https\nhost=github.com\npath=acme/../other/x.git\n");
+    expect(stdout).toBe(`username=alice\npassword=${CANARY.classic}\n`);
+  });
+
+  it("erases the host-wide token git rejects for a repository, so git prompts next time", async () => {
+    const deps = seeded();
+    const request = "protocol=https\nhost=github.com\npath=acme/x.git\n";
+    expect((await get(deps, request)).stdout).toBe(`username=bob\npassword=${CANARY.classic2}\n`);
+    await helper("erase", `${request}username=bob\npassword=${CANARY.classic2}\n`, deps);
+    expect((await get(deps, request)).stdout).toBe("");
+    expect(deps.vol.readFileSync(FILE, "utf8")).toBe(`https://alice:${CANARY.classic}@github.com\n`);
+  });
+
+  it("keeps the host-wide token when git rejects another token for a repository", async () => {
+    const deps = seeded();
+    const before = deps.vol.readFileSync(FILE, "utf8");
+    await helper(
+      "erase",
+      `protocol=https\nhost=github.com\npath=acme/x.git\nusername=bob\npassword=${CANARY.plain}\n`,
+      deps,
+    );
+    expect(deps.vol.readFileSync(FILE, "utf8")).toBe(before);
   });
 
   it("adds the expiry GitHub reported to the reply", async () => {

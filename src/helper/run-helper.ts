@@ -4,7 +4,7 @@ import type { Account } from "../accounts/account.js";
 import { loadAccounts } from "../accounts/accounts-file.js";
 import { SocketCacheClient } from "../cache/client.js";
 import { defaultSocketPath } from "../cache/socket-path.js";
-import { loadConfig } from "../config/config-file.js";
+import { isHttpAllowed, loadConfig } from "../config/config-file.js";
 import { hintOf } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { isHttpProtocol, printable } from "../protocol/index.js";
@@ -49,6 +49,7 @@ export async function runHelper(argv: readonly string[], deps: Deps): Promise<vo
   deps.log.debug(`${action} ${request.protocol ?? "?"}://${request.host ?? "?"} via ${storeName}`);
 
   const env = new EnvTokenSource(envTokens(deps.env));
+  const allowHttp = isHttpAllowed(config, deps.env);
   if (action === "get") {
     await helperGet(
       request,
@@ -56,13 +57,14 @@ export async function runHelper(argv: readonly string[], deps: Deps): Promise<vo
         env,
         stored: [...(cache ? [cache] : []), ...(store ? [store] : [])],
         accounts: () => accountsForGit(deps),
+        allowHttp,
       },
       deps,
     );
   } else if (action === "store") {
     // git stores whatever just worked; a token from the environment is read-only and stays there.
     if (request.password && env.find(request)?.token.equals(request.password)) return;
-    await helperStore(request, { cache, timeoutSeconds: options.timeoutSeconds, store }, deps.io);
+    await helperStore(request, { cache, timeoutSeconds: options.timeoutSeconds, store, allowHttp }, deps.io);
   } else {
     await helperErase(request, { cache, store });
   }

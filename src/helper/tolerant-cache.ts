@@ -17,8 +17,8 @@ export function tolerantCache(cache: CacheLike, err: Writer): CacheLike {
   };
   return {
     name: cache.name,
-    get: (pattern) => cache.get(pattern).catch(warn),
+    get: (pattern, options) => cache.get(pattern, options).catch(warn),
     store: (credential, timeoutSeconds) => cache.store(credential, timeoutSeconds).catch(warn),
-    erase: (pattern) => cache.erase(pattern).catch(warn),
+    erase: (pattern, options) => cache.erase(pattern, options).catch(warn),
   };
 }

@@ -1,22 +1,8 @@
 // The credential as the rest of the code sees it: camelCase fields, times in ms.
-// Wire names (password_expiry_utc, key[]) live only in this folder.
-import type { Secret } from "../secret.js";
+// Wire names (password_expiry_utc, key[]) live only in this folder; the fields come from attributes.ts.
+import type { Credential } from "./attributes.js";
 
-/**
- * A credential or a pattern. In a pattern a field that is `undefined` matches anything
- * (git's credential_match); an empty string is a value and matches only "".
- */
-export interface Credential {
-  protocol?: string;
-  /** Host with port, as git sends it: "github.com", "127.0.0.1:8443". */
-  host?: string;
-  /** Repository path, only present with credential.useHttpPath: "acme/app.git". */
-  path?: string;
-  username?: string;
-  password?: Secret;
-  /** When the password stops working (git's password_expiry_utc, converted to ms). */
-  passwordExpiresAtMs?: number;
-}
+export type { Credential, CredentialField } from "./attributes.js";
 
 /** A parsed request from git: the credential plus the repeated `key[]` lists. */
 export interface CredentialRequest extends Credential {
@@ -24,14 +10,7 @@ export interface CredentialRequest extends Credential {
   lists: Readonly<Record<string, readonly string[]>>;
 }
 
-/** Fields a credential can carry on the wire, in the order git writes them. */
-export const CREDENTIAL_FIELDS = [
-  "protocol",
-  "host",
-  "path",
-  "username",
-  "password",
-  "passwordExpiresAtMs",
-] as const;
-
-export type CredentialField = (typeof CREDENTIAL_FIELDS)[number];
+/** True when git's request announced `capability[]=authtype` (git ≥ 2.46). */
+export function hasAuthtypeCapability(request: Pick<CredentialRequest, "lists">): boolean {
+  return request.lists.capability?.includes("authtype") === true;
+}

@@ -176,3 +176,53 @@ describe("matchCredential", () => {
     expect(got).toBe(want);
   });
 });
+
+describe("matchCredential options", () => {
+  const hostWide: Credential = { protocol: "https", host: "github.com", username: "alice" };
+  it.each<{ name: string; pattern: Credential; entry: Credential; options: object; want: boolean }>([
+    {
+      name: "exactPath: a pattern without path does not match an entry with a path",
+      pattern: hostWide,
+      entry: alice,
+      options: { exactPath: true },
+      want: false,
+    },
+    {
+      name: "exactPath: a pattern without path matches a host-wide entry",
+      pattern: hostWide,
+      entry: noPath,
+      options: { exactPath: true },
+      want: true,
+    },
+    {
+      name: "exactPath: a pattern path still matches the same path",
+      pattern: { ...hostWide, path: "acme/app.git" },
+      entry: alice,
+      options: { exactPath: true },
+      want: true,
+    },
+    {
+      name: "matchPassword also compares git 2.46's credential",
+      pattern: { ...noUser, authCredential: new Secret("tok-auth-other") },
+      entry: { ...noUser, authCredential: new Secret("tok-auth") },
+      options: { matchPassword: true },
+      want: false,
+    },
+    {
+      name: "matchPassword: an equal credential matches",
+      pattern: { ...noUser, authCredential: new Secret("tok-auth") },
+      entry: { ...noUser, authCredential: new Secret("tok-auth") },
+      options: { matchPassword: true },
+      want: true,
+    },
+    {
+      name: "matchPassword: a pattern credential does not match an entry without one",
+      pattern: { ...noUser, authCredential: new Secret("tok-auth") },
+      entry: alice,
+      options: { matchPassword: true },
+      want: false,
+    },
+  ])("$name", ({ pattern, entry, options, want }) => {
+    expect(matchCredential(pattern, entry, options)).toBe(want);
+  });
+});

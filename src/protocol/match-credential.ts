@@ -1,23 +1,37 @@
 import type { Credential } from "./credential.js";
 
+export interface MatchOptions {
+  /**
+   * The pattern's password (and `credential`, git ≥ 2.46) must equal the entry's too: erase
+   * uses it, so a stale token never removes a newer one.
+   */
+  matchPassword?: boolean;
+  /**
+   * The entry's path must be the pattern's, absence included: a pattern without a path then
+   * matches only host-wide entries. Used when the helper looks a repository's request up
+   * host-wide for an account (routeRequest), so a token stored for another repository's path is
+   * never served to this one.
+   */
+  exactPath?: boolean;
+}
+
 /**
  * git's credential_match, the one matching rule for every store and the cache: each of
  * protocol, host, path and username that the pattern carries must equal the entry's;
  * a field missing from the pattern matches anything (an empty string is a value, and
- * matches only an empty string). With `matchPassword`, a pattern password must equal too
- * (used by erase, so a stale token never removes a newer one).
+ * matches only an empty string). See MatchOptions for the two stricter forms.
  */
-export function matchCredential(
-  pattern: Credential,
-  entry: Credential,
-  options: { matchPassword: boolean } = { matchPassword: false },
-): boolean {
+export function matchCredential(pattern: Credential, entry: Credential, options: MatchOptions = {}): boolean {
   for (const field of ["protocol", "host", "path", "username"] as const) {
     const want = pattern[field];
     if (want !== undefined && entry[field] !== want) return false;
   }
-  if (options.matchPassword && pattern.password !== undefined) {
-    return entry.password?.equals(pattern.password) === true;
+  if (options.exactPath && pattern.path === undefined && entry.path !== undefined) return false;
+  if (options.matchPassword) {
+    for (const field of ["password", "authCredential"] as const) {
+      const want = pattern[field];
+      if (want !== undefined && entry[field]?.equals(want) !== true) return false;
+    }
   }
   return true;
 }

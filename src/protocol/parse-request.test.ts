@@ -1,13 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { CANARY } from "../../test/helpers/canary.js";
 import { recordOutput } from "../../test/helpers/canary-guard.js";
+import { Secret } from "../secret.js";
 import { MAX_LINE_BYTES, MAX_REQUEST_BYTES, type ParseResult, parseRequest } from "./parse-request.js";
 
-/** The result with the password revealed, so toStrictEqual compares its value (a Secret has no own fields). */
+/** The result with secrets revealed, so toStrictEqual compares their values (a Secret has no own fields). */
 function plain(result: ParseResult) {
   if (result.kind === "invalid") return result;
-  const { password, ...rest } = result.request;
-  return { kind: "ok", request: password === undefined ? rest : { ...rest, password: password.reveal() } };
+  const request = Object.fromEntries(
+    Object.entries(result.request).map(([key, value]) => [
+      key,
+      value instanceof Secret ? value.reveal() : value,
+    ]),
+  );
+  return { kind: "ok", request };
 }
 
 const TOKEN = CANARY.classic;
@@ -65,9 +71,29 @@ describe("parseRequest: well-formed requests", () => {
     },
     {
       name: "ignores unknown keys",
-      input: "protocol=https\nfoo=bar\nauthtype=Bearer\nhost=github.com\n",
+      input: "protocol=https\nfoo=bar\ncontinue=1\nquit=0\nhost=github.com\n",
       want: { protocol: "https", host: "github.com", lists: {} },
     },
+    {
+      name: "reads git 2.46's authtype and credential, and oauth_refresh_token",
+      input: `authtype=Bearer\ncredential=${TOKEN}\noauth_refresh_token=refresh-1\n`,
+      want: { authtype: "Bearer", authCredential: TOKEN, oauthRefreshToken: "refresh-1", lists: {} },
+    },
+    {
+      name: "reads ephemeral as a git boolean",
+      input: "ephemeral=1\n",
+      want: { isEphemeral: true, lists: {} },
+    },
+    ...["0", "false", "No", "off", "", "00"].map((value) => ({
+      name: `ephemeral=${value} is false, and clears an ephemeral=1 before it`,
+      input: `ephemeral=1\nephemeral=${value}\n`,
+      want: { lists: {} },
+    })),
+    ...["true", "yes", "on", "2", "maybe"].map((value) => ({
+      name: `ephemeral=${value} is true (git reads any other value as true or dies)`,
+      input: `ephemeral=${value}\n`,
+      want: { isEphemeral: true, lists: {} },
+    })),
     {
       name: "keys are case-sensitive: Host= and PASSWORD= are ignored",
       input: "Host=evil.example\nhost=github.com\nPASSWORD=nope\nUsername=mallory\n",

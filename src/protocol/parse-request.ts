@@ -1,5 +1,6 @@
 // git's credential_read: key=value lines up to EOF or the first blank line.
 import { Secret } from "../secret.js";
+import { type AttributeType, attributeOfWireKey } from "./attributes.js";
 import type { CredentialRequest } from "./credential.js";
 import { parseCredentialUrl } from "./parse-credential-url.js";
 import { decodeUtf8 } from "./url-codec.js";
@@ -11,12 +12,11 @@ export type ParseResult = { kind: "ok"; request: CredentialRequest } | { kind: "
 
 type Fields = Omit<CredentialRequest, "lists">;
 
-const STRING_KEYS = new Set(["protocol", "host", "path", "username"]);
-
 /**
  * Parses a request from git. Lines end with LF; one trailing CR is stripped and any other
  * CR stays inside the value (a lone CR is never a line break: GCM CVE-2024-50338).
- * Keys are case-sensitive; unknown keys are ignored; `key[]` values collect in order and an
+ * Keys are case-sensitive; keys of attributes.ts convert by their type, unknown keys are
+ * ignored; `key[]` values collect in order and an
  * empty `key[]=` resets the list; `url=` resets the credential (lists included) and fills it from the URL.
  * A line without `=`, a NUL byte, invalid UTF-8 or input over the size bounds makes the
  * whole request invalid. Reasons never quote the input, which may hold a token.
@@ -49,24 +49,41 @@ export function parseRequest(input: Uint8Array | string): ParseResult {
       if (value === "") lists.set(name, []);
       else if (list === undefined) lists.set(name, [value]);
       else list.push(value);
-    } else if (STRING_KEYS.has(key)) {
-      fields[key as "protocol" | "host" | "path" | "username"] = value;
-    } else if (key === "password") {
-      fields.password = new Secret(value);
-    } else if (key === "password_expiry_utc") {
-      const expiresAtMs = parseExpiry(value);
-      if (expiresAtMs === undefined) delete fields.passwordExpiresAtMs;
-      else fields.passwordExpiresAtMs = expiresAtMs;
     } else if (key === "url") {
       const parsed = parseCredentialUrl(value);
       if (parsed.kind === "invalid") return invalid(`line ${index + 1}: ${parsed.reason}`);
       // git's credential_from_url starts with credential_clear, which also empties the lists.
       fields = { ...parsed.credential };
       lists.clear();
+    } else {
+      const attribute = attributeOfWireKey(key);
+      if (attribute !== undefined) {
+        const converted = convert(attribute.type, value);
+        // git: an unparsable password_expiry_utc is "no expiry" (and ephemeral=0 not ephemeral),
+        // even after a valid one.
+        if (converted === undefined) delete fields[attribute.field];
+        else (fields as Record<string, unknown>)[attribute.field] = converted;
+      }
     }
     // Any other key is ignored, as git's own helpers do.
   }
   return { kind: "ok", request: { ...fields, lists: Object.fromEntries(lists) } };
+}
+
+function convert(type: AttributeType, value: string): string | Secret | number | boolean | undefined {
+  if (type === "text") return value;
+  if (type === "secret") return new Secret(value);
+  if (type === "expiry") return parseExpiry(value);
+  return parseFlag(value);
+}
+
+/**
+ * git_config_bool: false, no, off, 0 and "" are false, kept as no field at all (what a false flag
+ * serializes to); anything else counts as true here (git dies on a value it cannot read, and for
+ * `ephemeral` true is the safe reading).
+ */
+function parseFlag(value: string): true | undefined {
+  return /^(false|no|off|0*)$/i.test(value) ? undefined : true;
 }
 
 /** Unix seconds to ms; git treats 0 and unparsable values as "no expiry". */

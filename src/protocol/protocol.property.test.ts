@@ -18,27 +18,24 @@ import {
   percentDecode,
   RESPONSE_FIELDS,
   serializeCredential,
+  wireKeyOf,
 } from "./index.js";
 
-const WIRE_KEYS: Record<CredentialField, string> = {
-  protocol: "protocol",
-  host: "host",
-  path: "path",
-  username: "username",
-  password: "password",
-  passwordExpiresAtMs: "password_expiry_utc",
-};
+const WIRE_KEYS = Object.fromEntries(CREDENTIAL_FIELDS.map((field) => [field, wireKeyOf(field)])) as Record<
+  CredentialField,
+  string
+>;
 
 /** Every reason parseRequest may give; none has room for a piece of the input. */
 const REASON =
   /^(request is larger than 1 MiB|request contains a NUL byte|request is not valid UTF-8|line \d+ is longer than 64 KiB|line \d+ has no "=" \(expected key=value\)|line \d+: url (has no scheme \(expected proto:\/\/host\/path\)|[a-z]+ is not valid UTF-8|contains a control character in its [a-z]+))$/;
 
 /** A credential's fields as plain values (password revealed), for exact comparison. */
-function fieldsOf(credential: Credential): Record<string, string | number> {
-  const out: Record<string, string | number> = {};
+function fieldsOf(credential: Credential): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
   for (const field of CREDENTIAL_FIELDS) {
-    const value = field === "password" ? credential.password?.reveal() : credential[field];
-    if (value !== undefined) out[field] = value;
+    const value = credential[field];
+    if (value !== undefined) out[field] = value instanceof Secret ? value.reveal() : value;
   }
   return out;
 }

@@ -3,9 +3,15 @@ import { CANARY } from "../../test/helpers/canary.js";
 import { recordOutput } from "../../test/helpers/canary-guard.js";
 import { PatError } from "../errors.js";
 import { Secret } from "../secret.js";
-import { CREDENTIAL_FIELDS, type Credential, type CredentialField } from "./credential.js";
+import {
+  CREDENTIAL_FIELDS,
+  type Credential,
+  type CredentialField,
+  RESPONSE_FIELDS,
+  replyFields,
+} from "./attributes.js";
 import { parseRequest } from "./parse-request.js";
-import { findUnsafeField, RESPONSE_FIELDS, serializeCredential } from "./serialize.js";
+import { findUnsafeField, serializeCredential, serializeList } from "./serialize.js";
 
 const TOKEN = CANARY.classic;
 
@@ -19,8 +25,25 @@ const full: Credential = {
 };
 
 describe("serializeCredential", () => {
-  it("answers only username, password and password_expiry_utc by default", () => {
-    expect(RESPONSE_FIELDS).toStrictEqual(["username", "password", "passwordExpiresAtMs"]);
+  it("answers username, password, oauth_refresh_token and password_expiry_utc by default", () => {
+    expect(RESPONSE_FIELDS).toStrictEqual([
+      "username",
+      "password",
+      "oauthRefreshToken",
+      "passwordExpiresAtMs",
+    ]);
+  });
+
+  it("adds authtype and credential to the reply for a git that announced the capability", () => {
+    expect(replyFields(true)).toStrictEqual([
+      "authtype",
+      "authCredential",
+      "username",
+      "password",
+      "oauthRefreshToken",
+      "passwordExpiresAtMs",
+    ]);
+    expect(replyFields(false)).toBe(RESPONSE_FIELDS);
   });
 
   const cases: Array<{
@@ -66,9 +89,9 @@ describe("serializeCredential", () => {
         `password=${TOKEN}\npassword_expiry_utc=1700000000\n`,
     },
     {
-      name: "writes custom fields in the order given",
+      name: "writes the fields asked for in git's order, whatever order they are asked in",
       input: { credential: full, fields: ["host", "protocol"] },
-      want: "host=github.com\nprotocol=https\n",
+      want: "protocol=https\nhost=github.com\n",
     },
     {
       name: "skips asked-for fields the credential does not have",
@@ -80,10 +103,49 @@ describe("serializeCredential", () => {
       input: { credential: full, fields: [] },
       want: "",
     },
+    {
+      name: "writes git 2.46's attributes in git's order, the secrets revealed only on the wire",
+      input: {
+        credential: {
+          ...full,
+          authtype: "Bearer",
+          authCredential: new Secret(CANARY.fineGrained),
+          oauthRefreshToken: new Secret("refresh-1"),
+          isEphemeral: true,
+        },
+        fields: CREDENTIAL_FIELDS,
+      },
+      want:
+        `authtype=Bearer\ncredential=${CANARY.fineGrained}\nephemeral=1\nprotocol=https\nhost=github.com\n` +
+        `path=acme/app.git\nusername=alice\npassword=${TOKEN}\noauth_refresh_token=refresh-1\n` +
+        "password_expiry_utc=1700000000\n",
+    },
+    {
+      name: "writes a false flag as nothing",
+      input: { credential: { isEphemeral: false }, fields: CREDENTIAL_FIELDS },
+      want: "",
+    },
   ];
 
   it.each(cases)("$name", ({ input, want }) => {
     expect(serializeCredential(input.credential, input.fields)).toBe(want);
+  });
+
+  it.each([
+    {
+      name: "one line per value",
+      values: ["authtype", "state"],
+      want: "capability[]=authtype\ncapability[]=state\n",
+    },
+    { name: "nothing for no values", values: [], want: "" },
+  ])("serializeList writes $name", ({ values, want }) => {
+    expect(serializeList("capability", values)).toBe(want);
+  });
+
+  it("serializeList refuses a value that would break the framing", () => {
+    expect(() => serializeList("state", ["a\nhost=evil"])).toThrow(
+      new PatError("refusing to write a state[] that contains a CR, LF or NUL character"),
+    );
   });
 
   it("never echoes url", () => {

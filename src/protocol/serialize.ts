@@ -1,36 +1,46 @@
 // git's credential_write: key=value lines, refusing values that would break the framing.
 import { PatError } from "../errors.js";
-import { CREDENTIAL_FIELDS, type Credential, type CredentialField } from "./credential.js";
-
-/** What a `get` answers: only what we add, never `url=`. */
-export const RESPONSE_FIELDS: readonly CredentialField[] = ["username", "password", "passwordExpiresAtMs"];
-
-const WIRE_KEYS: Record<CredentialField, string> = {
-  protocol: "protocol",
-  host: "host",
-  path: "path",
-  username: "username",
-  password: "password",
-  passwordExpiresAtMs: "password_expiry_utc",
-};
+import type { Secret } from "../secret.js";
+import {
+  ATTRIBUTES,
+  type AttributeSpec,
+  attributeOf,
+  CREDENTIAL_FIELDS,
+  type Credential,
+  type CredentialField,
+  RESPONSE_FIELDS,
+} from "./attributes.js";
 
 /**
- * Writes the given fields of a credential as git's key=value lines. Throws (without the value)
- * when a value contains CR, LF or NUL, as git's credential_write_item refuses to, so nothing can
- * smuggle an extra key into git's reading of our reply.
+ * Writes the given fields of a credential as git's key=value lines, in git's order (the order of
+ * attributes.ts), by default what a `get` answers. Throws (without the value) when a value contains
+ * CR, LF or NUL, as git's credential_write_item refuses to, so nothing can smuggle an extra key
+ * into git's reading of our reply.
  */
 export function serializeCredential(
   credential: Credential,
   fields: readonly CredentialField[] = RESPONSE_FIELDS,
 ): string {
   let out = "";
-  for (const field of fields) {
-    const value = wireValue(credential, field);
+  for (const attribute of ATTRIBUTES) {
+    if (!fields.includes(attribute.field)) continue;
+    const value = wireValue(credential, attribute);
     if (value === undefined) continue;
     if (UNSAFE.test(value)) {
-      throw new PatError(`refusing to write a ${field} that contains a CR, LF or NUL character`);
+      throw new PatError(`refusing to write a ${attribute.field} that contains a CR, LF or NUL character`);
     }
-    out += `${WIRE_KEYS[field]}=${value}\n`;
+    out += `${attribute.wire}=${value}\n`;
+  }
+  return out;
+}
+
+/** `key[]=value` lines for each value of a list ("capability" → `capability[]=authtype`). */
+export function serializeList(name: string, values: readonly string[]): string {
+  let out = "";
+  for (const value of values) {
+    if (UNSAFE.test(value))
+      throw new PatError(`refusing to write a ${name}[] that contains a CR, LF or NUL character`);
+    out += `${name}[]=${value}\n`;
   }
   return out;
 }
@@ -42,14 +52,20 @@ export function findUnsafeField(
   credential: Credential,
   fields: readonly CredentialField[] = CREDENTIAL_FIELDS,
 ): CredentialField | undefined {
-  return fields.find((field) => UNSAFE.test(wireValue(credential, field) ?? ""));
+  return fields.find((field) => UNSAFE.test(wireValue(credential, attributeOf(field)) ?? ""));
 }
 
-function wireValue(credential: Credential, field: CredentialField): string | undefined {
-  if (field === "password") return credential.password?.reveal();
-  if (field === "passwordExpiresAtMs") {
-    const ms = credential.passwordExpiresAtMs;
-    return ms === undefined ? undefined : String(Math.floor(ms / 1000));
+function wireValue(credential: Credential, attribute: AttributeSpec): string | undefined {
+  const value = credential[attribute.field as CredentialField];
+  if (value === undefined) return undefined;
+  switch (attribute.type) {
+    case "text":
+      return value as string;
+    case "secret":
+      return (value as Secret).reveal();
+    case "expiry":
+      return String(Math.floor((value as number) / 1000));
+    case "flag":
+      return value === true ? "1" : undefined;
   }
-  return credential[field];
 }

@@ -7,11 +7,16 @@ export function isHttpProtocol(protocol: string | undefined): boolean {
 
 /**
  * A token is kept only for https, or for http to this machine (test servers, proxies on
- * loopback): never for plain http to a real host, where it would cross the network in clear.
+ * loopback): never for plain http to a real host, where it would cross the network in clear,
+ * unless the user opted in (`allowHttp`, as GCM's credential.allowUnsafeRemotes).
  */
-export function isSafeTransport(protocol: string | undefined, host: string | undefined): boolean {
+export function isSafeTransport(
+  protocol: string | undefined,
+  host: string | undefined,
+  allowHttp = false,
+): boolean {
   if (protocol === "https") return true;
-  return protocol === "http" && host !== undefined && isLoopbackHost(host);
+  return protocol === "http" && host !== undefined && (allowHttp || isLoopbackHost(host));
 }
 
 /** localhost, 127.0.0.0/8 or ::1, with or without a port. */

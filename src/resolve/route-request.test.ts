@@ -77,6 +77,26 @@ describe("routeRequest", () => {
       want: undefined,
     },
     {
+      name: "takes the owner from the path as the server resolves it: acme/../widgets is widgets'",
+      input: "protocol=https\nhost=github.com\npath=acme/../widgets/x.git\n",
+      want: "bob",
+    },
+    {
+      name: "does not give acme's account a path that leaves acme",
+      input: "protocol=https\nhost=github.com\npath=acme/x/../../other/x.git\n",
+      want: "alice",
+    },
+    {
+      name: "a path that climbs above the root resolves at the root, as a URL does",
+      input: "protocol=https\nhost=github.com\npath=../../acme/x.git\n",
+      want: "bob",
+    },
+    {
+      name: "skips empty and dot segments before the owner",
+      input: "protocol=https\nhost=github.com\npath=.//./acme/x.git\n",
+      want: "bob",
+    },
+    {
       name: "treats an empty path as no owner",
       input: "protocol=https\nhost=github.com\npath=\n",
       want: "alice",
@@ -100,37 +120,39 @@ describe("routeRequest", () => {
 });
 
 describe("lookupPatterns", () => {
+  const exact = (pattern: object) => ({ pattern, exactPath: false });
+  const hostWide = (pattern: object) => ({ pattern, exactPath: true });
   it.each([
     {
-      name: "looks an owner's repository up with its path, then host-wide for the account",
+      name: "looks an owner's repository up with its path, then host-wide (path-less entries only) for the account",
       input: "protocol=https\nhost=github.com\npath=acme/x.git\n",
       want: [
-        { protocol: "https", host: "github.com", path: "acme/x.git", username: "bob" },
-        { protocol: "https", host: "github.com", username: "bob" },
+        exact({ protocol: "https", host: "github.com", path: "acme/x.git", username: "bob" }),
+        hostWide({ protocol: "https", host: "github.com", username: "bob" }),
       ],
     },
     {
       name: "also falls back host-wide for a known username git asks for",
       input: "protocol=https\nhost=github.com\nusername=Alice\npath=acme/x.git\n",
       want: [
-        { protocol: "https", host: "github.com", path: "acme/x.git", username: "Alice" },
-        { protocol: "https", host: "github.com", username: "Alice" },
+        exact({ protocol: "https", host: "github.com", path: "acme/x.git", username: "Alice" }),
+        hostWide({ protocol: "https", host: "github.com", username: "Alice" }),
       ],
     },
     {
       name: "keeps git's matching for a username no account has",
       input: "protocol=https\nhost=github.com\nusername=zoe\npath=acme/x.git\n",
-      want: [{ protocol: "https", host: "github.com", path: "acme/x.git", username: "zoe" }],
+      want: [exact({ protocol: "https", host: "github.com", path: "acme/x.git", username: "zoe" })],
     },
     {
       name: "keeps git's matching on a host with no accounts",
       input: "protocol=https\nhost=gitlab.example\npath=acme/x.git\n",
-      want: [{ protocol: "https", host: "gitlab.example", path: "acme/x.git" }],
+      want: [exact({ protocol: "https", host: "gitlab.example", path: "acme/x.git" })],
     },
     {
       name: "needs one lookup without a path",
       input: "protocol=https\nhost=github.com\n",
-      want: [{ protocol: "https", host: "github.com", username: "alice" }],
+      want: [exact({ protocol: "https", host: "github.com", username: "alice" })],
     },
   ])("$name", ({ input, want }) => {
     expect(lookupPatterns(request(input), ACCOUNTS)).toEqual(want);

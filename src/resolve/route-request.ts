@@ -3,6 +3,7 @@
 
 import type { Account } from "../accounts/account.js";
 import { findAccount, sameHost } from "../accounts/accounts.js";
+import { normalizePath } from "../posix-path.js";
 import type { Credential } from "../protocol/index.js";
 
 /**
@@ -34,25 +35,40 @@ export function routeRequest(request: Credential, accounts: readonly Account[]):
   return routed === undefined ? request : { ...request, username: routed.login };
 }
 
-/** `acme/app.git` → `acme` (lower case); undefined without a path or an owner segment. */
+/**
+ * `acme/app.git` → `acme` (lower case); undefined without a path or an owner segment. The path is
+ * normalized first, as the server resolves a URL's dot segments: `acme/../evil/repo.git` (what
+ * git sends for `acme/%2e%2e/evil/repo.git`) is evil's, and `..` above the root stays at the root.
+ */
 function ownerOf(path: string | undefined): string | undefined {
-  const first = path?.replace(/^\/+/, "").split("/")[0];
+  if (path === undefined) return undefined;
+  const normalized = normalizePath(`/${path}`);
+  const first = normalized.split("/")[1];
   return first ? first.toLowerCase() : undefined;
 }
 
+/** One lookup of a request: a pattern, and whether an entry's path must equal it exactly. */
+export interface Lookup {
+  pattern: Credential;
+  /** A host-wide lookup: only entries without a path answer (MatchOptions.exactPath). */
+  exactPath: boolean;
+}
+
 /**
- * The patterns to look a request up with, in order. The first is routeRequest's. When git sent
- * a `path` (credential.useHttpPath) and the username belongs to a known account on the host, a
- * second pattern without the path follows: `login` keeps an account's token for the whole host,
- * so a repository-specific token (stored by git with its path) wins when there is one, and the
- * account's token answers otherwise. For any other request, git's plain matching is unchanged.
+ * The lookups for a request, in order. The first is routeRequest's, with git's own matching. When
+ * git sent a `path` (credential.useHttpPath) and the username belongs to a known account on the
+ * host, a host-wide lookup follows: `login` keeps an account's token for the whole host, so a
+ * repository-specific token (stored by git with its path) wins when there is one, and the
+ * account's host-wide token answers otherwise; a token stored for another repository's path
+ * never does. For any other request, git's plain matching is unchanged.
  */
-export function lookupPatterns(request: Credential, accounts: readonly Account[]): Credential[] {
+export function lookupPatterns(request: Credential, accounts: readonly Account[]): Lookup[] {
   const routed = routeRequest(request, accounts);
   const { path, username, host } = routed;
-  if (path === undefined || username === undefined || host === undefined) return [routed];
+  const first = { pattern: routed, exactPath: false };
+  if (path === undefined || username === undefined || host === undefined) return [first];
   const isKnown = findAccount(accounts, host, username) !== undefined;
-  if (!isKnown) return [routed];
+  if (!isKnown) return [first];
   const { path: _path, ...hostWide } = routed;
-  return [routed, hostWide];
+  return [first, { pattern: hostWide, exactPath: true }];
 }

@@ -7,7 +7,7 @@ async function serve(
   request: { protocol: string; host: string; username?: string },
 ) {
   const found = await new EnvTokenSource(envTokens(env)).get(request);
-  return found && { username: found.username, password: found.password.reveal() };
+  return found && { username: found.username, password: found.password?.reveal() };
 }
 
 describe("EnvTokenSource", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { makeTestDeps } from "../../test/helpers/test-deps.js";
-import { Secret } from "../secret.js";
+import { Secret, sha256Hex } from "../secret.js";
 import { FileTokenStore } from "./file-store.js";
 
 const DIR = "/home/user/.local/share/git-credential-pat";
@@ -43,6 +43,59 @@ describe("FileTokenStore", () => {
     expect(read()).toBe(
       "https://alice:tok-alice@github.com\nhttps://bob:tok-bob@github.com\nnot a url line\n",
     );
+  });
+
+  it("keeps password_expiry_utc in FILE.attributes and leaves the credential line git's own", async () => {
+    const { deps, store, read } = setup();
+    await store.store({ ...alice, passwordExpiresAtMs: 1_700_000_000_000 });
+    expect(read()).toBe("https://alice:tok-alice@github.com\n");
+    const attributes = deps.vol.readFileSync(`${FILE}.attributes`, "utf8") as string;
+    expect(attributes).toMatch(/^# git-credential-pat: /);
+    expect(attributes).toContain(
+      `${sha256Hex("https://alice:tok-alice@github.com")} password_expiry_utc=1700000000\n`,
+    );
+    expect(attributes).not.toContain("tok-alice");
+    expect(deps.vol.statSync(`${FILE}.attributes`).mode & 0o777).toBe(0o600);
+    expect((await store.get({ host: "github.com" }))?.passwordExpiresAtMs).toBe(1_700_000_000_000);
+  });
+
+  it("forgets a line's attributes once git's credential-store rewrites that line with another token", async () => {
+    const { store, seed } = setup();
+    await store.store({ ...alice, passwordExpiresAtMs: 1_700_000_000_000 });
+    seed("https://alice:tok-alice-2@github.com\n");
+    const found = await store.get({ host: "github.com" });
+    expect(found?.password.reveal()).toBe("tok-alice-2");
+    expect(found?.passwordExpiresAtMs).toBeUndefined();
+  });
+
+  it("keeps other lines' attributes across a store and removes the file once nothing is left", async () => {
+    const { deps, store } = setup();
+    const bob = { ...alice, username: "bob", password: new Secret("tok-bob") };
+    await store.store({ ...alice, passwordExpiresAtMs: 1_700_000_000_000 });
+    await store.store({ ...bob, passwordExpiresAtMs: 1_800_000_000_000 });
+    expect((await store.get({ username: "alice" }))?.passwordExpiresAtMs).toBe(1_700_000_000_000);
+    await store.erase({ username: "alice" });
+    expect((await store.get({ username: "bob" }))?.passwordExpiresAtMs).toBe(1_800_000_000_000);
+    await store.store(bob);
+    expect((await store.get({ username: "bob" }))?.passwordExpiresAtMs).toBeUndefined();
+    expect(deps.vol.existsSync(`${FILE}.attributes`)).toBe(false);
+  });
+
+  it("writes no attributes file for a token without attributes", async () => {
+    const { deps, store } = setup();
+    await store.store(alice);
+    expect(deps.vol.existsSync(`${FILE}.attributes`)).toBe(false);
+  });
+
+  it("ignores the damaged lines of an attributes file", async () => {
+    const { deps, store, seed } = setup();
+    seed("https://alice:tok-alice@github.com\n");
+    deps.vol.writeFileSync(
+      `${FILE}.attributes`,
+      `garbage\n${sha256Hex("https://alice:tok-alice@github.com")} password_expiry_utc=1700000000\nabc password_expiry_utc=1\n`,
+      { mode: 0o600 },
+    );
+    expect((await store.list())[0]?.passwordExpiresAtMs).toBe(1_700_000_000_000);
   });
 
   it("does not rewrite the file when storing what is already there", async () => {

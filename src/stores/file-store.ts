@@ -1,4 +1,5 @@
-// The `file` store: a git-credential-store compatible plaintext file, 0600 in a private directory.
+// The `file` store: a git-credential-store compatible plaintext file, 0600 in a private directory,
+// and beside it FILE.attributes for what that format cannot hold (attributes-file.ts).
 
 import { PatError } from "../errors.js";
 import { dirnamePath } from "../posix-path.js";
@@ -9,14 +10,28 @@ import {
   readPrivateFile,
   rewritePrivateFile,
 } from "../private-files.js";
-import { type Credential, decodeUtf8, matchCredential } from "../protocol/index.js";
+import {
+  type Credential,
+  decodeUtf8,
+  type MatchOptions,
+  matchCredential,
+  slotOf,
+} from "../protocol/index.js";
+import {
+  extrasOf,
+  extrasText,
+  formatAttributesFile,
+  type LineAttributes,
+  lineKey,
+  parseAttributesFile,
+} from "./attributes-file.js";
 import {
   type CredentialLine,
   formatCredentialFile,
   formatCredentialLine,
   parseCredentialFile,
 } from "./credential-file.js";
-import { type StoredCredential, slotOf, type TokenStore } from "./token-store.js";
+import type { StoredCredential, TokenStore } from "./token-store.js";
 
 export interface FileStoreOptions {
   path: string;
@@ -24,6 +39,8 @@ export interface FileStoreOptions {
   dirPolicy: DirPolicy;
   lockTimeoutMs: number;
 }
+
+type Entry = Extract<CredentialLine, { kind: "credential" }>;
 
 export class FileTokenStore implements TokenStore {
   readonly name = "file" as const;
@@ -33,59 +50,125 @@ export class FileTokenStore implements TokenStore {
     private readonly deps: RewriteDeps,
   ) {}
 
-  async get(pattern: Credential): Promise<StoredCredential | undefined> {
-    return (await this.list()).find((entry) => matchCredential(pattern, entry));
+  /** The attributes file beside the credentials file. */
+  get attributesPath(): string {
+    return `${this.options.path}.attributes`;
+  }
+
+  async get(pattern: Credential, options?: MatchOptions): Promise<StoredCredential | undefined> {
+    const entry = (await this.entries()).find((line) => matchCredential(pattern, line.credential, options));
+    return entry && this.withAttributes([entry], await this.readAttributes())[0];
   }
 
   async list(): Promise<StoredCredential[]> {
-    const lines = this.decode(await readPrivateFile(this.options.path, this.deps));
-    return lines.flatMap((line) => (line.kind === "credential" ? [line.credential] : []));
+    return this.withAttributes(await this.entries(), await this.readAttributes());
   }
 
   async store(credential: StoredCredential): Promise<void> {
-    const newLine: CredentialLine = {
-      kind: "credential",
-      credential,
-      text: formatCredentialLine(credential),
-    };
+    const newLine: Entry = { kind: "credential", credential, text: formatCredentialLine(credential) };
     // git's store_credential: the new line first, then every line that is not the same slot.
-    await this.rewrite((lines) => [
-      newLine,
-      ...lines.filter(
-        (line) => line.kind === "other" || !matchCredential(slotOf(credential), line.credential),
-      ),
-    ]);
+    await this.rewrite(
+      (lines) => [
+        newLine,
+        ...lines.filter(
+          (line) => line.kind === "other" || !matchCredential(slotOf(credential), line.credential),
+        ),
+      ],
+      { text: newLine.text, items: extrasText(credential) },
+    );
   }
 
-  async erase(pattern: Credential): Promise<number> {
+  async erase(pattern: Credential, options?: MatchOptions): Promise<number> {
+    const erases = (line: CredentialLine) =>
+      line.kind === "credential" &&
+      matchCredential(pattern, line.credential, { ...options, matchPassword: true });
     // Nothing stored, nothing to erase: do not create the directory just to find that out.
-    if (!(await this.list()).some((entry) => matchCredential(pattern, entry, { matchPassword: true })))
-      return 0;
+    if (!(await this.entries()).some(erases)) return 0;
     let removed = 0;
     await this.rewrite((lines) => {
-      const kept = lines.filter(
-        (line) =>
-          line.kind === "other" || !matchCredential(pattern, line.credential, { matchPassword: true }),
-      );
+      const kept = lines.filter((line) => !erases(line));
       removed = lines.length - kept.length;
       return kept;
     });
     return removed;
   }
 
+  private async entries(): Promise<Entry[]> {
+    const lines = this.decode(await readPrivateFile(this.options.path, this.deps));
+    return lines.filter((line): line is Entry => line.kind === "credential");
+  }
+
   /** Applies `change` under the lock, writing only when the content really changes. */
-  private async rewrite(change: (lines: CredentialLine[]) => CredentialLine[]): Promise<void> {
+  private async rewrite(
+    change: (lines: CredentialLine[]) => CredentialLine[],
+    stored?: { text: string; items: string },
+  ): Promise<void> {
     await ensurePrivateDir(dirnamePath(this.options.path), this.options.dirPolicy, this.deps);
     await rewritePrivateFile(
       this.options.path,
-      (current) => {
-        const before = current === undefined ? undefined : formatCredentialFile(this.decode(current));
-        const after = formatCredentialFile(change(this.decode(current)));
+      async (current) => {
+        const lines = this.decode(current);
+        const changed = change(lines);
+        // Before the credentials, so no crash leaves a line without its attributes.
+        await this.rewriteAttributes([...lines, ...changed], stored);
+        const before = current === undefined ? undefined : formatCredentialFile(lines);
+        const after = formatCredentialFile(changed);
         return after === before || (before === undefined && after === "") ? undefined : after;
       },
       { lockTimeoutMs: this.options.lockTimeoutMs },
       this.deps,
     );
+  }
+
+  /**
+   * Keeps the attributes of every line in `lines` (the file before and after the change; a line
+   * gone from both is forgotten) and sets the stored line's. Called with the credentials lock held.
+   */
+  private async rewriteAttributes(
+    lines: readonly CredentialLine[],
+    stored: { text: string; items: string } | undefined,
+  ): Promise<void> {
+    // The common case, a store with nothing beyond the password and no attributes file: no work.
+    if (!stored?.items && !(await this.hasAttributesFile())) return;
+    await rewritePrivateFile(
+      this.attributesPath,
+      (current) => {
+        const old = current === undefined ? new Map() : parseAttributesFile(current.toString("utf8"));
+        const next: LineAttributes = new Map();
+        for (const line of lines) {
+          if (line.kind !== "credential") continue;
+          const key = lineKey(line.text);
+          const items = line.text === stored?.text ? stored.items : old.get(key);
+          if (items) next.set(key, items);
+        }
+        const text = formatAttributesFile(next);
+        if (text === "") return null;
+        return current !== undefined && text === current.toString("utf8") ? undefined : text;
+      },
+      { lockTimeoutMs: this.options.lockTimeoutMs },
+      this.deps,
+    );
+  }
+
+  private async hasAttributesFile(): Promise<boolean> {
+    return this.deps.fs.stat(this.attributesPath).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  private async readAttributes(): Promise<LineAttributes | undefined> {
+    if (!(await this.hasAttributesFile())) return undefined;
+    const content = await readPrivateFile(this.attributesPath, this.deps);
+    return content && parseAttributesFile(content.toString("utf8"));
+  }
+
+  private withAttributes(
+    entries: readonly Entry[],
+    attributes: LineAttributes | undefined,
+  ): StoredCredential[] {
+    if (attributes === undefined || attributes.size === 0) return entries.map((line) => line.credential);
+    return entries.map((line) => ({ ...line.credential, ...extrasOf(attributes.get(lineKey(line.text))) }));
   }
 
   /** Refuses a file that is not text: we never rewrite what we cannot read back faithfully. */

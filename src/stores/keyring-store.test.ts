@@ -76,6 +76,64 @@ describe("KeyringTokenStore with foreign items", () => {
     expect(warnings).toHaveLength(1);
   });
 
+  it("keeps password_expiry_utc and oauth_refresh_token after the password, as git's libsecret helper does", async () => {
+    const { keyring, store } = setup();
+    await store.store({
+      protocol: "https",
+      host: "github.com",
+      username: "alice",
+      password: new Secret(CANARY.classic),
+      passwordExpiresAtMs: 1_700_000_000_000,
+      oauthRefreshToken: new Secret("refresh-1"),
+      authtype: "Bearer",
+    });
+    expect(keyring.services.get(KEYCHAIN_SERVICE)?.get("https://alice@github.com")).toBe(
+      `${CANARY.classic}\noauth_refresh_token=refresh-1\npassword_expiry_utc=1700000000`,
+    );
+    const found = await store.get({ protocol: "https", host: "github.com" });
+    expect(found?.password.reveal()).toBe(CANARY.classic);
+    expect(found?.oauthRefreshToken?.reveal()).toBe("refresh-1");
+    expect(found?.passwordExpiresAtMs).toBe(1_700_000_000_000);
+    expect(found?.authtype).toBeUndefined();
+  });
+
+  it("reads an item that holds the password alone, as every item did before attributes were kept", async () => {
+    const { keyring, store } = setup();
+    await keyring.set(KEYCHAIN_SERVICE, "https://alice@github.com", CANARY.classic);
+    const found = await store.get({ protocol: "https", host: "github.com" });
+    expect(found?.password.reveal()).toBe(CANARY.classic);
+    expect(found?.passwordExpiresAtMs).toBeUndefined();
+  });
+
+  it.each([
+    { name: "a CR in the password", secret: `${CANARY.classic}\r` },
+    { name: "a CR in an attribute", secret: `${CANARY.classic}\npassword_expiry_utc=1\r` },
+    { name: "a line that is not key=value", secret: `${CANARY.classic}\nnot an attribute` },
+    { name: "a NUL", secret: `${CANARY.classic}\0` },
+  ])("ignores an item whose secret holds $name", async ({ secret }) => {
+    const { keyring, warnings, store } = setup();
+    await keyring.set(KEYCHAIN_SERVICE, "https://alice@github.com", secret);
+    expect(await store.get({ protocol: "https", host: "github.com" })).toBeUndefined();
+    expect(warnings).toHaveLength(1);
+  });
+
+  it("rewrites the item when only the expiry changed", async () => {
+    const { keyring, store } = setup();
+    const credential = {
+      protocol: "https",
+      host: "github.com",
+      username: "alice",
+      password: new Secret(CANARY.classic),
+      passwordExpiresAtMs: 1_700_000_000_000,
+    };
+    await store.store(credential);
+    await store.store({ ...credential, passwordExpiresAtMs: 1_800_000_000_000 });
+    expect((await store.get({ protocol: "https", host: "github.com" }))?.passwordExpiresAtMs).toBe(
+      1_800_000_000_000,
+    );
+    expect(keyring.services.get(KEYCHAIN_SERVICE)?.size).toBe(1);
+  });
+
   it("does not rewrite an item that already holds the token", async () => {
     const { keyring, store } = setup();
     const credential = {

@@ -1,12 +1,24 @@
 // The `keychain` store: one OS keychain item per credential, service "git-credential-pat",
 // account = the credential's URL without the password ("https://alice@github.com[/acme/app.git]").
 // One service lets a lookup without a username enumerate every candidate and apply git's matching.
-
+// The item's secret is the password, then the other attributes the keychain keeps as key=value
+// lines (password_expiry_utc, oauth_refresh_token), the layout git's own libsecret helper uses.
 import type { Keyring } from "../platform/deps.js";
-import { type Credential, matchCredential, parseCredentialUrl, printable } from "../protocol/index.js";
+import {
+  type Credential,
+  keptExtras,
+  type MatchOptions,
+  matchCredential,
+  parseCredentialUrl,
+  parseRequest,
+  pickFields,
+  printable,
+  serializeCredential,
+  slotOf,
+} from "../protocol/index.js";
 import { Secret } from "../secret.js";
 import { formatCredentialUrl } from "./credential-file.js";
-import { type StoredCredential, slotOf, type TokenStore } from "./token-store.js";
+import type { StoredCredential, TokenStore } from "./token-store.js";
 
 export const KEYCHAIN_SERVICE = "git-credential-pat";
 
@@ -24,6 +36,28 @@ export function parseKeychainAccount(account: string): Omit<StoredCredential, "p
   return path === undefined ? { protocol, host, username } : { protocol, host, username, path };
 }
 
+/** The item's secret: the password, then one `\nkey=value` per attribute the keychain keeps beyond it. */
+export function keychainSecret(credential: StoredCredential): string {
+  const extras = serializeCredential(credential, keptExtras("keychain"));
+  return extras === ""
+    ? credential.password.reveal()
+    : `${credential.password.reveal()}\n${extras.slice(0, -1)}`;
+}
+
+/** The password and attributes of an item's secret; undefined for a secret that is not ours. */
+export function parseKeychainSecret(secret: string): Credential | undefined {
+  const newline = secret.indexOf("\n");
+  const password = newline === -1 ? secret : secret.slice(0, newline);
+  if (/[\r\0]/.test(password)) return undefined;
+  if (newline === -1) return { password: new Secret(password) };
+  const parsed = parseRequest(secret.slice(newline + 1));
+  if (parsed.kind === "invalid" || /\r/.test(secret)) return undefined;
+  return {
+    ...pickFields<Credential>(parsed.request, keptExtras("keychain")),
+    password: new Secret(password),
+  };
+}
+
 export interface KeyringStoreDeps {
   keyring: () => Promise<Keyring>;
   /** Where warnings about foreign or damaged items go (stderr in production). */
@@ -38,6 +72,8 @@ export interface KeyringStoreDeps {
 
 interface Item {
   account: string;
+  /** The item's secret as the keychain holds it. */
+  secret: string;
   credential: StoredCredential;
 }
 
@@ -46,8 +82,9 @@ export class KeyringTokenStore implements TokenStore {
 
   constructor(private readonly deps: KeyringStoreDeps) {}
 
-  async get(pattern: Credential): Promise<StoredCredential | undefined> {
-    return (await this.items()).find((item) => matchCredential(pattern, item.credential))?.credential;
+  async get(pattern: Credential, options?: MatchOptions): Promise<StoredCredential | undefined> {
+    return (await this.items()).find((item) => matchCredential(pattern, item.credential, options))
+      ?.credential;
   }
 
   async list(): Promise<StoredCredential[]> {
@@ -62,16 +99,13 @@ export class KeyringTokenStore implements TokenStore {
   async store(credential: StoredCredential): Promise<void> {
     const keyring = await this.deps.keyring();
     const account = keychainAccount(credential);
+    const secret = keychainSecret(credential);
     const slot = slotOf(credential);
     await this.exclusive(async () => {
       const items = await this.items();
       // git sends store after every successful use: skip the keychain write when nothing changed.
-      if (
-        !items.some(
-          (item) => item.account === account && item.credential.password.equals(credential.password),
-        )
-      ) {
-        await keyring.set(KEYCHAIN_SERVICE, account, credential.password.reveal());
+      if (!items.some((item) => item.account === account && item.secret === secret)) {
+        await keyring.set(KEYCHAIN_SERVICE, account, secret);
       }
       for (const item of items) {
         if (item.account !== account && matchCredential(slot, item.credential)) {
@@ -81,13 +115,13 @@ export class KeyringTokenStore implements TokenStore {
     });
   }
 
-  async erase(pattern: Credential): Promise<number> {
+  async erase(pattern: Credential, options?: Pick<MatchOptions, "exactPath">): Promise<number> {
     const keyring = await this.deps.keyring();
     return this.exclusive(async () => {
       let removed = 0;
       // With a password, only items that hold it now go (git's "never erase a newer token").
       for (const item of await this.items()) {
-        if (!matchCredential(pattern, item.credential, { matchPassword: true })) continue;
+        if (!matchCredential(pattern, item.credential, { ...options, matchPassword: true })) continue;
         if (await keyring.delete(KEYCHAIN_SERVICE, item.account)) removed++;
       }
       return removed;
@@ -102,15 +136,16 @@ export class KeyringTokenStore implements TokenStore {
   private async items(): Promise<Item[]> {
     const keyring = await this.deps.keyring();
     const items: Item[] = [];
-    for (const { account, password } of await keyring.findAll(KEYCHAIN_SERVICE)) {
+    for (const { account, password: secret } of await keyring.findAll(KEYCHAIN_SERVICE)) {
       const slot = parseKeychainAccount(account);
-      if (!slot || /[\r\n\0]/.test(password)) {
+      const held = parseKeychainSecret(secret);
+      if (!slot || !held?.password) {
         this.deps.warn(
           `ignoring keychain item "${printable(account)}" (service ${KEYCHAIN_SERVICE}): not a credential of ours`,
         );
         continue;
       }
-      items.push({ account, credential: { ...slot, password: new Secret(password) } });
+      items.push({ account, secret, credential: { ...slot, ...held, password: held.password } });
     }
     return items;
   }

@@ -1,13 +1,14 @@
 // An in-process store: the reference implementation of the contract, and the test double.
-import { type Credential, matchCredential } from "../protocol/index.js";
-import { type StoredCredential, slotOf, type TokenStore } from "./token-store.js";
+// It keeps what the cache daemon keeps (attributes.ts "memory").
+import { type Credential, keepFor, type MatchOptions, matchCredential, slotOf } from "../protocol/index.js";
+import type { StoredCredential, TokenStore } from "./token-store.js";
 
 export class MemoryTokenStore implements TokenStore {
   readonly name = "memory" as const;
   #entries: StoredCredential[] = [];
 
-  async get(pattern: Credential): Promise<StoredCredential | undefined> {
-    return this.#entries.find((entry) => matchCredential(pattern, entry));
+  async get(pattern: Credential, options?: MatchOptions): Promise<StoredCredential | undefined> {
+    return this.#entries.find((entry) => matchCredential(pattern, entry, options));
   }
 
   async list(): Promise<StoredCredential[]> {
@@ -16,15 +17,15 @@ export class MemoryTokenStore implements TokenStore {
 
   async store(credential: StoredCredential): Promise<void> {
     this.#entries = [
-      { ...credential },
+      keepFor("memory", credential),
       ...this.#entries.filter((entry) => !matchCredential(slotOf(credential), entry)),
     ];
   }
 
-  async erase(pattern: Credential): Promise<number> {
+  async erase(pattern: Credential, options?: Pick<MatchOptions, "exactPath">): Promise<number> {
     const before = this.#entries.length;
     this.#entries = this.#entries.filter(
-      (entry) => !matchCredential(pattern, entry, { matchPassword: true }),
+      (entry) => !matchCredential(pattern, entry, { ...options, matchPassword: true }),
     );
     return before - this.#entries.length;
   }

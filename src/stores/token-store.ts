@@ -1,6 +1,6 @@
 // The one interface every persistent store implements; its semantics are spelled out
 // (and checked for every backend) in test/contract/token-store.contract.ts.
-import type { Credential } from "../protocol/index.js";
+import type { Credential, MatchOptions } from "../protocol/index.js";
 import type { Secret } from "../secret.js";
 
 export type StoreName = "keychain" | "file" | "memory";
@@ -16,21 +16,18 @@ export interface StoredCredential extends Credential {
 
 export interface TokenStore {
   readonly name: StoreName;
-  /** The first stored credential that `pattern` matches (matchCredential), if any. */
-  get(pattern: Credential): Promise<StoredCredential | undefined>;
-  /** Replaces every entry with the same protocol, host, path and username, then keeps `credential`. */
+  /** The first stored credential that `pattern` matches (matchCredential with `options`), if any. */
+  get(pattern: Credential, options?: MatchOptions): Promise<StoredCredential | undefined>;
+  /**
+   * Replaces every entry with the same protocol, host, path and username, then keeps
+   * `credential`: the attributes this store keeps (protocol/attributes.ts), and no others.
+   */
   store(credential: StoredCredential): Promise<void>;
   /**
    * Removes every entry `pattern` matches; when the pattern carries a password only entries
    * with that password go. Returns how many were removed.
    */
-  erase(pattern: Credential): Promise<number>;
+  erase(pattern: Credential, options?: Pick<MatchOptions, "exactPath">): Promise<number>;
   /** Every stored credential, in store order. */
   list(): Promise<StoredCredential[]>;
-}
-
-/** The pattern that identifies `credential`'s slot: everything but the password. */
-export function slotOf(credential: Credential): Credential {
-  const { password: _password, passwordExpiresAtMs: _expiry, ...slot } = credential;
-  return slot;
 }

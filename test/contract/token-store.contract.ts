@@ -2,6 +2,7 @@
 // Hosts carry a per-run suffix so a shared backend (the real keychain) can run it beside other tests.
 import { randomBytes } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { keptExtras } from "../../src/protocol/index.js";
 import { Secret } from "../../src/secret.js";
 import type { StoredCredential, TokenStore } from "../../src/stores/token-store.js";
 
@@ -128,6 +129,32 @@ export function runTokenStoreContract(name: string, make: () => Promise<Contract
       expect(await get({ protocol: "https", host: host("github"), path: "other/app.git" })).toBeUndefined();
     });
 
+    it("with exactPath, a pattern without a path finds only a host-wide entry", async () => {
+      await subject.store.store(cred({ path: "acme/app.git", password: "token-acme" }));
+      const hostWide = { protocol: "https", host: host("github"), username: "alice" };
+      expect(await subject.store.get(hostWide, { exactPath: true })).toBeUndefined();
+      // A host-wide store replaces the user's path entries too (git's store_credential), so first.
+      await subject.store.erase({ protocol: "https", host: host("github") });
+      await subject.store.store(cred({ password: "token-host-wide" }));
+      await subject.store.store(cred({ path: "acme/app.git", password: "token-acme" }));
+      expect((await subject.store.get(hostWide, { exactPath: true }))?.password.reveal()).toBe(
+        "token-host-wide",
+      );
+      expect(
+        (
+          await subject.store.get({ ...hostWide, path: "acme/app.git" }, { exactPath: true })
+        )?.password.reveal(),
+      ).toBe("token-acme");
+    });
+
+    it("with exactPath, erase removes only the host-wide entry", async () => {
+      await subject.store.store(cred({ password: "token-same" }));
+      await subject.store.store(cred({ path: "acme/app.git", password: "token-same" }));
+      const pattern = { protocol: "https", host: host("github"), password: new Secret("token-same") };
+      expect(await subject.store.erase(pattern, { exactPath: true })).toBe(1);
+      expect((await ours()).map((entry) => entry.path)).toEqual(["acme/app.git"]);
+    });
+
     it("erases every account on a host when no username is given", async () => {
       await subject.store.store(cred({ username: "alice" }));
       await subject.store.store(cred({ username: "bob" }));
@@ -160,6 +187,53 @@ export function runTokenStoreContract(name: string, make: () => Promise<Contract
       const pattern = { protocol: "https", host: host("github"), password: new Secret("token-new") };
       expect(await subject.store.erase(pattern)).toBe(1);
       expect(await ours()).toEqual([]);
+    });
+
+    it("gives back the password_expiry_utc it was handed, and the latest store's", async () => {
+      await subject.store.store(cred({ passwordExpiresAtMs: 9_999_999_998_000 }));
+      expect(
+        (await subject.store.get({ protocol: "https", host: host("github") }))?.passwordExpiresAtMs,
+      ).toBe(9_999_999_998_000);
+      await subject.store.store(cred({ password: "token-alice-2", passwordExpiresAtMs: 9_999_999_999_000 }));
+      expect(await subject.store.get({ protocol: "https", host: host("github") })).toMatchObject({
+        passwordExpiresAtMs: 9_999_999_999_000,
+      });
+      await subject.store.store(cred({ password: "token-alice-2" }));
+      expect(
+        (await subject.store.get({ protocol: "https", host: host("github") }))?.passwordExpiresAtMs,
+      ).toBe(undefined);
+    });
+
+    it("keeps the expiry of each entry apart, and in list()", async () => {
+      await subject.store.store(cred({ username: "alice", passwordExpiresAtMs: 1_800_000_000_000 }));
+      await subject.store.store(cred({ username: "bob", password: "token-bob-1" }));
+      const listed = (await subject.store.list()).filter((entry) => entry.host === host("github"));
+      expect(listed.map((entry) => [entry.username, entry.passwordExpiresAtMs])).toEqual(
+        expect.arrayContaining([
+          ["alice", 1_800_000_000_000],
+          ["bob", undefined],
+        ]),
+      );
+    });
+
+    it("keeps oauth_refresh_token exactly where protocol/attributes.ts says this store does", async () => {
+      const keeps = keptExtras(subject.store.name).includes("oauthRefreshToken");
+      await subject.store.store(cred({ oauthRefreshToken: new Secret("refresh-alice-1") }));
+      const found = await subject.store.get({ protocol: "https", host: host("github") });
+      expect(found?.oauthRefreshToken?.reveal()).toBe(keeps ? "refresh-alice-1" : undefined);
+    });
+
+    it("keeps no authtype, credential or ephemeral flag unless protocol/attributes.ts says so", async () => {
+      await subject.store.store(
+        cred({ authtype: "Bearer", authCredential: new Secret("auth-credential-1"), isEphemeral: true }),
+      );
+      const found = await subject.store.get({ protocol: "https", host: host("github") });
+      const kept = keptExtras(subject.store.name);
+      expect(found?.authtype).toBe(kept.includes("authtype") ? "Bearer" : undefined);
+      expect(found?.authCredential?.reveal()).toBe(
+        kept.includes("authCredential") ? "auth-credential-1" : undefined,
+      );
+      expect(found?.isEphemeral).toBeUndefined();
     });
 
     it("erasing what is not there removes nothing", async () => {

@@ -4,17 +4,21 @@ import { decodeCacheRequest } from "../../src/cache/wire.js";
 import { PatError } from "../../src/errors.js";
 import { runHelper } from "../../src/helper/run-helper.js";
 import {
+  ATTRIBUTES,
   CREDENTIAL_FIELDS,
   type Credential,
   type CredentialField,
   type CredentialRequest,
   findUnsafeField,
+  hasAuthtypeCapability,
   MAX_REQUEST_BYTES,
   matchCredential,
   parseRequest,
   RESPONSE_FIELDS,
   serializeCredential,
+  slotOf,
 } from "../../src/protocol/index.js";
+import { Secret } from "../../src/secret.js";
 import { parseCredentialFile } from "../../src/stores/credential-file.js";
 import { findCanaries } from "../helpers/canary.js";
 import type { FuzzInput } from "./inputs.js";
@@ -30,8 +34,11 @@ function check(ok: boolean, property: string, detail?: unknown): asserts ok {
 }
 
 const CONTROL = /[\r\n\0]/;
-const RESPONSE_LINES = /^username=[^\r\n\0]*\npassword=[^\r\n\0]*\n(?:password_expiry_utc=\d+\n)?$/;
-const WIRE_LINE = /^(protocol|host|path|username|password|password_expiry_utc)=[^\r\n\0]*$/;
+/** A reply to git: the capability only for a git that announced it, then what a seeded entry holds. */
+const RESPONSE_LINES =
+  /^(capability\[\]=authtype\n)?username=[^\r\n\0]*\npassword=[^\r\n\0]*\n(?:oauth_refresh_token=[^\r\n\0]*\n)?(?:password_expiry_utc=\d+\n)?$/;
+/** Lines serializeCredential writes: one of the attribute table's keys, nothing else. */
+const WIRE_LINE = new RegExp(`^(${ATTRIBUTES.map((attribute) => attribute.wire).join("|")})=[^\\r\\n\\0]*$`);
 
 function isUtf8(bytes: Uint8Array): boolean {
   try {
@@ -43,11 +50,11 @@ function isUtf8(bytes: Uint8Array): boolean {
 }
 
 /** Plain field values (password revealed) for exact comparison. */
-function fieldsOf(credential: Credential): Record<string, string | number> {
-  const out: Record<string, string | number> = {};
+function fieldsOf(credential: Credential): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
   for (const field of CREDENTIAL_FIELDS) {
-    const v = field === "password" ? credential.password?.reveal() : credential[field];
-    if (v !== undefined) out[field] = v;
+    const v = credential[field];
+    if (v !== undefined) out[field] = v instanceof Secret ? v.reveal() : v;
   }
   return out;
 }
@@ -169,6 +176,9 @@ export async function checkHelper(kind: StoreKind, input: FuzzInput): Promise<vo
     check(/^(git-credential-pat: |hint: )/.test(l), "every stderr line is ours", l.slice(0, 60));
   }
 
+  if (input.action === "store" && parsed.kind === "ok" && parsed.request.isEphemeral) {
+    check(world.snapshot() === before, "an ephemeral credential is never kept");
+  }
   if (input.action !== "get") {
     check(out === "", "store and erase print nothing");
   } else {
@@ -176,11 +186,15 @@ export async function checkHelper(kind: StoreKind, input: FuzzInput): Promise<vo
     if (out !== "") {
       check(RESPONSE_LINES.test(out), "get prints username, password and maybe expiry, nothing else");
       check(parsed.kind === "ok", "get answers only a valid request");
+      check(
+        out.startsWith("capability[]=authtype\n") === hasAuthtypeCapability(parsed.request),
+        "get announces authtype only to a git that announced it",
+      );
       const username = /^username=(.*)$/m.exec(out)?.[1];
       const password = /^password=(.*)$/m.exec(out)?.[1];
       const served = SEEDED.find((c) => c.username === username && c.password.reveal() === password);
       check(served !== undefined, "get serves only a token it holds");
-      const { password: _p, passwordExpiresAtMs: _e, lists: _l, ...pattern } = parsed.request;
+      const pattern = slotOf(parsed.request);
       check(matchCredential(pattern, served), "get serves only a token the request matches", pattern);
     }
   }

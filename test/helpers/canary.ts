@@ -1,10 +1,12 @@
-// Canary tokens: shaped like real GitHub tokens so scrub() patterns would catch them too,
-// and unique enough that finding one anywhere it should not be is a leak.
+// Canary tokens: shaped like real GitHub tokens (the newer ones so scrub() patterns would catch
+// them too), and unique enough that finding one anywhere it should not be is a leak.
 export const CANARY = {
   classic: "ghp_CANARYclassic0000000000000000000001",
   classic2: "ghp_CANARYclassic0000000000000000000002",
   fineGrained: "github_pat_CANARYfine_00000000000000000000000000000001",
   plain: "canary-plain-password-0001",
+  /** 40 hex digits: the shape of a classic token before 2021, which no prefix pattern catches. */
+  hex40: "c0ffeec0de00000000000000000000000000cafe",
 } as const;
 
 export const CANARY_VALUES: readonly string[] = Object.values(CANARY);

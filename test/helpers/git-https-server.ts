@@ -39,6 +39,11 @@ export interface GitHttpsServer {
   /** stderr of http-backend runs that wrote any; handy when a push fails for a non-auth reason. */
   backendErrors: string[];
   setToken(user: string, token: string): void;
+  /**
+   * Also accepts `token` for `user`, but only for repository `repo` ("acme/a.git"): a token
+   * scoped to one repository, as a fine-grained PAT or a deploy key is.
+   */
+  setRepoToken(repo: string, user: string, token: string): void;
   removeUser(user: string): void;
   /** Bare repo `<name>` (e.g. "acme/app.git") with one commit on main containing README.md. */
   createRepo(name: string): Promise<void>;
@@ -54,6 +59,8 @@ export async function startGitHttpsServer(opts: GitHttpsServerOptions): Promise<
   const backend = join((await run("git", ["--exec-path"], serverGitEnv())).trim(), "git-http-backend");
 
   const users = new Map<string, string>();
+  /** "repo\0user" → token accepted for that repository only. */
+  const repoTokens = new Map<string, string>();
   const log: RequestLogEntry[] = [];
   const backendErrors: string[] = [];
   const children = new Set<ChildProcess>();
@@ -62,7 +69,9 @@ export async function startGitHttpsServer(opts: GitHttpsServerOptions): Promise<
     { key: await readFile(keyFile), cert: await readFile(certFile) },
     (req, res) => {
       const url = new URL(req.url ?? "/", "https://placeholder");
-      const user = authenticate(req.headers.authorization, users);
+      const user =
+        authenticate(req.headers.authorization, users) ??
+        authenticate(req.headers.authorization, repoUsers(repoTokens, url.pathname));
       const record = (status: number) => {
         log.push({ method: req.method ?? "", path: url.pathname, query: url.search.slice(1), user, status });
       };
@@ -90,6 +99,7 @@ export async function startGitHttpsServer(opts: GitHttpsServerOptions): Promise<
     log,
     backendErrors,
     setToken: (user, token) => void users.set(user, token),
+    setRepoToken: (repo, user, token) => void repoTokens.set(`${repo}\0${user}`, token),
     removeUser: (user) => void users.delete(user),
     createRepo: (name) => createRepo(reposDir, name),
     close: () =>
@@ -100,6 +110,16 @@ export async function startGitHttpsServer(opts: GitHttpsServerOptions): Promise<
         server.closeAllConnections();
       }),
   };
+}
+
+/** The user → token table of the repository a request's path is in ("/acme/a.git/info/refs"). */
+function repoUsers(repoTokens: Map<string, string>, pathname: string): Map<string, string> {
+  const users = new Map<string, string>();
+  for (const [key, token] of repoTokens) {
+    const [repo, user] = key.split("\0") as [string, string];
+    if (pathname.startsWith(`/${repo}/`)) users.set(user, token);
+  }
+  return users;
 }
 
 /** Returns the username if the Basic credentials match the table, else null. */

@@ -1,0 +1,110 @@
+// Secrets people write into URLs that git keeps (`https://user:TOKEN@host/…`, `https://TOKEN@host/…`):
+// found, masked for messages, taken out, and matched by a pattern that does not hold them. Pure: no I/O.
+import { Secret } from "../secret.js";
+
+export type UrlSecret =
+  | { kind: "none" }
+  | {
+      /** "password": `user:SECRET@` (any shape); "username": a user name that is itself a token. */
+      kind: "password" | "username";
+      /** The token-like part: the user name when it is a token, else the password. For describe(). */
+      secret: Secret;
+      /** For messages: `https://alice:***@github.com/…`, `https://***@github.com/…`. */
+      masked: string;
+      /** The URL without the secret; a user name that is not a secret stays (`https://alice@…`). */
+      cleaned: string;
+      /** The host (with port) the secret is sent to. */
+      host: string;
+      /** The URL before and after the secret (the user name and colon kept before it, the `@` after). */
+      before: string;
+      after: string;
+      /** How many characters the secret takes in the URL. */
+      length: number;
+    };
+
+/** Documented GitHub token prefixes (github.blog 2021-04-05 "Behind GitHub's new authentication token formats"). */
+const TOKEN_PREFIXES = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"];
+
+/** GitHub logins are at most 39 letters, digits and single hyphens, so a longer user name is not one. */
+const MAX_LOGIN_LENGTH = 39;
+
+/**
+ * Whether a URL's user name (percent-decoded) is a token rather than a login: a GitHub token
+ * prefix, 40 hex digits (classic tokens before 2021), or anything longer than a GitHub login
+ * that is not an e-mail address (Bitbucket and Azure DevOps URLs carry those).
+ */
+export function isTokenLikeUsername(username: string): boolean {
+  const name = percentDecode(username);
+  if (TOKEN_PREFIXES.some((prefix) => name.startsWith(prefix))) return true;
+  if (/^[0-9a-f]{40}$/i.test(name)) return true;
+  return name.length > MAX_LOGIN_LENGTH && !/[@\s]/.test(name);
+}
+
+function percentDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The secret in `scheme://userinfo@host/…`, if any. A password is always a secret, whatever its
+ * shape; an empty one (`alice:@`) carries nothing. A user name alone is one when it looks like a
+ * token (isTokenLikeUsername). scp-like SSH addresses (`git@host:path`) never carry one.
+ */
+export function findUrlSecret(url: string): UrlSecret {
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(url)?.[0];
+  if (scheme === undefined) return { kind: "none" };
+  const slash = url.indexOf("/", scheme.length);
+  const authorityEnd = slash === -1 ? url.length : slash;
+  // The last @ of the authority: a stray @ in a password makes the userinfo longer, never shorter.
+  const at = url.lastIndexOf("@", authorityEnd - 1);
+  if (at < scheme.length) return { kind: "none" };
+  const userinfo = url.slice(scheme.length, at);
+  const colon = userinfo.indexOf(":");
+  const username = colon === -1 ? userinfo : userinfo.slice(0, colon);
+  const password = colon === -1 ? "" : userinfo.slice(colon + 1);
+  const isTokenUser = isTokenLikeUsername(username);
+  if (password === "" && !isTokenUser) return { kind: "none" };
+
+  // A user name that is not a secret stays; otherwise the whole userinfo goes, with its @.
+  const keepsUser = !isTokenUser && username !== "";
+  const start = keepsUser ? scheme.length + username.length + 1 : scheme.length;
+  const before = url.slice(0, start);
+  const after = url.slice(at);
+  // Registered with scrub() as a side effect, so no later output can show either part.
+  const passwordSecret = password === "" ? undefined : new Secret(password);
+  return {
+    kind: isTokenUser ? "username" : "password",
+    secret: isTokenUser ? new Secret(username) : (passwordSecret as Secret),
+    masked: `${before}***${after}`,
+    cleaned: keepsUser ? `${url.slice(0, start - 1)}${after}` : `${scheme}${after.slice(1)}`,
+    host: url.slice(at + 1, authorityEnd).toLowerCase(),
+    before,
+    after,
+    length: at - start,
+  };
+}
+
+/** The URL with its secret masked, or the URL itself when it holds none: for every message. */
+export function maskUrl(url: string): string {
+  const found = findUrlSecret(url);
+  return found.kind === "none" ? url : found.masked;
+}
+
+/** POSIX ERE metacharacters (git config's value patterns are extended regular expressions). */
+function escapeEre(text: string): string {
+  return text.replace(/[.[\]()*+?{}|^$\\]/g, "\\$&");
+}
+
+/**
+ * A `git config` value pattern (POSIX ERE) matching this URL with any secret of the same length
+ * in its place, and nothing else: it names the value to change without putting the secret on a
+ * command line. Bounds are kept at 255, the smallest RE_DUP_MAX POSIX allows.
+ */
+export function secretFreePattern(found: Extract<UrlSecret, { kind: "password" | "username" }>): string {
+  const runs: string[] = [];
+  for (let left = found.length; left > 0; left -= 255) runs.push(`[^/]{${Math.min(left, 255)}}`);
+  return `^${escapeEre(found.before)}${runs.join("")}${escapeEre(found.after)}$`;
+}

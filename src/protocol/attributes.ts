@@ -1,0 +1,180 @@
+// Every attribute of git's credential protocol that the helper reads, keeps or writes back, as
+// one table: the Credential type, the parser, the serializer, each store's keeping and the reply
+// to git are all derived from it. Adding an attribute is adding one entry here.
+import type { Secret } from "../secret.js";
+
+/** Where a credential can be kept: the persistent stores, and memory (the cache daemon). */
+export type Keeper = "file" | "keychain" | "memory";
+
+const ALL: readonly Keeper[] = ["file", "keychain", "memory"];
+
+/**
+ * How an attribute's wire text converts: `text` as is; `secret` into a Secret (never printed);
+ * `expiry` Unix seconds into ms (git: 0 or unparsable is "no expiry"); `flag` a git boolean.
+ */
+export type AttributeType = "text" | "secret" | "expiry" | "flag";
+
+export interface AttributeSpec {
+  /** The key on git's wire. */
+  readonly wire: string;
+  /** The camelCase field of Credential. */
+  readonly field: string;
+  readonly type: AttributeType;
+  /** Part of a credential's slot: what matching compares and a store keeps one entry per. */
+  readonly isSlot: boolean;
+  /**
+   * Written back to git in a `get` reply: `always`, `authtype` (only when git's request carried
+   * `capability[]=authtype`, git ≥ 2.46) or `never` (git already has it).
+   */
+  readonly reply: "always" | "authtype" | "never";
+  /** The stores that keep it (every store keeps the slot, as the entry's address). */
+  readonly keptBy: readonly Keeper[];
+}
+
+/** In git's credential_write order. */
+export const ATTRIBUTES = [
+  // git ≥ 2.46: a scheme and its whole credential ("Bearer" + token) instead of username/password.
+  // Kept in memory only: git's own store declines them, and so do our persistent stores.
+  { wire: "authtype", field: "authtype", type: "text", isSlot: false, reply: "authtype", keptBy: ["memory"] },
+  {
+    wire: "credential",
+    field: "authCredential",
+    type: "secret",
+    isSlot: false,
+    reply: "authtype",
+    keptBy: ["memory"],
+  },
+  // "Use once": never stored anywhere (git-credential-cache: "not storing ephemeral credential").
+  { wire: "ephemeral", field: "isEphemeral", type: "flag", isSlot: false, reply: "never", keptBy: [] },
+  { wire: "protocol", field: "protocol", type: "text", isSlot: true, reply: "never", keptBy: ALL },
+  /** Host with port, as git sends it: "github.com", "127.0.0.1:8443". */
+  { wire: "host", field: "host", type: "text", isSlot: true, reply: "never", keptBy: ALL },
+  /** Repository path, only sent with credential.useHttpPath: "acme/app.git". */
+  { wire: "path", field: "path", type: "text", isSlot: true, reply: "never", keptBy: ALL },
+  { wire: "username", field: "username", type: "text", isSlot: true, reply: "always", keptBy: ALL },
+  { wire: "password", field: "password", type: "secret", isSlot: false, reply: "always", keptBy: ALL },
+  // An OAuth helper's refresh token, kept so this helper can sit in a chain with one (git's cache
+  // and libsecret keep it; git's store file has no place for it).
+  {
+    wire: "oauth_refresh_token",
+    field: "oauthRefreshToken",
+    type: "secret",
+    isSlot: false,
+    reply: "always",
+    keptBy: ["keychain", "memory"],
+  },
+  /** When the password stops working (Unix seconds on the wire, ms here). */
+  {
+    wire: "password_expiry_utc",
+    field: "passwordExpiresAtMs",
+    type: "expiry",
+    isSlot: false,
+    reply: "always",
+    keptBy: ALL,
+  },
+] as const satisfies readonly AttributeSpec[];
+
+type Attribute = (typeof ATTRIBUTES)[number];
+
+type ValueOf<T extends AttributeType> = T extends "text"
+  ? string
+  : T extends "secret"
+    ? Secret
+    : T extends "expiry"
+      ? number
+      : boolean;
+
+/**
+ * A credential or a pattern, one optional field per attribute. In a pattern a field that is
+ * `undefined` matches anything (git's credential_match); an empty string is a value and matches
+ * only "".
+ */
+export type Credential = { [A in Attribute as A["field"]]?: ValueOf<A["type"]> };
+
+export type CredentialField = Attribute["field"];
+
+/** Every field, in git's order: the cache wire carries them all. */
+export const CREDENTIAL_FIELDS: readonly CredentialField[] = ATTRIBUTES.map((attribute) => attribute.field);
+
+/** The fields that address an entry (protocol, host, path, username). */
+export const SLOT_FIELDS: readonly CredentialField[] = fieldsWhere((attribute) => attribute.isSlot);
+
+/** What a `get` answers when git did not announce `capability[]=authtype`: never `url=`, never the slot. */
+export const RESPONSE_FIELDS: readonly CredentialField[] = fieldsWhere(
+  (attribute) => attribute.reply === "always",
+);
+
+const AUTHTYPE_RESPONSE_FIELDS = fieldsWhere((attribute) => attribute.reply !== "never");
+
+/** What a `get` answers, given whether git's request carried `capability[]=authtype`. */
+export function replyFields(hasAuthtypeCapability: boolean): readonly CredentialField[] {
+  return hasAuthtypeCapability ? AUTHTYPE_RESPONSE_FIELDS : RESPONSE_FIELDS;
+}
+
+const keptByKeeper = (keeper: Keeper) =>
+  fieldsWhere((attribute) => (attribute.keptBy as readonly Keeper[]).includes(keeper));
+const KEPT: Record<Keeper, readonly CredentialField[]> = {
+  file: keptByKeeper("file"),
+  keychain: keptByKeeper("keychain"),
+  memory: keptByKeeper("memory"),
+};
+
+/** The fields `keeper` keeps, slot included. */
+export function keptFields(keeper: Keeper): readonly CredentialField[] {
+  return KEPT[keeper];
+}
+
+/**
+ * What `keeper` keeps beyond the slot and the password: what a store whose own format holds
+ * only those (a credential-store line, a keychain item's account and secret) keeps beside them.
+ */
+export function keptExtras(keeper: Keeper): readonly CredentialField[] {
+  return EXTRAS[keeper];
+}
+
+const extrasOf = (keeper: Keeper) =>
+  KEPT[keeper].filter((field) => field !== "password" && !SLOT_FIELDS.includes(field));
+const EXTRAS: Record<Keeper, readonly CredentialField[]> = {
+  file: extrasOf("file"),
+  keychain: extrasOf("keychain"),
+  memory: extrasOf("memory"),
+};
+
+/** A copy of `credential` with only what `keeper` keeps. */
+export function keepFor<C extends Credential>(keeper: Keeper, credential: C): C {
+  return pickFields(credential, KEPT[keeper]);
+}
+
+/** The pattern that addresses `credential`'s slot: its protocol, host, path and username, nothing else. */
+export function slotOf(credential: Credential): Credential {
+  return pickFields(credential, SLOT_FIELDS);
+}
+
+/** A copy of `credential` with only `fields` (those it has). */
+export function pickFields<C extends Credential>(credential: C, fields: readonly CredentialField[]): C {
+  const picked: Record<string, unknown> = {};
+  for (const field of fields) if (credential[field] !== undefined) picked[field] = credential[field];
+  return picked as C;
+}
+
+/** The attribute behind a field. */
+export function attributeOf(field: CredentialField): Attribute {
+  return BY_FIELD.get(field) as Attribute;
+}
+
+/** The wire key of a field ("passwordExpiresAtMs" → "password_expiry_utc"). */
+export function wireKeyOf(field: CredentialField): string {
+  return attributeOf(field).wire;
+}
+
+/** The attribute read from a wire key; undefined for keys we ignore. */
+export function attributeOfWireKey(key: string): Attribute | undefined {
+  return BY_WIRE.get(key);
+}
+
+const BY_FIELD = new Map<string, Attribute>(ATTRIBUTES.map((attribute) => [attribute.field, attribute]));
+const BY_WIRE = new Map<string, Attribute>(ATTRIBUTES.map((attribute) => [attribute.wire, attribute]));
+
+function fieldsWhere(test: (attribute: Attribute) => boolean): CredentialField[] {
+  return ATTRIBUTES.filter(test).map((attribute) => attribute.field);
+}
