@@ -56,6 +56,20 @@ describe("writeConfigFile", () => {
     expect(deps.vol.statSync("/home/user/.gitconfig").mode & 0o777).toBe(0o640);
   });
 
+  it("holds signals back from the lock's creation until it is renamed away", async () => {
+    const deps = makeTestDeps();
+    deps.vol.writeFileSync("/home/user/.gitconfig", "old\n", { mode: 0o644 });
+    const seen: string[] = [];
+    deps.deferSignals = async (work) => {
+      seen.push("held");
+      const result = await work();
+      seen.push(deps.vol.existsSync("/home/user/.gitconfig.lock") ? "lock left" : "released");
+      return result;
+    };
+    await writeConfigFile("/home/user/.gitconfig", Buffer.from("new\n"), 0o644, deps);
+    expect(seen).toEqual(["held", "released"]);
+  });
+
   it("removes the file when there was none", async () => {
     const deps = makeTestDeps();
     deps.vol.writeFileSync("/home/user/.gitconfig", "x\n");

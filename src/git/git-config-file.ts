@@ -92,7 +92,7 @@ export async function writeConfigFile(
   path: string,
   bytes: Buffer | undefined,
   mode: number,
-  deps: Pick<Deps, "fs">,
+  deps: Pick<Deps, "fs" | "deferSignals">,
 ): Promise<void> {
   await underConfigLock(path, mode, async () => ({ bytes: bytes ?? "remove" }), deps);
 }
@@ -106,7 +106,7 @@ export async function writeConfigFile(
 export async function editConfigFile<T>(
   path: string,
   edit: (bytes: Buffer) => { bytes: Buffer | undefined; result: T },
-  deps: Pick<Deps, "fs">,
+  deps: Pick<Deps, "fs" | "deferSignals">,
 ): Promise<T> {
   const state = await readConfigFile(path, deps);
   if (state.kind !== "file") {
@@ -132,8 +132,19 @@ export async function editConfigFile<T>(
 /**
  * Holds `path.lock` (O_EXCL, as git's lockfile.c) while `produce` decides the new content:
  * bytes to rename over the file with `mode`, "remove" to unlink it, or "keep" to leave it.
+ * SIGINT/SIGTERM/SIGHUP wait until the lock is gone (as in rewritePrivateFile): a lock left
+ * behind would make every later `git config` write fail ("could not lock config file").
  */
-async function underConfigLock(
+function underConfigLock(
+  path: string,
+  mode: number,
+  produce: () => Promise<{ bytes: Buffer | "remove" | "keep" }>,
+  deps: Pick<Deps, "fs" | "deferSignals">,
+): Promise<void> {
+  return deps.deferSignals(() => holdConfigLock(path, mode, produce, deps));
+}
+
+async function holdConfigLock(
   path: string,
   mode: number,
   produce: () => Promise<{ bytes: Buffer | "remove" | "keep" }>,
