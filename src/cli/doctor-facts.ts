@@ -12,10 +12,10 @@ import { type GitVersion, inspectGitVersion, isGitAtLeast } from "../git/inspect
 import { helperChain, helperOption, helperUrls, inspectHelper } from "../git/inspect-helper.js";
 import { runGit } from "../git/run-git.js";
 import type { Deps } from "../platform/deps.js";
-import { fingerprint, Secret } from "../secret.js";
+import { fingerprint, type Secret } from "../secret.js";
 import { type CheckedPath, checkConfigDir, checkUserPath, DEFAULTS, ENV, positiveInt } from "../settings.js";
 import { envTokens } from "../stores/env-token-source.js";
-import { KEYCHAIN_SERVICE, parseKeychainAccount } from "../stores/keyring-store.js";
+import { KEYCHAIN_SERVICE, parseKeychainAccount, parseKeychainSecret } from "../stores/keyring-store.js";
 import { checkStoreFilePath, chooseStoreName, openStore } from "../stores/open-store.js";
 
 export type StatFact =
@@ -478,7 +478,8 @@ async function storedState(
       const slot = parseKeychainAccount(candidate.account);
       return slot !== undefined && slot.protocol === "https" && matches(slot.host, slot.username);
     });
-    secret = item === undefined ? undefined : new Secret(item.password);
+    // The item's secret is the token plus the attributes kept beside it (keychainSecret).
+    secret = item === undefined ? undefined : parseKeychainSecret(item.password)?.password;
   } else if (account.store === "file") {
     try {
       const store = await openStore("file", config, deps);

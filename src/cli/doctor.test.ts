@@ -316,6 +316,19 @@ describe("runDoctor", () => {
       expect(exitCode).toBe(0);
     });
 
+    it("reads the token from an item that also keeps its expiry, as git ≥ 2.41's store leaves it", async () => {
+      const { deps } = setup({ git: { config: keychainHelper }, accounts: [keychainAlice] });
+      await deps.keyringImpl.set(
+        "git-credential-pat",
+        "https://alice@github.com",
+        `${CANARY.classic}\npassword_expiry_utc=1893456000`,
+      );
+      const { exitCode, out } = await doctor(deps);
+      expect(out).toContain("ok   alice@github.com: classic token");
+      expect(out).not.toContain("not the one last checked");
+      expect(exitCode).toBe(0);
+    });
+
     it("fails an account whose token is not in the keychain", async () => {
       const { deps } = setup({ git: { config: keychainHelper }, accounts: [keychainAlice] });
       const { exitCode, out } = await doctor(deps);

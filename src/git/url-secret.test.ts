@@ -165,6 +165,26 @@ describe("findUrlSecret", () => {
     expect(maskUrl(url)).toBe(url);
   });
 
+  it.each([
+    {
+      name: "masks the values of a query string",
+      url: "https://github.com/acme/x.git?access_token=SECRETQUERYVALUE123&b=2#frag=x",
+      want: "https://github.com/acme/x.git?access_token=***&b=***#frag=***",
+    },
+    {
+      name: "masks a password with a / in it, which git does not read as one",
+      url: "https://alice:abc/def@github.com/acme/x.git",
+      want: "https://alice:***@github.com/acme/x.git",
+    },
+    {
+      name: "leaves a port and an @ in the path alone when no / comes before the port",
+      url: "https://github.com:8443/acme/app@v1.git",
+      want: "https://github.com:8443/acme/app@v1.git",
+    },
+  ])("maskUrl $name (for display only)", ({ url, want }) => {
+    expect(maskUrl(url)).toBe(want);
+  });
+
   it("identifies the token by kind and fingerprint, never by a slice of it", () => {
     const found = findUrlSecret(`https://${CLASSIC}@github.com/acme/app.git`);
     if (found.kind === "none") throw new Error("no secret found");

@@ -87,10 +87,19 @@ export function findUrlSecret(url: string): UrlSecret {
   };
 }
 
-/** The URL with its secret masked, or the URL itself when it holds none: for every message. */
+/**
+ * The URL with its secret masked, or the URL itself when it holds none: for every message. Also
+ * masked, for display only: query values (`?access_token=…`) and a "password" with a `/` in it
+ * (`https://alice:ab/cd@host/`: git reads no userinfo there, but the text is still a secret).
+ */
 export function maskUrl(url: string): string {
   const found = findUrlSecret(url);
-  return found.kind === "none" ? url : found.masked;
+  const masked = found.kind === "none" ? url : found.masked;
+  const query = masked.search(/[?#]/);
+  const [base, rest] = query === -1 ? [masked, ""] : [masked.slice(0, query), masked.slice(query)];
+  // After the first colon comes a password unless it is a port (digits, then the path's /).
+  const maskedBase = base.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^:/@]*:)(?!\d*\/)[^@]*\/[^@]*@/, "$1***@");
+  return maskedBase + rest.replace(/([?&;#][^=&;#]*=)[^&;#]*/g, "$1***");
 }
 
 /** POSIX ERE metacharacters (git config's value patterns are extended regular expressions). */
