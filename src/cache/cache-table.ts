@@ -1,7 +1,15 @@
 // The cache daemon's memory: credentials with a deadline. Pure: every method takes `now`,
 // and sweep() says when the next entry expires so the daemon sleeps exactly that long
 // (git's credential-cache--daemon check_expirations).
-import { type Credential, keepFor, type MatchOptions, matchCredential, slotOf } from "../protocol/index.js";
+import {
+  type Credential,
+  isSameSlot,
+  keepFor,
+  type MatchOptions,
+  matchCredential,
+  slotOf,
+  withKnownExtras,
+} from "../protocol/index.js";
 
 /** What the cache keeps: any credential git would cache (attributes.ts "memory"), with its address. */
 export interface CachedCredential extends Credential {
@@ -22,11 +30,15 @@ export class CacheTable {
   }
 
   /**
-   * Caches what the cache keeps of `credential` for `ttlMs`, but never past its token's own
-   * expiry. First removes every entry its slot matches, as git's daemon does (remove_credential
-   * with the credential as the pattern).
+   * Caches what the cache keeps of `stored` for `ttlMs`, but never past its token's own expiry,
+   * with what was known of that same token and is not handed over again (withKnownExtras). First
+   * removes every entry its slot matches, as git's daemon does (remove_credential with the
+   * credential as the pattern).
    */
-  put(credential: CachedCredential, ttlMs: number, now: number): void {
+  put(stored: CachedCredential, ttlMs: number, now: number): void {
+    this.sweep(now);
+    const known = this.#entries.find((entry) => isSameSlot(entry.credential, stored))?.credential;
+    const credential = withKnownExtras("memory", stored, known);
     const expiresAtMs = Math.min(now + ttlMs, credential.passwordExpiresAtMs ?? Number.POSITIVE_INFINITY);
     const slot = slotOf(credential);
     this.#entries = this.#entries.filter((entry) => !matchCredential(slot, entry.credential));
@@ -40,11 +52,11 @@ export class CacheTable {
   }
 
   /** Removes matching entries (only those with the pattern's password, when it has one). */
-  erase(pattern: Credential, now: number, options?: Pick<MatchOptions, "exactPath">): number {
+  erase(pattern: Credential, now: number): number {
     this.sweep(now);
     const before = this.#entries.length;
     this.#entries = this.#entries.filter(
-      (entry) => !matchCredential(pattern, entry.credential, { ...options, matchPassword: true }),
+      (entry) => !matchCredential(pattern, entry.credential, { matchPassword: true }),
     );
     return before - this.#entries.length;
   }

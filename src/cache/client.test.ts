@@ -143,3 +143,65 @@ describe("SocketCacheClient.store with no daemon answering", () => {
     expect(calls).toEqual(want);
   });
 });
+
+// What the client makes of a daemon's answer, with the daemon faked at the socket: an older
+// daemon (started before an upgrade) ignores match[]=exact-path and a git may not speak authtype.
+describe("SocketCacheClient.get answers", () => {
+  const SOCKET = "/run/user/1000/git-credential-pat/socket";
+  function clientAnswering(reply: string) {
+    const deps = makeTestDeps();
+    deps.vol.mkdirSync("/run/user/1000/git-credential-pat", { recursive: true, mode: 0o700 });
+    // Only a stat is made of the socket path; a regular file stands in for it here.
+    const sent: string[] = [];
+    const client = new SocketCacheClient(
+      { socketPath: SOCKET, timeoutMs: 1000 },
+      {
+        ...deps,
+        fs: {
+          ...deps.fs,
+          stat: async () => ({ isSocket: () => true, isDirectory: () => true, uid: deps.uid, mode: 0o700 }),
+        } as never,
+        startDaemon: async () => {},
+        unixExchange: async (_path, payload) => {
+          sent.push(payload);
+          return Buffer.from(reply);
+        },
+      },
+    );
+    return { client, sent };
+  }
+  const bob = `username=bob\npassword=${CANARY.classic2}\n`;
+
+  it.each([
+    {
+      name: "takes a host-wide answer from a daemon that says it matched exactly",
+      reply: `capability[]=authtype\nmatch[]=exact-path\n${bob}`,
+      options: { exactPath: true },
+      want: "bob",
+    },
+    {
+      name: "ignores a host-wide answer from an older daemon that does not say so (it matches any path)",
+      reply: `capability[]=authtype\n${bob}`,
+      options: { exactPath: true },
+      want: undefined,
+    },
+    { name: "takes an ordinary answer without the echo", reply: bob, options: {}, want: "bob" },
+    {
+      name: "treats an answer without username and password as a miss for a git without authtype",
+      reply: "capability[]=authtype\n",
+      options: { withAuthtype: false },
+      want: undefined,
+    },
+  ])("$name", async ({ reply, options, want }) => {
+    const { client } = clientAnswering(reply);
+    const found = await client.get({ protocol: "https", host: "github.com", username: "bob" }, options);
+    expect(found?.username).toBe(want);
+  });
+
+  it("asks for authtype only for a git that announced it", async () => {
+    const { client, sent } = clientAnswering("");
+    await client.get({ protocol: "https", host: "github.com" }, { withAuthtype: false });
+    await client.get({ protocol: "https", host: "github.com" }, { withAuthtype: true });
+    expect(sent.map((payload) => payload.includes("capability[]=authtype\n"))).toEqual([false, true]);
+  });
+});

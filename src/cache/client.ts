@@ -6,7 +6,7 @@ import { errorCode, type PrivateFileDeps } from "../private-files.js";
 import {
   type Credential,
   findUnsafeField,
-  type MatchOptions,
+  type LookupOptions,
   parseRequest,
   pickFields,
   replyFields,
@@ -14,7 +14,7 @@ import {
 import type { ResolvedCredential, TokenSource } from "../resolve/resolve-token.js";
 import type { CachedCredential } from "./cache-table.js";
 import { checkSocketPath } from "./socket-path.js";
-import { type CacheRequest, encodeCacheRequest } from "./wire.js";
+import { type CacheRequest, encodeCacheRequest, hasExactPathEcho } from "./wire.js";
 
 export interface CacheClientDeps extends PrivateFileDeps {
   /** Starts the daemon on `socketPath` and resolves once it listens. */
@@ -46,19 +46,26 @@ export class SocketCacheClient implements TokenSource {
     private readonly deps: CacheClientDeps,
   ) {}
 
-  async get(pattern: Credential, options?: MatchOptions): Promise<ResolvedCredential | undefined> {
+  /**
+   * The daemon's answer, or undefined: also for an answer the asking git cannot use (an authtype
+   * credential for a git that did not announce the capability), so the store is asked next, and
+   * for a host-wide (exactPath) lookup answered by a daemon that does not say it honoured it (one
+   * started by an older version, still running after an upgrade, matches any path).
+   */
+  async get(pattern: Credential, options?: LookupOptions): Promise<ResolvedCredential | undefined> {
     // A CR, LF or NUL cannot be sent on the wire, and nothing cached holds one (store refuses them).
     if (findUnsafeField(pattern) !== undefined) return undefined;
     const reply = await this.askIfRunning({
       action: "get",
       timeoutSeconds: 0,
       credential: pattern,
-      hasAuthtype: true,
+      hasAuthtype: options?.withAuthtype === true,
       exactPath: options?.exactPath,
     });
     if (!reply) return undefined;
     const parsed = parseRequest(reply);
     if (parsed.kind === "invalid") return undefined;
+    if (options?.exactPath && !hasExactPathEcho(parsed.request)) return undefined;
     const { username, password, authtype, authCredential } = parsed.request;
     if (!((username !== undefined && password !== undefined) || authtype !== undefined || authCredential))
       return undefined;
@@ -91,14 +98,9 @@ export class SocketCacheClient implements TokenSource {
     }
   }
 
-  async erase(pattern: Credential, options?: Pick<MatchOptions, "exactPath">): Promise<void> {
+  async erase(pattern: Credential): Promise<void> {
     if (findUnsafeField(pattern) !== undefined) return;
-    await this.askIfRunning({
-      action: "erase",
-      timeoutSeconds: 0,
-      credential: pattern,
-      exactPath: options?.exactPath,
-    });
+    await this.askIfRunning({ action: "erase", timeoutSeconds: 0, credential: pattern });
   }
 
   /** Stops the daemon, like `git credential-cache exit`; no daemon is not an error. */

@@ -81,13 +81,21 @@ describe("cache daemon handlers", () => {
       want: "",
     },
     {
-      name: "with match[]=exact-path, erase without path keeps an entry with a path",
+      name: "with match[]=exact-path, says it honoured it, so a client can tell an older daemon",
       requests: [
-        `action=store\ntimeout=900\nprotocol=https\nhost=github.com\npath=acme/a.git\nusername=bob\npassword=${CANARY.classic2}\n`,
-        `action=erase\ntimeout=0\nmatch[]=exact-path\nprotocol=https\nhost=github.com\nusername=bob\npassword=${CANARY.classic2}\n`,
+        `action=store\ntimeout=900\nprotocol=https\nhost=github.com\nusername=bob\npassword=${CANARY.classic2}\n`,
+        "action=get\ntimeout=0\nmatch[]=exact-path\nprotocol=https\nhost=github.com\nusername=bob\n",
+      ],
+      want: `capability[]=authtype\nmatch[]=exact-path\nusername=bob\npassword=${CANARY.classic2}\n`,
+    },
+    {
+      name: "keeps the expiry it knows when the same token is stored again without one (git < 2.41)",
+      requests: [
+        `${storeAlice}password_expiry_utc=9999999999\n`,
+        storeAlice,
         "action=get\ntimeout=0\nprotocol=https\nhost=github.com\n",
       ],
-      want: `capability[]=authtype\nusername=bob\npassword=${CANARY.classic2}\n`,
+      want: `capability[]=authtype\nusername=alice\npassword=${CANARY.classic}\npassword_expiry_utc=9999999999\n`,
     },
   ])("$name", ({ requests, want }) => {
     expect(serve(requests).at(-1)).toBe(want);

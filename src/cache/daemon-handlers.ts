@@ -1,7 +1,7 @@
 // What the cache daemon does for each action: git's credential-cache--daemon serve_one_client.
 import { replyFields, serializeCredential, serializeList } from "../protocol/index.js";
 import type { CachedCredential, CacheTable } from "./cache-table.js";
-import type { CacheAction, CacheRequest } from "./wire.js";
+import { type CacheAction, type CacheRequest, EXACT_PATH_ECHO } from "./wire.js";
 
 export type CacheHandlers = Record<CacheAction, (request: CacheRequest, now: number) => string>;
 
@@ -12,7 +12,13 @@ export function createCacheHandlers(table: CacheTable, onExit: () => void): Cach
       const found = table.get(credential, now, { exactPath });
       if (!found) return "";
       // As git's daemon: authtype and credential only for a client that announced the capability.
-      return serializeList("capability", ["authtype"]) + serializeCredential(found, replyFields(hasAuthtype));
+      // The echo tells the client this daemon honoured exactPath (wire.ts).
+      const echo = exactPath ? EXACT_PATH_ECHO : "";
+      return (
+        serializeList("capability", ["authtype"]) +
+        echo +
+        serializeCredential(found, replyFields(hasAuthtype))
+      );
     },
     store: ({ credential, timeoutSeconds }, now) => {
       // As git's daemon: a credential with neither username and password nor authtype or
@@ -27,8 +33,8 @@ export function createCacheHandlers(table: CacheTable, onExit: () => void): Cach
       }
       return "";
     },
-    erase: ({ credential, exactPath }, now) => {
-      if (credential.protocol && credential.host) table.erase(credential, now, { exactPath });
+    erase: ({ credential }, now) => {
+      if (credential.protocol && credential.host) table.erase(credential, now);
       return "";
     },
     exit: () => {

@@ -30,9 +30,17 @@ const EXACT_PATH = "exact-path";
 
 export function encodeCacheRequest(request: CacheRequest): string {
   const capability = request.hasAuthtype ? serializeList("capability", ["authtype"]) : "";
-  const match = request.exactPath ? serializeList("match", [EXACT_PATH]) : "";
+  const match = request.exactPath ? EXACT_PATH_ECHO : "";
   const credential = serializeCredential(request.credential, CREDENTIAL_FIELDS);
   return `action=${request.action}\ntimeout=${request.timeoutSeconds}\n${capability}${match}${credential}\n`;
+}
+
+/** The line a daemon that honoured `exactPath` adds to its answer (older daemons ignore the request). */
+export const EXACT_PATH_ECHO = serializeList("match", [EXACT_PATH]);
+
+/** Whether a daemon's answer says it looked the entry up with exactPath. */
+export function hasExactPathEcho(reply: { lists: Readonly<Record<string, readonly string[]>> }): boolean {
+  return reply.lists.match?.includes(EXACT_PATH) === true;
 }
 
 export function decodeCacheRequest(bytes: Uint8Array): DecodedCacheRequest {

@@ -76,7 +76,7 @@ export async function helperGet(
   const accounts = await sources.accounts();
   let resolution: Resolution = { kind: "none", reason: "no stored token matches" };
   for (const { pattern, exactPath } of lookupPatterns(request, accounts)) {
-    resolution = await resolveToken(pattern, sources.stored, { exactPath });
+    resolution = await resolveToken(pattern, sources.stored, { exactPath, withAuthtype });
     if (resolution.kind === "found") break;
   }
   if (resolution.kind === "none") return;
@@ -150,8 +150,9 @@ export async function helperStore(request: CredentialRequest, targets: StoreTarg
 /**
  * Removes matching tokens; an empty pattern (no protocol or host) erases nothing, as in
  * credential-store. When git rejects a token for a repository (a `path` and the token it used),
- * the host-wide entry holding that very token goes too: lookupPatterns may have served it for
- * this repository, and left in place git would be handed it again and never prompt.
+ * every entry of that user on the host holding that very token goes, whatever its path: the
+ * host-wide one lookupPatterns may have served, and the copies git stored for other repositories
+ * after using it. Left in place, git would be handed the rejected token again and never prompt.
  */
 export async function helperErase(
   request: CredentialRequest,
@@ -161,16 +162,10 @@ export async function helperErase(
   const pattern: Credential = { ...slotOf(request) };
   if (request.password !== undefined) pattern.password = request.password;
   if (request.authCredential !== undefined) pattern.authCredential = request.authCredential;
-  const erasures: Array<{ pattern: Credential; exactPath: boolean }> = [{ pattern, exactPath: false }];
-  if (
-    pattern.path !== undefined &&
-    (pattern.password !== undefined || pattern.authCredential !== undefined)
-  ) {
-    const { path: _path, ...hostWide } = pattern;
-    erasures.push({ pattern: hostWide, exactPath: true });
-  }
-  for (const { pattern: erasing, exactPath } of erasures) {
-    await targets.cache?.erase(erasing, { exactPath });
-    await targets.store?.erase(erasing, { exactPath });
-  }
+  // A pattern without a path reaches every path (git's matching); matchPassword keeps other tokens.
+  const isRejection = pattern.password !== undefined || pattern.authCredential !== undefined;
+  const { path: _path, ...anyPath } = pattern;
+  const erasing = isRejection ? anyPath : pattern;
+  await targets.cache?.erase(erasing);
+  await targets.store?.erase(erasing);
 }

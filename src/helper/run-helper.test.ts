@@ -393,6 +393,33 @@ describe("runHelper get with accounts.json", () => {
     expect(deps.vol.readFileSync(FILE, "utf8")).toBe(`https://alice:${CANARY.classic}@github.com\n`);
   });
 
+  it("erases every copy of the rejected token git stored for bob's other repositories", async () => {
+    const deps = seeded();
+    for (const repo of ["acme/b.git", "acme/c.git"]) {
+      const request = `protocol=https\nhost=github.com\npath=${repo}\n`;
+      expect((await get(deps, request)).stdout).toBe(`username=bob\npassword=${CANARY.classic2}\n`);
+      await helper("store", `${request}username=bob\npassword=${CANARY.classic2}\n`, deps);
+    }
+    await helper(
+      "erase",
+      `protocol=https\nhost=github.com\npath=acme/b.git\nusername=bob\npassword=${CANARY.classic2}\n`,
+      deps,
+    );
+    expect((await get(deps, "protocol=https\nhost=github.com\npath=acme/c.git\n")).stdout).toBe("");
+    expect(deps.vol.readFileSync(FILE, "utf8")).toBe(`https://alice:${CANARY.classic}@github.com\n`);
+  });
+
+  it("without a path, serves the account's host-wide token ahead of one git stored for a repository", async () => {
+    const deps = seeded();
+    await helper(
+      "store",
+      `protocol=https\nhost=github.com\npath=acme/a.git\nusername=alice\npassword=${CANARY.fineGrained}\n`,
+      deps,
+    );
+    const { stdout } = await get(deps, "protocol=https\nhost=github.com\n");
+    expect(stdout).toBe(`username=alice\npassword=${CANARY.classic}\n`);
+  });
+
   it("keeps the host-wide token when git rejects another token for a repository", async () => {
     const deps = seeded();
     const before = deps.vol.readFileSync(FILE, "utf8");

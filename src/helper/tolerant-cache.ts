@@ -19,6 +19,6 @@ export function tolerantCache(cache: CacheLike, err: Writer): CacheLike {
     name: cache.name,
     get: (pattern, options) => cache.get(pattern, options).catch(warn),
     store: (credential, timeoutSeconds) => cache.store(credential, timeoutSeconds).catch(warn),
-    erase: (pattern, options) => cache.erase(pattern, options).catch(warn),
+    erase: (pattern) => cache.erase(pattern).catch(warn),
   };
 }

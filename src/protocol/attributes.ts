@@ -140,6 +140,34 @@ const EXTRAS: Record<Keeper, readonly CredentialField[]> = {
   memory: extrasOf("memory"),
 };
 
+/** Whether two credentials address the same slot: equal protocol, host, path and username, absence included. */
+export function isSameSlot(a: Credential, b: Credential): boolean {
+  return SLOT_FIELDS.every((field) => a[field] === b[field]);
+}
+
+/**
+ * `credential` with the extras `keeper` keeps filled in from `known` where it has none, when
+ * `known` holds the same token in the same slot. A git older than 2.41 hands a token it got from
+ * us back to `store` without the password_expiry_utc it does not know (and before 2.41 without
+ * an oauth_refresh_token); an expiry is a property of the token, so that store must not drop it.
+ */
+export function withKnownExtras<C extends Credential>(
+  keeper: Keeper,
+  credential: C,
+  known: Credential | undefined,
+): C {
+  const isSameToken =
+    known?.password !== undefined &&
+    credential.password !== undefined &&
+    known.password.equals(credential.password) &&
+    isSameSlot(known, credential);
+  if (!isSameToken) return credential;
+  const merged: Record<string, unknown> = { ...credential };
+  for (const field of EXTRAS[keeper])
+    if (merged[field] === undefined && known[field] !== undefined) merged[field] = known[field];
+  return merged as C;
+}
+
 /** A copy of `credential` with only what `keeper` keeps. */
 export function keepFor<C extends Credential>(keeper: Keeper, credential: C): C {
   return pickFields(credential, KEPT[keeper]);

@@ -2,6 +2,7 @@
 export {
   ATTRIBUTES,
   CREDENTIAL_FIELDS,
+  isSameSlot,
   type Keeper,
   keepFor,
   keptExtras,
@@ -12,8 +13,9 @@ export {
   SLOT_FIELDS,
   slotOf,
   wireKeyOf,
+  withKnownExtras,
 } from "./attributes.js";
-export type { Credential, CredentialField, CredentialRequest } from "./credential.js";
+export type { Credential, CredentialField, CredentialRequest, LookupOptions } from "./credential.js";
 export { hasAuthtypeCapability } from "./credential.js";
 export { type MatchOptions, matchCredential } from "./match-credential.js";
 export { parseCredentialUrl } from "./parse-credential-url.js";

@@ -1,11 +1,11 @@
 // request → token: asks each source in order (environment, cache, store) and says which answered.
-import { type Credential, type MatchOptions, slotOf } from "../protocol/index.js";
+import { type Credential, type LookupOptions, slotOf } from "../protocol/index.js";
 
 /** Anything that can answer a pattern with a credential: env tokens, the cache, a store. */
 export interface TokenSource {
   /** Shown to people ("env GH_TOKEN", "keychain", "cache"). */
   readonly name: string;
-  get(pattern: Credential, options?: MatchOptions): Promise<ResolvedCredential | undefined>;
+  get(pattern: Credential, options?: LookupOptions): Promise<ResolvedCredential | undefined>;
 }
 
 /**
@@ -26,7 +26,7 @@ export type Resolution =
 export async function resolveToken(
   request: Credential,
   sources: readonly TokenSource[],
-  options?: MatchOptions,
+  options?: LookupOptions,
 ): Promise<Resolution> {
   if (!request.protocol || !request.host) return { kind: "none", reason: "request has no protocol or host" };
   const pattern = slotOf(request);

@@ -150,9 +150,17 @@ describe("lookupPatterns", () => {
       want: [exact({ protocol: "https", host: "gitlab.example", path: "acme/x.git" })],
     },
     {
-      name: "needs one lookup without a path",
+      name: "without a path, looks the account's host-wide token up first, then any of its tokens",
       input: "protocol=https\nhost=github.com\n",
-      want: [exact({ protocol: "https", host: "github.com", username: "alice" })],
+      want: [
+        hostWide({ protocol: "https", host: "github.com", username: "alice" }),
+        exact({ protocol: "https", host: "github.com", username: "alice" }),
+      ],
+    },
+    {
+      name: "needs one lookup without a path for a host with no accounts",
+      input: "protocol=https\nhost=gitlab.example\n",
+      want: [exact({ protocol: "https", host: "gitlab.example" })],
     },
   ])("$name", ({ input, want }) => {
     expect(lookupPatterns(request(input), ACCOUNTS)).toEqual(want);

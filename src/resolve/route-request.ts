@@ -55,20 +55,22 @@ export interface Lookup {
 }
 
 /**
- * The lookups for a request, in order. The first is routeRequest's, with git's own matching. When
- * git sent a `path` (credential.useHttpPath) and the username belongs to a known account on the
- * host, a host-wide lookup follows: `login` keeps an account's token for the whole host, so a
- * repository-specific token (stored by git with its path) wins when there is one, and the
- * account's host-wide token answers otherwise; a token stored for another repository's path
- * never does. For any other request, git's plain matching is unchanged.
+ * The lookups for a request, in order. For a username that is no known account on the host (or
+ * no username at all), one: routeRequest's request with git's own matching. For a known
+ * account, whose token `login` keeps for the whole host:
+ * - git sent a `path` (credential.useHttpPath): the repository's own token (stored by git with
+ *   that path) wins, then the account's host-wide token answers; a token stored for another
+ *   repository's path never does;
+ * - no path: the host-wide token first, then git's matching, which may find a token git stored
+ *   for some repository's path (the only one there is, when the host-wide one is gone).
  */
 export function lookupPatterns(request: Credential, accounts: readonly Account[]): Lookup[] {
   const routed = routeRequest(request, accounts);
   const { path, username, host } = routed;
-  const first = { pattern: routed, exactPath: false };
-  if (path === undefined || username === undefined || host === undefined) return [first];
-  const isKnown = findAccount(accounts, host, username) !== undefined;
-  if (!isKnown) return [first];
+  const asIs = { pattern: routed, exactPath: false };
+  if (username === undefined || host === undefined) return [asIs];
+  if (findAccount(accounts, host, username) === undefined) return [asIs];
+  if (path === undefined) return [{ pattern: routed, exactPath: true }, asIs];
   const { path: _path, ...hostWide } = routed;
-  return [first, { pattern: hostWide, exactPath: true }];
+  return [asIs, { pattern: hostWide, exactPath: true }];
 }

@@ -76,7 +76,11 @@ describe("FileTokenStore", () => {
     expect((await store.get({ username: "alice" }))?.passwordExpiresAtMs).toBe(1_700_000_000_000);
     await store.erase({ username: "alice" });
     expect((await store.get({ username: "bob" }))?.passwordExpiresAtMs).toBe(1_800_000_000_000);
+    const attributes = String(deps.vol.readFileSync(`${FILE}.attributes`));
+    expect(attributes).not.toContain(sha256Hex("https://alice:tok-alice@github.com"));
     await store.store(bob);
+    expect((await store.get({ username: "bob" }))?.passwordExpiresAtMs).toBe(1_800_000_000_000);
+    await store.store({ ...bob, password: new Secret("tok-bob-2") });
     expect((await store.get({ username: "bob" }))?.passwordExpiresAtMs).toBeUndefined();
     expect(deps.vol.existsSync(`${FILE}.attributes`)).toBe(false);
   });

@@ -13,8 +13,10 @@ import {
 import {
   type Credential,
   decodeUtf8,
+  keptExtras,
   type MatchOptions,
   matchCredential,
+  pickFields,
   slotOf,
 } from "../protocol/index.js";
 import {
@@ -41,6 +43,12 @@ export interface FileStoreOptions {
 }
 
 type Entry = Extract<CredentialLine, { kind: "credential" }>;
+
+/** The line a store writes, and the credential it was made from (for its attributes). */
+interface StoredLine {
+  text: string;
+  credential: StoredCredential;
+}
 
 export class FileTokenStore implements TokenStore {
   readonly name = "file" as const;
@@ -74,7 +82,7 @@ export class FileTokenStore implements TokenStore {
           (line) => line.kind === "other" || !matchCredential(slotOf(credential), line.credential),
         ),
       ],
-      { text: newLine.text, items: extrasText(credential) },
+      { text: newLine.text, credential },
     );
   }
 
@@ -101,7 +109,7 @@ export class FileTokenStore implements TokenStore {
   /** Applies `change` under the lock, writing only when the content really changes. */
   private async rewrite(
     change: (lines: CredentialLine[]) => CredentialLine[],
-    stored?: { text: string; items: string },
+    stored?: StoredLine,
   ): Promise<void> {
     await ensurePrivateDir(dirnamePath(this.options.path), this.options.dirPolicy, this.deps);
     await rewritePrivateFile(
@@ -109,8 +117,7 @@ export class FileTokenStore implements TokenStore {
       async (current) => {
         const lines = this.decode(current);
         const changed = change(lines);
-        // Before the credentials, so no crash leaves a line without its attributes.
-        await this.rewriteAttributes([...lines, ...changed], stored);
+        await this.rewriteAttributes(changed, stored);
         const before = current === undefined ? undefined : formatCredentialFile(lines);
         const after = formatCredentialFile(changed);
         return after === before || (before === undefined && after === "") ? undefined : after;
@@ -121,15 +128,18 @@ export class FileTokenStore implements TokenStore {
   }
 
   /**
-   * Keeps the attributes of every line in `lines` (the file before and after the change; a line
-   * gone from both is forgotten) and sets the stored line's. Called with the credentials lock held.
+   * Keeps the attributes of the lines the file will hold and no others (an erased token leaves no
+   * trace), and sets the stored line's: what the store hands over, plus what was known for that
+   * very line (same slot, same token) and is not handed over again (withKnownExtras). Called with
+   * the credentials lock held, before the credentials file is renamed into place.
    */
   private async rewriteAttributes(
     lines: readonly CredentialLine[],
-    stored: { text: string; items: string } | undefined,
+    stored: StoredLine | undefined,
   ): Promise<void> {
+    const storedExtras = stored && pickFields(stored.credential, keptExtras("file"));
     // The common case, a store with nothing beyond the password and no attributes file: no work.
-    if (!stored?.items && !(await this.hasAttributesFile())) return;
+    if (extrasText(storedExtras ?? {}) === "" && !(await this.hasAttributesFile())) return;
     await rewritePrivateFile(
       this.attributesPath,
       (current) => {
@@ -138,7 +148,10 @@ export class FileTokenStore implements TokenStore {
         for (const line of lines) {
           if (line.kind !== "credential") continue;
           const key = lineKey(line.text);
-          const items = line.text === stored?.text ? stored.items : old.get(key);
+          const items =
+            line.text === stored?.text
+              ? extrasText({ ...extrasOf(old.get(key)), ...storedExtras })
+              : old.get(key);
           if (items) next.set(key, items);
         }
         const text = formatAttributesFile(next);

@@ -15,6 +15,7 @@ import {
   printable,
   serializeCredential,
   slotOf,
+  withKnownExtras,
 } from "../protocol/index.js";
 import { Secret } from "../secret.js";
 import { formatCredentialUrl } from "./credential-file.js";
@@ -99,10 +100,11 @@ export class KeyringTokenStore implements TokenStore {
   async store(credential: StoredCredential): Promise<void> {
     const keyring = await this.deps.keyring();
     const account = keychainAccount(credential);
-    const secret = keychainSecret(credential);
     const slot = slotOf(credential);
     await this.exclusive(async () => {
       const items = await this.items();
+      const known = items.find((item) => item.account === account)?.credential;
+      const secret = keychainSecret(withKnownExtras("keychain", credential, known));
       // git sends store after every successful use: skip the keychain write when nothing changed.
       if (!items.some((item) => item.account === account && item.secret === secret)) {
         await keyring.set(KEYCHAIN_SERVICE, account, secret);
@@ -115,13 +117,13 @@ export class KeyringTokenStore implements TokenStore {
     });
   }
 
-  async erase(pattern: Credential, options?: Pick<MatchOptions, "exactPath">): Promise<number> {
+  async erase(pattern: Credential): Promise<number> {
     const keyring = await this.deps.keyring();
     return this.exclusive(async () => {
       let removed = 0;
       // With a password, only items that hold it now go (git's "never erase a newer token").
       for (const item of await this.items()) {
-        if (!matchCredential(pattern, item.credential, { ...options, matchPassword: true })) continue;
+        if (!matchCredential(pattern, item.credential, { matchPassword: true })) continue;
         if (await keyring.delete(KEYCHAIN_SERVICE, item.account)) removed++;
       }
       return removed;

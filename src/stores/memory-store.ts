@@ -1,6 +1,14 @@
 // An in-process store: the reference implementation of the contract, and the test double.
 // It keeps what the cache daemon keeps (attributes.ts "memory").
-import { type Credential, keepFor, type MatchOptions, matchCredential, slotOf } from "../protocol/index.js";
+import {
+  type Credential,
+  isSameSlot,
+  keepFor,
+  type MatchOptions,
+  matchCredential,
+  slotOf,
+  withKnownExtras,
+} from "../protocol/index.js";
 import type { StoredCredential, TokenStore } from "./token-store.js";
 
 export class MemoryTokenStore implements TokenStore {
@@ -16,16 +24,17 @@ export class MemoryTokenStore implements TokenStore {
   }
 
   async store(credential: StoredCredential): Promise<void> {
+    const known = this.#entries.find((entry) => isSameSlot(entry, credential));
     this.#entries = [
-      keepFor("memory", credential),
+      keepFor("memory", withKnownExtras("memory", credential, known)),
       ...this.#entries.filter((entry) => !matchCredential(slotOf(credential), entry)),
     ];
   }
 
-  async erase(pattern: Credential, options?: Pick<MatchOptions, "exactPath">): Promise<number> {
+  async erase(pattern: Credential): Promise<number> {
     const before = this.#entries.length;
     this.#entries = this.#entries.filter(
-      (entry) => !matchCredential(pattern, entry, { ...options, matchPassword: true }),
+      (entry) => !matchCredential(pattern, entry, { matchPassword: true }),
     );
     return before - this.#entries.length;
   }

@@ -27,7 +27,7 @@ export interface TokenStore {
    * Removes every entry `pattern` matches; when the pattern carries a password only entries
    * with that password go. Returns how many were removed.
    */
-  erase(pattern: Credential, options?: Pick<MatchOptions, "exactPath">): Promise<number>;
+  erase(pattern: Credential): Promise<number>;
   /** Every stored credential, in store order. */
   list(): Promise<StoredCredential[]>;
 }

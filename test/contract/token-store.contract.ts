@@ -147,14 +147,6 @@ export function runTokenStoreContract(name: string, make: () => Promise<Contract
       ).toBe("token-acme");
     });
 
-    it("with exactPath, erase removes only the host-wide entry", async () => {
-      await subject.store.store(cred({ password: "token-same" }));
-      await subject.store.store(cred({ path: "acme/app.git", password: "token-same" }));
-      const pattern = { protocol: "https", host: host("github"), password: new Secret("token-same") };
-      expect(await subject.store.erase(pattern, { exactPath: true })).toBe(1);
-      expect((await ours()).map((entry) => entry.path)).toEqual(["acme/app.git"]);
-    });
-
     it("erases every account on a host when no username is given", async () => {
       await subject.store.store(cred({ username: "alice" }));
       await subject.store.store(cred({ username: "bob" }));
@@ -198,10 +190,14 @@ export function runTokenStoreContract(name: string, make: () => Promise<Contract
       expect(await subject.store.get({ protocol: "https", host: host("github") })).toMatchObject({
         passwordExpiresAtMs: 9_999_999_999_000,
       });
+      // A git older than 2.41 hands the same token back without the expiry it does not know.
       await subject.store.store(cred({ password: "token-alice-2" }));
-      expect(
-        (await subject.store.get({ protocol: "https", host: host("github") }))?.passwordExpiresAtMs,
-      ).toBe(undefined);
+      const expiry = async () =>
+        (await subject.store.get({ protocol: "https", host: host("github") }))?.passwordExpiresAtMs;
+      expect(await expiry()).toBe(9_999_999_999_000);
+      // Another token is another expiry: none known.
+      await subject.store.store(cred({ password: "token-alice-3" }));
+      expect(await expiry()).toBe(undefined);
     });
 
     it("keeps the expiry of each entry apart, and in list()", async () => {

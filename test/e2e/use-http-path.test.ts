@@ -128,18 +128,23 @@ function defineTests(artifact: Artifact, store: StoreKind): void {
     expect(fill.stdout).toContain(`password=${BOB_REPO_A}\n`);
   });
 
-  it("erases the host-wide token git rejected for a repository, so the next try prompts and works", async () => {
-    const [a] = await repos("acme/a");
+  it("erases the token git rejected for a repository, and git's copies of it for the others, so every repository prompts and works", async () => {
+    const [a, b, c] = await repos("acme/a", "acme/b", "acme/c");
     await login("bob", BOB_HOST_WIDE, ["--owner", "acme"]);
+    // git keeps the host-wide token it used under each repository's path (store after success).
+    for (const repo of [b, c])
+      expect((await git(["clone", `${server.url}/${repo}`, join(sandbox.root, `${repo}-1`)])).code).toBe(0);
     server.setToken("bob", CANARY.plain); // the host-wide token was revoked on the server
 
     const failed = await git(["clone", `${server.url}/${a}`, join(sandbox.root, "a1")]);
     expect(failed.code).not.toBe(0);
     await sandbox.useAnsweringAskpass("bob", CANARY.plain);
-    const retried = await git(["clone", `${server.url}/${a}`, join(sandbox.root, "a2")]);
-    expect(retried.stderr).not.toMatch(/Authentication failed/);
-    expect(retried.code).toBe(0);
-    expect(sandbox.askpassLog()).toContain(`Password for 'https://bob@${server.host}/${a}': `);
+    for (const repo of [a, c]) {
+      const retried = await git(["clone", `${server.url}/${repo}`, join(sandbox.root, `${repo}-2`)]);
+      expect(retried.stderr).not.toMatch(/Authentication failed/);
+      expect(retried.code).toBe(0);
+      expect(sandbox.askpassLog()).toContain(`Password for 'https://bob@${server.host}/${repo}': `);
+    }
   });
 
   it("routes a path that leaves the owner (acme/%2e%2e/…) to the default account, not acme's", async () => {

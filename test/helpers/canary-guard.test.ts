@@ -14,7 +14,7 @@ import {
   recordOutput,
   recordStdout,
   scanTree,
-  stripAnswerPassword,
+  stripAnswerSecrets,
   takeLeaks,
 } from "./canary-guard.js";
 import { createSandbox, isStoreFile } from "./git-sandbox.js";
@@ -48,17 +48,22 @@ describe("assertNoCanaries", () => {
   });
 });
 
-describe("stripAnswerPassword", () => {
+describe("stripAnswerSecrets", () => {
   it("removes only the password line of a credential answer", () => {
     const answer = `protocol=https\nhost=github.com\nusername=alice\npassword=${CANARY.classic}\npassword_expiry_utc=1\n`;
-    expect(stripAnswerPassword(answer)).toBe(
+    expect(stripAnswerSecrets(answer)).toBe(
       "protocol=https\nhost=github.com\nusername=alice\npassword_expiry_utc=1\n",
     );
   });
 
+  it("removes git 2.46's credential and oauth_refresh_token lines of an answer too", () => {
+    const answer = `capability[]=authtype\nauthtype=Bearer\ncredential=${CANARY.fineGrained}\noauth_refresh_token=${CANARY.plain}\n`;
+    expect(stripAnswerSecrets(answer)).toBe("capability[]=authtype\nauthtype=Bearer\n");
+  });
+
   it("keeps a password line that is not part of an answer, so the leak is still found", () => {
     const report = `github.com  alice\npassword=${CANARY.classic}\n`;
-    expect(canaryLeaks([{ label: "list", text: stripAnswerPassword(report) }])).toEqual(["list"]);
+    expect(canaryLeaks([{ label: "list", text: stripAnswerSecrets(report) }])).toEqual(["list"]);
   });
 
   it("exempts the password line only for get and fill", async () => {

@@ -1,7 +1,7 @@
 // Suite-wide guard (vitest setupFiles): after every test, no canary token may appear in anything
 // the test helpers captured. Nothing is opt-in any more:
 // - runCommand/runArtifact and sandbox.git record every stdout and stderr they capture; the one
-//   exemption is the `password=` line of a credential answer to `get`/`fill` (stripAnswerPassword);
+//   exemption is the secret lines of a credential answer to `get`/`fill` (stripAnswerSecrets);
 // - makeTestDeps records its stdout, stderr, debug log, every fake spawn's argv and env, the errors
 //   its fakes throw, and every memfs file other than the store (isVolumeStoreFile);
 // - createSandbox registers its directory tree: every regular file in it other than the store files
@@ -15,6 +15,7 @@ import { lstat, readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { inspect } from "node:util";
 import { afterEach, chai } from "vitest";
+import { ATTRIBUTES } from "../../src/protocol/index.js";
 import { findCanaries, maskCanaries } from "./canary.js";
 
 export interface Captured {
@@ -42,15 +43,23 @@ export function recordOutput(label: string, text: string): void {
   for (const _ of findCanaries(text)) leaks.push(maskCanaries(label));
 }
 
+/** The wire keys of secret attributes (password=, credential=, oauth_refresh_token=), from the attribute table. */
+const SECRET_KEYS = ATTRIBUTES.filter((attribute) => attribute.type === "secret").map(
+  (attribute) => `${attribute.wire}=`,
+);
+
 /**
- * The text with the `password=` line(s) of a credential answer removed — the one place a token
- * is meant to be printed. Only text that is entirely `key=value` lines counts as an answer, so a
- * `password=` line inside any other output is still checked.
+ * The text with the secret lines of a credential answer removed (`password=`, and git 2.46's
+ * `credential=` and `oauth_refresh_token=`) — the one place a token is meant to be printed. Only
+ * text that is entirely `key=value` lines counts as an answer, so such a line inside any other
+ * output is still checked.
  */
-export function stripAnswerPassword(text: string): string {
+export function stripAnswerSecrets(text: string): string {
   const lines = text.split("\n");
   const isAnswer = lines.every((line) => line === "" || /^[A-Za-z_][\w[\]-]*=/.test(line));
-  return isAnswer ? lines.filter((line) => !line.startsWith("password=")).join("\n") : text;
+  return isAnswer
+    ? lines.filter((line) => !SECRET_KEYS.some((key) => line.startsWith(key))).join("\n")
+    : text;
 }
 
 /** True when an argv runs a credential `get` (helper) or `fill` (git credential): its stdout answers with a password. */
@@ -60,7 +69,7 @@ export function answersWithPassword(argv: readonly string[]): boolean {
 
 /** Records a process's stdout; for a `get`/`fill` answer the password line is left out. */
 export function recordStdout(label: string, argv: readonly string[], stdout: string): void {
-  recordOutput(label, answersWithPassword(argv) ? stripAnswerPassword(stdout) : stdout);
+  recordOutput(label, answersWithPassword(argv) ? stripAnswerSecrets(stdout) : stdout);
 }
 
 /** Records an argv and an environment handed to a child process: no token may be in either. */

@@ -3,7 +3,7 @@
 import { createFsFromVolume, Volume } from "memfs";
 import { BackendUnavailableError } from "../../src/errors.js";
 import type { Deps, Fs, Keyring, KeyringItem, SpawnResult } from "../../src/platform/deps.js";
-import { recordChild, recordLazy, recordOutput, recordThrown, stripAnswerPassword } from "./canary-guard.js";
+import { recordChild, recordLazy, recordOutput, recordThrown, stripAnswerSecrets } from "./canary-guard.js";
 
 export class FakeClock {
   constructor(public nowMs = Date.UTC(2026, 10, 22, 12, 0, 0)) {}
@@ -194,7 +194,7 @@ export function makeTestDeps(overrides: Partial<Deps> & { spawnResults?: SpawnRe
         checkedFiles.set(path, text);
         return isVolumeStoreFile(path, deps) ? [] : [{ label: `memfs file ${path}`, text }];
       });
-      return [{ label: "stdout", text: stripAnswerPassword(fresh) }, ...files];
+      return [{ label: "stdout", text: stripAnswerSecrets(fresh) }, ...files];
     });
   touch();
   return deps;
