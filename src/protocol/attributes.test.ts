@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CANARY } from "../../test/helpers/canary.js";
 import { Secret } from "../secret.js";
 import {
+  attributeOf,
   type Credential,
   type Keeper,
   keepFor,
@@ -9,6 +10,7 @@ import {
   keptFields,
   slotOf,
   wireKeyOf,
+  withKnownExtras,
 } from "./attributes.js";
 import { hasAuthtypeCapability } from "./credential.js";
 
@@ -96,6 +98,49 @@ describe("the attribute table", () => {
     { field: "username", want: "username" },
   ] as const)("names $field $want on the wire", ({ field, want }) => {
     expect(wireKeyOf(field)).toBe(want);
+  });
+
+  const stored: Credential = {
+    protocol: "https",
+    host: "github.com",
+    username: "alice",
+    password: new Secret("tok-1"),
+  };
+  it.each<{ name: string; known: Credential | undefined; want: number | undefined }>([
+    {
+      name: "fills in the expiry known for the same token",
+      known: { ...stored, passwordExpiresAtMs: 5_000 },
+      want: 5_000,
+    },
+    {
+      name: "not from another token in the same slot",
+      known: { ...stored, password: new Secret("tok-2"), passwordExpiresAtMs: 5_000 },
+      want: undefined,
+    },
+    {
+      name: "not from the same token in another slot",
+      known: { ...stored, path: "acme/a.git", passwordExpiresAtMs: 5_000 },
+      want: undefined,
+    },
+    {
+      name: "not from an entry without a password",
+      known: { ...stored, password: undefined },
+      want: undefined,
+    },
+    { name: "not from nothing known", known: undefined, want: undefined },
+  ])("withKnownExtras $name", ({ known, want }) => {
+    expect(withKnownExtras("file", stored, known).passwordExpiresAtMs).toBe(want);
+  });
+
+  it("withKnownExtras never overrides what the store hands over, and adds only what the keeper keeps", () => {
+    const known = { ...stored, passwordExpiresAtMs: 5_000, oauthRefreshToken: new Secret("refresh-1") };
+    const merged = withKnownExtras("file", { ...stored, passwordExpiresAtMs: 9_000 }, known);
+    expect(merged.passwordExpiresAtMs).toBe(9_000);
+    expect(merged.oauthRefreshToken).toBeUndefined();
+  });
+
+  it("has no attribute for a field it does not know", () => {
+    expect(() => attributeOf("nothing" as never)).toThrow("no attribute nothing");
   });
 
   it.each<{ name: string; lists: Record<string, string[]>; want: boolean }>([
