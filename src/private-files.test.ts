@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { FakeClock, makeTestDeps } from "../test/helpers/test-deps.js";
 import { hintOf } from "./errors.js";
-import { claimLine, leaseHolder, rewritePrivateFile, withLockFile } from "./private-files.js";
+import {
+  claimLine,
+  ensurePrivateDir,
+  leaseHolder,
+  readPrivateFile,
+  rewritePrivateFile,
+  withLockFile,
+} from "./private-files.js";
 
 // The lease file's decision logic, as the lines land (see private-files.ts). Ids are letters.
 describe("leaseHolder", () => {
@@ -101,6 +108,40 @@ describe("withLockFile", () => {
     expect(deps.clock.now() - startedMs).toBeGreaterThan(options.staleMs);
     expect(seen).toMatch(new RegExp(`^${content}claim \\S+ ${content.split("\n").length - 1} `));
     expect(lockFile()).toBeUndefined();
+  });
+
+  it("holds signals back from taking the lock to removing it, and not while it waits for another's", async () => {
+    const { deps, plant, lockFile } = setup();
+    plant("lock a\n", 0);
+    const events: string[] = [];
+    deps.deferSignals = async (work) => {
+      events.push(`hold (lock ${lockFile() === undefined ? "absent" : "present"})`);
+      try {
+        return await work();
+      } finally {
+        events.push(`release (lock ${lockFile() === undefined ? "absent" : "present"})`);
+      }
+    };
+    // The other holder finishes while this process waits.
+    const sleep = deps.clock.sleep.bind(deps.clock);
+    deps.clock.sleep = async (ms) => {
+      await sleep(ms);
+      deps.vol.rmSync(lockPath, { force: true });
+    };
+    await withLockFile(
+      lockPath,
+      options,
+      async () => void events.push(`run (${lockFile()?.split(" ")[0]})`),
+      deps,
+    );
+    // The failed first try held signals only for the try itself; the lock was gone when it let go.
+    expect(events).toEqual([
+      "hold (lock present)",
+      "release (lock present)",
+      "hold (lock absent)",
+      "run (lock)",
+      "release (lock absent)",
+    ]);
   });
 
   it("waits past its timeout for a lock that may still turn out abandoned", async () => {
@@ -223,5 +264,32 @@ describe("rewritePrivateFile", () => {
     ).rejects.toThrow("no");
     expect(events).toEqual(["lock created (signals held)", "unlinked (signals held)"]);
     expect(deps.vol.existsSync(lockPath)).toBe(false);
+  });
+});
+
+describe("private files and directories: the advice given", () => {
+  it.each([
+    {
+      name: "a sticky directory every user shares is to be replaced, never chmod-ed",
+      mode: 0o1777,
+      want: "/shared is a directory every user shares (mode 1777); use a directory of your own",
+    },
+    {
+      name: "a directory others can read is to be chmod-ed",
+      mode: 0o755,
+      want: '/shared is accessible by other users (mode 0755); run "chmod 0700 /shared"',
+    },
+  ])("$name", async ({ mode, want }) => {
+    const deps = makeTestDeps();
+    deps.vol.mkdirSync("/shared", { mode });
+    deps.vol.chmodSync("/shared", mode);
+    await expect(ensurePrivateDir("/shared", "private", deps)).rejects.toMatchObject({ message: want });
+  });
+
+  it("a directory where a file belongs is named as such", async () => {
+    const deps = makeTestDeps();
+    await expect(readPrivateFile("/home/user", deps)).rejects.toMatchObject({
+      message: "/home/user is a directory; name a file instead",
+    });
   });
 });

@@ -4,6 +4,7 @@
 // and many concurrent helpers can share one file without losing a line.
 import { BackendUnavailableError, PatError } from "./errors.js";
 import type { Clock, Deps, FileHandle, Fs } from "./platform/deps.js";
+import { dirnamePath, joinPath } from "./posix-path.js";
 
 export interface PrivateFileDeps {
   fs: Fs;
@@ -49,6 +50,12 @@ export function checkPrivateDir(
       `${dir} is owned by another user (uid ${stats.uid}); refusing to use it`,
     );
   }
+  // A sticky directory (/tmp) is shared by design: chmod-ing it is never the fix.
+  if ((stats.mode & 0o1000) !== 0 && (stats.mode & 0o002) !== 0) {
+    throw new BackendUnavailableError(
+      `${dir} is a directory every user shares (mode ${(stats.mode & 0o7777).toString(8)}); use a directory of your own`,
+    );
+  }
   const unsafeBits = policy === "private" ? 0o077 : 0o022;
   if ((stats.mode & unsafeBits) !== 0) {
     const fix = policy === "private" ? "0700" : "go-w";
@@ -56,6 +63,25 @@ export function checkPrivateDir(
       `${dir} is accessible by other users (mode ${octal(stats.mode)}); run "chmod ${fix} ${dir}"`,
     );
   }
+}
+
+/**
+ * The file a chain of symbolic links at `path` leads to (at most 5, as git's resolve_symlink),
+ * or `path` itself when it is no link or does not exist. A file kept under a link (a dotfiles
+ * repository's ~/.git-credentials) is rewritten where it really is, with git's lock beside it, so
+ * the link stays and git's own credential-store and we take the same lock.
+ */
+export async function resolveSymlinks(path: string, fs: Pick<Fs, "lstat" | "readlink">): Promise<string> {
+  let current = path;
+  for (let hops = 0; hops < 5; hops++) {
+    const stats = await fs.lstat(current).catch(() => undefined);
+    if (!stats?.isSymbolicLink()) return current;
+    const target = await fs.readlink(current);
+    current = target.startsWith("/") ? target : joinPath(dirnamePath(current), target);
+  }
+  throw new PatError(
+    `${path} is a chain of more than 5 symbolic links; point the setting at the file itself`,
+  );
 }
 
 /** Reads a file that must be ours and 0600-like; undefined when it does not exist. */
@@ -67,6 +93,7 @@ export async function readPrivateFile(path: string, deps: PrivateFileDeps): Prom
     if (errorCode(error) === "ENOENT") return undefined;
     throw new PatError(`cannot read ${path} (${errorCode(error) ?? "unknown error"})`, { cause: error });
   }
+  if (stats.isDirectory()) throw new BackendUnavailableError(`${path} is a directory; name a file instead`);
   if (!stats.isFile()) throw new BackendUnavailableError(`${path} is not a regular file; move it aside`);
   if (deps.uid !== undefined && stats.uid !== deps.uid) {
     throw new BackendUnavailableError(
@@ -240,29 +267,39 @@ export async function withLockFile<T>(
   lockPath: string,
   options: { timeoutMs: number; staleMs: number },
   run: () => Promise<T>,
-  deps: PrivateFileDeps,
+  deps: PrivateFileDeps & Partial<Pick<Deps, "deferSignals">>,
 ): Promise<T> {
   const { staleMs } = options;
   const beatMs = Math.min(MAX_BEAT_MS, staleMs / 4);
-  const lease = await waitForLock(
+  // As in rewritePrivateFile, each attempt runs with signals held back: a lease taken is released
+  // before a signal ends the process, so the next process need not wait for it to go stale. What
+  // runs under it is bounded (every keychain call has its timeout), so the signal waits that long
+  // at most; the wait for another process's lease is not held back.
+  const deferSignals = deps.deferSignals ?? ((work) => work());
+  const done = await waitForLock(
     lockPath,
     Math.max(options.timeoutMs, staleMs + beatMs),
     deps,
-    async () => (await createLease(lockPath, deps)) ?? (await claimStaleLease(lockPath, staleMs, deps)),
+    () =>
+      deferSignals(async () => {
+        const lease = (await createLease(lockPath, deps)) ?? (await claimStaleLease(lockPath, staleMs, deps));
+        if (lease === undefined) return undefined;
+        // A real timer: the beat is for other processes, which judge it by the file's mtime.
+        const beat = setInterval(() => void lease.handle.writeFile("beat\n").catch(() => {}), beatMs);
+        beat.unref?.();
+        try {
+          return { result: await run() };
+        } finally {
+          clearInterval(beat);
+          await releaseLease(lockPath, lease, deps).catch(() => {});
+        }
+      }),
     // Not "remove it": a lease nobody renews is taken over by itself, so this one is in use.
     {
       hint: "another git-credential-pat process is using it (a keychain unlock prompt may be waiting); try again",
     },
   );
-  // A real timer: the beat is for other processes, which judge it by the file's mtime.
-  const beat = setInterval(() => void lease.handle.writeFile("beat\n").catch(() => {}), beatMs);
-  beat.unref?.();
-  try {
-    return await run();
-  } finally {
-    clearInterval(beat);
-    await releaseLease(lockPath, lease, deps).catch(() => {});
-  }
+  return done.result;
 }
 
 /** How often a lease holder stamps its file, at most. */

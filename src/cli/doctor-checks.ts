@@ -14,7 +14,7 @@ import {
   type UrlRewrite,
 } from "../git/inspect-url-rewrites.js";
 import { sshRemoteToHttps } from "../git/ssh-remote-to-https.js";
-import { findUrlSecret, maskUrl, secretFreePattern, type UrlSecret } from "../git/url-secret.js";
+import { findUrlSecret, maskCommand, maskUrl, secretFreePattern, type UrlSecret } from "../git/url-secret.js";
 import { octal } from "../private-files.js";
 import { describe } from "../secret.js";
 import { STORE_NAMES, type StoreName } from "../stores/token-store.js";
@@ -165,7 +165,7 @@ export function checkHelpers(
     }));
     const ours = chain.findIndex((link) => link.helper.kind === "pat");
     if (ours === -1) {
-      const others = chain.map((link) => `"${link.value}"`).join(", ");
+      const others = chain.map((link) => `"${maskCommand(link.value)}"`).join(", ");
       findings.push({
         area,
         status: "fail",
@@ -183,7 +183,7 @@ export function checkHelpers(
         {
           area,
           status: harm.status,
-          message: `${maskedKey(link.entry.key)}=${link.value} ${placeOf(link.entry)} ${harm.what}${first}`,
+          message: `${maskedKey(link.entry.key)}=${maskCommand(link.value)} ${placeOf(link.entry)} ${harm.what}${first}`,
           fix,
         } satisfies Finding,
       ];

@@ -51,10 +51,11 @@ async function applyFix(action: FixAction, deps: Deps): Promise<Outcome> {
       return removed === 0 ? { kind: "nothing", why: "no such section is left" } : { kind: "done" };
     }
     case "git": {
-      if (action.onlyIf !== undefined && (await runGit(action.onlyIf, deps)).code !== 0) {
+      // In the C locale: a pattern's {N} then counts bytes, as secretFreePattern measures them.
+      if (action.onlyIf !== undefined && (await runGit(action.onlyIf, deps, { locale: "C" })).code !== 0) {
         return { kind: "nothing", why: "the value is no longer there" };
       }
-      const result = await runGit(action.args, deps);
+      const result = await runGit(action.args, deps, { locale: "C" });
       if (result.code === 0) return { kind: "done" };
       return { kind: "failed", why: result.stderr.trim().split("\n")[0] || `exit ${result.code}` };
     }

@@ -287,6 +287,25 @@ describe("runDoctor", () => {
     expect(out).toContain('run "git-credential-pat doctor --fix" to apply the fixes marked (--fix)\n');
   });
 
+  it("shows no secret of a helper someone wrote inline", async () => {
+    const { deps } = setup({
+      git: {
+        config: [
+          globalEntry("credential.helper", `!f() { echo password=${CANARY.plain}; }; f`),
+          globalEntry(
+            "credential.https://github.com.helper",
+            "!echo password=0123456789abcdef0123456789abcdef01234567",
+          ),
+        ],
+      },
+      env: { GH_TOKEN: CANARY.classic },
+    });
+    const { out } = await doctor(deps);
+    expect(out).not.toContain(CANARY.plain);
+    expect(out).not.toContain("0123456789abcdef0123456789abcdef01234567");
+    expect(out).toContain("password=***");
+  });
+
   it("fails when the helper is missing from git's config", async () => {
     const { deps } = setup({
       git: { config: [globalEntry("credential.helper", "store")] },

@@ -218,31 +218,32 @@ describe("a config directory that cannot be written", () => {
 describe("signals during a command's commit", () => {
   it.each(COMMANDS)("$name changes the store and accounts.json only inside deferSignals", async ({ run }) => {
     const { deps } = await loggedIn({ [CANARY.classic2]: { login: "alice", scopes: ["repo"] } });
-    let inside = false;
+    // Nested, as the real one is: the store's own locks hold signals back inside the commit too.
+    let depth = 0;
     const outside: string[] = [];
     deps.deferSignals = async (work) => {
-      inside = true;
+      depth++;
       try {
         return await work();
       } finally {
-        inside = false;
+        depth--;
       }
     };
     const keyring = deps.keyringImpl;
     const { set, delete: remove } = keyring;
     keyring.set = async (...args) => {
-      if (!inside) outside.push("keychain set");
+      if (depth === 0) outside.push("keychain set");
       return set.apply(keyring, args);
     };
     keyring.delete = async (...args) => {
-      if (!inside) outside.push("keychain delete");
+      if (depth === 0) outside.push("keychain delete");
       return remove.apply(keyring, args);
     };
     const rename = deps.fs.rename;
     deps.fs = {
       ...deps.fs,
       rename: async (from, to) => {
-        if (!inside) outside.push(`rename ${to}`);
+        if (depth === 0) outside.push(`rename ${to}`);
         return rename(from, to);
       },
     };

@@ -154,6 +154,14 @@ describe("describeChange", () => {
       want: [`set ${GH} = "" (reset the helper list; was "manager")`, `add ${GH} = "pat"`],
     },
     {
+      name: "masks a secret in a replaced helper someone wrote inline",
+      change: { key: GH, before: ["!f() { echo password=s3cr3t; }; f"], after: ["", "pat"] },
+      want: [
+        `set ${GH} = "" (reset the helper list; was "!f() { echo password=***; }; f")`,
+        `add ${GH} = "pat"`,
+      ],
+    },
+    {
       name: "explains useHttpPath",
       change: { key: GHE_PATH, before: [], after: ["true"] },
       want: [`set ${GHE_PATH} = "true" (git sends the repository path, for owner routing)`],

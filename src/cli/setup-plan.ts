@@ -1,6 +1,7 @@
 // What `setup` changes in git's config and what `--undo` puts back, decided without I/O: the
 // hosts, the helper command, the per-URL keys (gh auth setup-git's shape), and the undo plan.
 import type { Account } from "../accounts/account.js";
+import { maskCommand } from "../git/url-secret.js";
 import { envTokens, GITHUB_HOST } from "../stores/env-token-source.js";
 
 /** One config key setup changed: its values before and after (in file order; [] = not set). */
@@ -102,8 +103,9 @@ export function planSetup(input: SetupPlanInput): KeyChange[] {
   return changes;
 }
 
+/** Values as they are shown: a helper someone wrote may hold a secret (maskCommand). */
 function quoted(values: readonly string[]): string {
-  return values.length === 0 ? "unset" : values.map((value) => JSON.stringify(value)).join(", ");
+  return values.length === 0 ? "unset" : values.map((value) => JSON.stringify(maskCommand(value))).join(", ");
 }
 
 /** One line per git config command the change runs. */

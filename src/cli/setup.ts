@@ -5,6 +5,7 @@ import { loadAccounts } from "../accounts/accounts-file.js";
 import { SilentError, UsageError } from "../errors.js";
 import { type ConfigTarget, GitConfig } from "../git/git-config.js";
 import { configFilePath, readConfigFile, writeConfigFile } from "../git/git-config-file.js";
+import { maskCommand } from "../git/url-secret.js";
 import type { Deps } from "../platform/deps.js";
 import { makeConfigPatch, revertConfigPatch } from "./setup-patch.js";
 import {
@@ -99,7 +100,13 @@ export async function runSetup(opts: SetupOptions, deps: Deps): Promise<void> {
   }
 
   if (opts.json) {
-    const report = { file, scope: opts.target.scope, helper, hosts, changes: applied };
+    // Values as shown everywhere: a helper someone wrote may hold a secret (maskCommand).
+    const changes = applied.map((change) => ({
+      ...change,
+      before: change.before.map(maskCommand),
+      after: change.after.map(maskCommand),
+    }));
+    const report = { file, scope: opts.target.scope, helper, hosts, changes };
     deps.io.out.write(`${JSON.stringify(report, null, 2)}\n`);
   } else if (changes.length === 0) {
     deps.io.out.write(`git already uses ${EXECUTABLE} for ${hosts.join(", ")} in ${file}; nothing changed\n`);
@@ -175,9 +182,15 @@ async function undoSetup(opts: SetupOptions, file: string, deps: Deps): Promise<
   const notRestored = all.filter((step) => step.kind === "conflict");
   if (opts.json) {
     const restored = all.flatMap((step) =>
-      step.kind === "conflict" ? [] : [{ key: step.key, values: step.values }],
+      step.kind === "conflict" ? [] : [{ key: step.key, values: step.values.map(maskCommand) }],
     );
-    const report = { file, byteExact: isByteExact, restored, notRestored };
+    const conflicts = notRestored.map((step) => ({
+      ...step,
+      now: step.now.map(maskCommand),
+      setupSet: step.setupSet.map(maskCommand),
+      before: step.before.map(maskCommand),
+    }));
+    const report = { file, byteExact: isByteExact, restored, notRestored: conflicts };
     deps.io.out.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
     const lines = [

@@ -30,13 +30,12 @@ export function gitEnv(env: Deps["env"]): Record<string, string> {
 export async function runGit(
   args: readonly string[],
   deps: Pick<Deps, "spawn" | "env">,
-  options: { cwd?: string; input?: string } = {},
+  options: { cwd?: string; input?: string; locale?: "C" } = {},
 ): Promise<SpawnResult> {
-  const result = await deps.spawn("git", args, {
-    env: gitEnv(deps.env),
-    timeoutMs: GIT_TIMEOUT_MS,
-    ...options,
-  });
+  const { locale, ...rest } = options;
+  // The C locale, for a value pattern whose {N} counts bytes (url-secret.ts secretFreePattern).
+  const env = locale === undefined ? gitEnv(deps.env) : { ...gitEnv(deps.env), LC_ALL: locale };
+  const result = await deps.spawn("git", args, { env, timeoutMs: GIT_TIMEOUT_MS, ...rest });
   if (result.code === 127)
     throw new PatError("git was not found on PATH", { hint: "install git, then run this again" });
   return result;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describe as describeSecret } from "../secret.js";
-import { findUrlSecret, isTokenLikeUsername, maskUrl, secretFreePattern } from "./url-secret.js";
+import { findUrlSecret, isTokenLikeUsername, maskCommand, maskUrl, secretFreePattern } from "./url-secret.js";
 
 // Made-up values shaped like each kind of token; none is a real credential.
 const CLASSIC = "ghp_0123456789abcdefghijABCDEFGHIJ012345";
@@ -183,6 +183,38 @@ describe("findUrlSecret", () => {
     },
   ])("maskUrl $name (for display only)", ({ url, want }) => {
     expect(maskUrl(url)).toBe(want);
+  });
+
+  it.each([
+    {
+      name: "a password= value in an inline helper",
+      text: `!f() { echo username=bot; echo password=${CLASSIC}; }; f`,
+      want: "!f() { echo username=bot; echo password=***; }; f",
+    },
+    { name: "a plain password=", text: "!echo password=s3cr3tPassw0rd", want: "!echo password=***" },
+    {
+      name: "40 hex digits standing alone",
+      text: "!echo 0123456789abcdef0123456789abcdef01234567",
+      want: "!echo ***",
+    },
+    { name: "a token= argument", text: "mytool --token=abc123 get", want: "mytool --token=*** get" },
+    {
+      name: "the secret of a URL",
+      text: "store --file=/x https://alice:pw@github.com",
+      want: "store --file=/x https://alice:***@github.com",
+    },
+    {
+      name: "nothing in an ordinary helper",
+      text: "store --file=/home/a/.creds",
+      want: "store --file=/home/a/.creds",
+    },
+    {
+      name: "nothing in our own helper",
+      text: "pat --store=file --timeout=0",
+      want: "pat --store=file --timeout=0",
+    },
+  ])("maskCommand masks $name", ({ text, want }) => {
+    expect(maskCommand(text)).toBe(want);
   });
 
   it("identifies the token by kind and fingerprint, never by a slice of it", () => {

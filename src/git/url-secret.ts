@@ -18,7 +18,7 @@ export type UrlSecret =
       /** The URL before and after the secret (the user name and colon kept before it, the `@` after). */
       before: string;
       after: string;
-      /** How many characters the secret takes in the URL. */
+      /** How many bytes (UTF-8) the secret takes in the URL: what `{N}` counts in git's C locale. */
       length: number;
     };
 
@@ -83,7 +83,7 @@ export function findUrlSecret(url: string): UrlSecret {
     host: url.slice(at + 1, authorityEnd).toLowerCase(),
     before,
     after,
-    length: at - start,
+    length: Buffer.byteLength(url.slice(start, at), "utf8"),
   };
 }
 
@@ -102,6 +102,19 @@ export function maskUrl(url: string): string {
   return maskedBase + rest.replace(/([?&;#][^=&;#]*=)[^&;#]*/g, "$1***");
 }
 
+/**
+ * A command people wrote into git's config (a `credential.helper` value such as
+ * `!f() { echo password=…; }; f`) with what looks like a secret masked, for messages: the value of
+ * `password=`/`token=`/`secret=`, a GitHub token or 40 hex digits (a classic token) standing alone,
+ * and the secret of any URL in it (maskUrl).
+ */
+export function maskCommand(text: string): string {
+  return text
+    .replace(/((?:password|passwd|token|secret)=)[^\s;'"`)&|]+/gi, "$1***")
+    .replace(/\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|[0-9a-f]{40})\b/gi, "***")
+    .replace(/[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s'"`]+/g, (url) => maskUrl(url));
+}
+
 /** POSIX ERE metacharacters (git config's value patterns are extended regular expressions). */
 function escapeEre(text: string): string {
   return text.replace(/[.[\]()*+?{}|^$\\]/g, "\\$&");
@@ -110,7 +123,9 @@ function escapeEre(text: string): string {
 /**
  * A `git config` value pattern (POSIX ERE) matching this URL with any secret of the same length
  * in its place, and nothing else: it names the value to change without putting the secret on a
- * command line. Bounds are kept at 255, the smallest RE_DUP_MAX POSIX allows.
+ * command line. The length is in bytes, so git must run it in the C locale (where `[^/]` is one
+ * byte; in a UTF-8 locale it is one character, and a non-ASCII secret would not match). Bounds
+ * are kept at 255, the smallest RE_DUP_MAX POSIX allows.
  */
 export function secretFreePattern(found: Extract<UrlSecret, { kind: "password" | "username" }>): string {
   const runs: string[] = [];

@@ -76,7 +76,11 @@ export async function helperGet(
   const accounts = await sources.accounts();
   let resolution: Resolution = { kind: "none", reason: "no stored token matches" };
   for (const { pattern, exactPath } of lookupPatterns(request, accounts)) {
-    resolution = await resolveToken(pattern, sources.stored, { exactPath, withAuthtype });
+    resolution = await resolveToken(pattern, sources.stored, {
+      exactPath,
+      withAuthtype,
+      liveAtMs: deps.clock.now(),
+    });
     if (resolution.kind === "found") break;
   }
   if (resolution.kind === "none") return;

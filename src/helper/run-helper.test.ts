@@ -131,6 +131,26 @@ describe("runHelper", () => {
     expect(deps.stdout() + deps.stderr()).toBe("");
   });
 
+  it.each([
+    {
+      name: "does not serve a token whose expiry, as git handed it over, has passed",
+      expiry: "1700000000",
+      want: "",
+    },
+    {
+      name: "serves a token whose expiry is still ahead, with it",
+      expiry: "1900000000",
+      want: `username=alice\npassword=${CANARY.classic}\npassword_expiry_utc=1900000000\n`,
+    },
+  ])("$name", async ({ expiry, want }) => {
+    const deps = await helper(
+      "store",
+      `protocol=https\nhost=github.com\nusername=alice\npassword=${CANARY.classic}\npassword_expiry_utc=${expiry}\n`,
+    );
+    const out = await helper("get", "protocol=https\nhost=github.com\n", deps);
+    expect(out.stdout()).toBe(want);
+  });
+
   it("keeps a token for http to a loopback test server", async () => {
     const deps = await helper(
       "store",

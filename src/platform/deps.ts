@@ -16,6 +16,8 @@ export interface Fs {
   mkdir(path: string, options: { recursive?: boolean; mode?: number }): Promise<string | undefined>;
   stat(path: string): Promise<Stats>;
   lstat(path: string): Promise<Stats>;
+  /** The target a symbolic link names, as written in the link. */
+  readlink(path: string): Promise<string>;
   chmod(path: string, mode: number): Promise<void>;
 }
 

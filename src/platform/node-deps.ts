@@ -74,8 +74,7 @@ function signalDeferrer(): Deps["deferSignals"] {
 }
 
 export function pathsFrom(env: Readonly<Record<string, string | undefined>>): Paths {
-  // node:os only when HOME is unset: it costs start-up under bun.
-  const home = env.HOME || process.getBuiltinModule("node:os").homedir();
+  const home = absoluteHome(env);
   // XDG says relative values are invalid and must be ignored.
   const xdg = (name: string, fallback: string) =>
     env[name]?.startsWith("/") ? (env[name] as string) : fallback;
@@ -87,6 +86,24 @@ export function pathsFrom(env: Readonly<Record<string, string | undefined>>): Pa
     xdgStateHome: xdg("XDG_STATE_HOME", joinPath(home, ".local", "state")),
     runtimeDir: env.XDG_RUNTIME_DIR?.startsWith("/") ? env.XDG_RUNTIME_DIR : undefined,
   };
+}
+
+/**
+ * $HOME when it is an absolute path, else the home directory the user database names. A relative
+ * or empty HOME would be read against git's working directory and put the file store (and every
+ * other file) inside the repository. Only "/" is left when neither is known (a user with no home):
+ * every directory under it must then be one this user owns and keeps private, or it is refused.
+ */
+function absoluteHome(env: Readonly<Record<string, string | undefined>>): string {
+  if (env.HOME?.startsWith("/")) return env.HOME;
+  // node:os only then: it costs start-up under bun.
+  try {
+    const fromDatabase = process.getBuiltinModule("node:os").userInfo().homedir;
+    if (fromDatabase.startsWith("/")) return fromDatabase;
+  } catch {
+    // No entry for this uid (some containers).
+  }
+  return "/";
 }
 
 /** Runs a child with a hard timeout (SIGKILL), never throwing for a non-zero exit. */

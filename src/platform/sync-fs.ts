@@ -33,5 +33,6 @@ export const syncFs: Fs = {
   ),
   stat: wrap((path: string) => nodeFs().statSync(path)),
   lstat: wrap((path: string) => nodeFs().lstatSync(path)),
+  readlink: wrap((path: string) => nodeFs().readlinkSync(path, "utf8")),
   chmod: wrap((path: string, mode: number) => nodeFs().chmodSync(path, mode)),
 };

@@ -202,6 +202,27 @@ describe("matchCredential options", () => {
       want: true,
     },
     {
+      name: "liveAtMs: an entry whose password expired by then does not match",
+      pattern: hostWide,
+      entry: { ...noPath, passwordExpiresAtMs: 1_000 },
+      options: { liveAtMs: 1_000 },
+      want: false,
+    },
+    {
+      name: "liveAtMs: an entry whose password is still good matches",
+      pattern: hostWide,
+      entry: { ...noPath, passwordExpiresAtMs: 1_001 },
+      options: { liveAtMs: 1_000 },
+      want: true,
+    },
+    {
+      name: "liveAtMs: an entry with no known expiry matches",
+      pattern: hostWide,
+      entry: noPath,
+      options: { liveAtMs: 1_000 },
+      want: true,
+    },
+    {
       name: "matchPassword also compares git 2.46's credential",
       pattern: { ...noUser, authCredential: new Secret("tok-auth-other") },
       entry: { ...noUser, authCredential: new Secret("tok-auth") },

@@ -13,6 +13,12 @@ export interface MatchOptions {
    * never served to this one.
    */
   exactPath?: boolean;
+  /**
+   * An entry whose password expired at or before this time (epoch ms) does not match: git ≥ 2.40
+   * drops such a credential itself, and an older git would try it and fail. A `get` looks up
+   * with it; an erase does not (git must be able to remove an expired token).
+   */
+  liveAtMs?: number;
 }
 
 /**
@@ -27,6 +33,13 @@ export function matchCredential(pattern: Credential, entry: Credential, options:
     if (want !== undefined && entry[field] !== want) return false;
   }
   if (options.exactPath && pattern.path === undefined && entry.path !== undefined) return false;
+  const { liveAtMs } = options;
+  if (
+    liveAtMs !== undefined &&
+    entry.passwordExpiresAtMs !== undefined &&
+    entry.passwordExpiresAtMs <= liveAtMs
+  )
+    return false;
   if (options.matchPassword) {
     for (const field of ["password", "authCredential"] as const) {
       const want = pattern[field];

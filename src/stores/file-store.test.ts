@@ -85,6 +85,37 @@ describe("FileTokenStore", () => {
     expect(deps.vol.existsSync(`${FILE}.attributes`)).toBe(false);
   });
 
+  it.each([
+    { name: "an absolute link", target: "/home/user/dotfiles/credentials" },
+    { name: "a relative link", target: "../../../dotfiles/credentials" },
+  ])(
+    "writes through $name to the file it names, keeping the link (as git's credential-store does)",
+    async ({ target }) => {
+      const deps = makeTestDeps();
+      deps.vol.mkdirSync("/home/user/dotfiles", { recursive: true, mode: 0o700 });
+      deps.vol.writeFileSync("/home/user/dotfiles/credentials", "https://alice:tok-old@github.com\n", {
+        mode: 0o600,
+      });
+      deps.vol.mkdirSync(DIR, { recursive: true, mode: 0o700 });
+      deps.vol.symlinkSync(target, FILE);
+      const store = new FileTokenStore({ path: FILE, dirPolicy: "private", lockTimeoutMs: 1000 }, deps);
+      await store.store({ ...alice, username: "bob", password: new Secret("tok-bob") });
+      await store.erase({ username: "alice" });
+      expect(deps.vol.lstatSync(FILE).isSymbolicLink()).toBe(true);
+      expect(deps.vol.readFileSync("/home/user/dotfiles/credentials", "utf8")).toBe(
+        "https://bob:tok-bob@github.com\n",
+      );
+    },
+  );
+
+  it("refuses a chain of more than 5 links", async () => {
+    const deps = makeTestDeps();
+    deps.vol.mkdirSync(DIR, { recursive: true, mode: 0o700 });
+    for (let i = 0; i < 6; i++) deps.vol.symlinkSync(`${DIR}/l${i + 1}`, i === 0 ? FILE : `${DIR}/l${i}`);
+    const store = new FileTokenStore({ path: FILE, dirPolicy: "private", lockTimeoutMs: 1000 }, deps);
+    await expect(store.store(alice)).rejects.toThrow(/more than 5 symbolic links/);
+  });
+
   it("writes no attributes file for a token without attributes", async () => {
     const { deps, store } = setup();
     await store.store(alice);

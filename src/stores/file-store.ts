@@ -8,6 +8,7 @@ import {
   ensurePrivateDir,
   type RewriteDeps,
   readPrivateFile,
+  resolveSymlinks,
   rewritePrivateFile,
 } from "../private-files.js";
 import {
@@ -64,8 +65,8 @@ export class FileTokenStore implements TokenStore {
   }
 
   async get(pattern: Credential, options?: MatchOptions): Promise<StoredCredential | undefined> {
-    const entry = (await this.entries()).find((line) => matchCredential(pattern, line.credential, options));
-    return entry && this.withAttributes([entry], await this.readAttributes())[0];
+    // With the attributes first: an expiry decides whether an entry still matches (liveAtMs).
+    return (await this.list()).find((credential) => matchCredential(pattern, credential, options));
   }
 
   async list(): Promise<StoredCredential[]> {
@@ -111,9 +112,11 @@ export class FileTokenStore implements TokenStore {
     change: (lines: CredentialLine[]) => CredentialLine[],
     stored?: StoredLine,
   ): Promise<void> {
-    await ensurePrivateDir(dirnamePath(this.options.path), this.options.dirPolicy, this.deps);
+    // Through a symlink to the file itself (git's credential-store does the same), never over the link.
+    const path = await resolveSymlinks(this.options.path, this.deps.fs);
+    await ensurePrivateDir(dirnamePath(path), this.options.dirPolicy, this.deps);
     await rewritePrivateFile(
-      this.options.path,
+      path,
       async (current) => {
         const lines = this.decode(current);
         const changed = change(lines);

@@ -139,6 +139,7 @@ export function makeWorld(kind: StoreKind, stdin: Uint8Array): World {
       mkdir: (path, options) => fs.mkdir(path, options),
       stat: async (path) => (path === SOCKET ? socketStats : fs.stat(path)),
       lstat: async (path) => (path === SOCKET ? socketStats : fs.lstat(path)),
+      readlink: (path) => fs.readlink(path),
       chmod: (path, mode) => fs.chmod(path, mode),
     } satisfies Fs;
     deps.startDaemon = async () => {

@@ -4,13 +4,13 @@
 // `git add -A` would commit the token. Both artifacts; config.json "file",
 // GIT_CREDENTIAL_PAT_FILE, GIT_CREDENTIAL_PAT_CONFIG_DIR, --socket, and doctor's report.
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Artifact, artifacts, runArtifact } from "../helpers/artifacts.js";
 import { CANARY } from "../helpers/canary.js";
-import { recordOutput } from "../helpers/canary-guard.js";
+import { exemptFile, recordOutput } from "../helpers/canary-guard.js";
 import { type GitHttpsServer, startGitHttpsServer } from "../helpers/git-https-server.js";
 import { createSandbox, type Sandbox } from "../helpers/git-sandbox.js";
 
@@ -140,6 +140,62 @@ describe.each(artifacts())(
 
       expect(await status()).toBe("");
       expect(await worktree(repo)).toEqual(["README.md"]);
+    });
+
+    it.each([
+      { name: "a relative HOME", home: "relhome" },
+      { name: "an empty HOME", home: "" },
+    ])(
+      "with $name the store goes to the user database's home, never under the working directory",
+      async ({ home }) => {
+        const before = await worktree(repo);
+        // No XDG_* either: every default directory derives from the home directory.
+        const env = {
+          HOME: home,
+          XDG_CONFIG_HOME: "",
+          XDG_DATA_HOME: "",
+          XDG_CACHE_HOME: "",
+          XDG_STATE_HOME: "",
+        };
+        const store = await helper(
+          ["--store=file", "--timeout=0", "store"],
+          approve(CANARY.classic2, "home.example"),
+          env,
+        );
+        try {
+          expect(await worktree(repo)).toEqual(before);
+          expect(await status()).toBe("");
+        } finally {
+          // It went to the real home of this user: take it back out.
+          await helper(
+            ["--store=file", "--timeout=0", "erase"],
+            `protocol=https\nhost=home.example\n\n`,
+            env,
+          );
+        }
+        expect(store.code === 0 || ourLines(store.stderr).length === 1).toBe(true);
+      },
+    );
+
+    it("a store file behind a symlink (a dotfiles repository) is written where it is: the link stays, git's credential-store sees the same lines", async () => {
+      const dotfiles = join(sandbox.home, "dotfiles");
+      await mkdir(dotfiles, { mode: 0o700 });
+      const target = join(dotfiles, "git-credentials");
+      exemptFile(target, "the file store, reached through ~/.git-credentials");
+      await writeFile(target, `https://bob:${CANARY.classic}@${HOST}\n`, { mode: 0o600 });
+      await symlink("dotfiles/git-credentials", join(sandbox.home, ".git-credentials"));
+      await writeConfig({ store: "file", file: "~/.git-credentials" });
+
+      expect((await gitCredential("approve", approve(CANARY.classic2))).code).toBe(0);
+      const rejectBob = `protocol=https\nhost=${HOST}\nusername=bob\npassword=${CANARY.classic}\n\n`;
+      expect((await gitCredential("reject", rejectBob)).code).toBe(0);
+      expect((await lstat(join(sandbox.home, ".git-credentials"))).isSymbolicLink()).toBe(true);
+      expect(await readFile(target, "utf8")).toBe(`https://alice:${CANARY.classic2}@${HOST}\n`);
+      const viaGitStore = await sandbox.git(
+        ["-c", "credential.helper=", "-c", "credential.helper=store", "credential", "fill"],
+        { input: `protocol=https\nhost=${HOST}\n\n`, cwd: repo },
+      );
+      expect(viaGitStore.stdout).toContain(`password=${CANARY.classic2}\n`);
     });
 
     const relativeCases: Array<{

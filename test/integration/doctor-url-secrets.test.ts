@@ -276,4 +276,23 @@ describe.each(artifacts())("doctor and tokens in URLs → $name artifact", (arti
       submodule: await readFile(files.submodule, "utf8"),
     }).toEqual(after);
   });
+
+  it.each(["C.UTF-8", "C"])(
+    "--fix takes out a password that is not ASCII, whatever the locale (%s)",
+    async (locale) => {
+      const secret = "pässwörd-😀-non-ascii";
+      await git(["remote", "add", "intl", `https://dana:${secret}@${HOST}/acme/intl.git`]);
+      const wrapDir = join(sandbox.root, "wrap");
+      const env = {
+        ...sandbox.env,
+        PATH: `${wrapDir}:${sandbox.env.PATH ?? ""}`,
+        LANG: locale,
+        LC_ALL: locale,
+      };
+      const fixed = await runArtifact(artifact, ["doctor", "--fix"], { env, cwd: repo, timeoutMs: 30_000 });
+      expect(fixed.stdout.toString()).not.toContain(secret);
+      expect((await git(["config", "remote.intl.url"])).trim()).toBe(`https://dana@${HOST}/acme/intl.git`);
+      expect(await readLog("git-argv.log")).not.toContain(secret);
+    },
+  );
 });
