@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { makeTestDeps, type TestDeps } from "../../test/helpers/test-deps.js";
 import type { Account } from "./account.js";
 import { upsertAccount } from "./accounts.js";
-import { accountsFilePath, loadAccounts, updateAccounts } from "./accounts-file.js";
+import {
+  accountsFilePath,
+  loadAccounts,
+  loadAccountsData,
+  updateAccounts,
+  updateAccountsData,
+} from "./accounts-file.js";
 
 const DIR = "/home/user/.config/git-credential-pat";
 const FILE = `${DIR}/accounts.json`;
@@ -198,6 +204,45 @@ describe("accounts.json", () => {
       `refusing to write ${FILE}: accounts[1].login must be a non-empty string without spaces`,
     );
     expect(deps.vol.readFileSync(FILE, "utf8")).toBe(before);
+  });
+
+  it("keeps facts about stored tokens beside the accounts, every field intact", async () => {
+    const deps = makeTestDeps();
+    const facts = {
+      host: "github.com",
+      fingerprint: "abcdef01",
+      login: "octocat",
+      kind: "classic" as const,
+      scopes: ["repo"],
+      expiresAtMs: Date.UTC(2027, 0, 1),
+      checkedAtMs: Date.UTC(2026, 10, 22),
+      check: "valid" as const,
+      apiUrl: "https://github.com/api/v3",
+    };
+    await updateAccountsData((data) => ({ ...data, tokens: [facts] }), deps);
+    expect(await loadAccountsData(deps)).toEqual({ accounts: [], tokens: [facts] });
+    // An accounts-only change leaves them as they are.
+    await updateAccounts((accounts) => upsertAccount(accounts, alice), deps);
+    expect((await loadAccountsData(deps)).tokens).toEqual([facts]);
+  });
+
+  it('writes no "tokens" key while there are none, as files were before', async () => {
+    const deps = makeTestDeps();
+    await updateAccounts((accounts) => upsertAccount(accounts, alice), deps);
+    expect(JSON.parse(String(deps.vol.readFileSync(FILE)))).not.toHaveProperty("tokens");
+  });
+
+  it.each([
+    {
+      name: "a tokens entry without a login",
+      tokens: [{ host: "github.com", fingerprint: "ab", kind: "classic", checkedAtMs: 1, check: "valid" }],
+      want: "tokens[0].login must be a non-empty string without spaces",
+    },
+    { name: "tokens that are not a list", tokens: {}, want: "must be an array" },
+  ])("refuses $name", async ({ tokens, want }) => {
+    const deps = makeTestDeps();
+    seed(deps, JSON.stringify({ version: 1, accounts: [], tokens }));
+    await expect(loadAccountsData(deps)).rejects.toThrow(want);
   });
 
   it("refuses a file from a newer version and says to upgrade", async () => {

@@ -8,7 +8,7 @@ import { ensurePrivateDir, readPrivateFile, rewritePrivateFile } from "../privat
 import type { TokenKind } from "../secret.js";
 import { configDir, DEFAULTS, ENV, positiveInt } from "../settings.js";
 import { STORE_NAMES, type StoreName } from "../stores/token-store.js";
-import type { Account, AccountsFile } from "./account.js";
+import type { Account, AccountsData, AccountsFile, TokenFacts } from "./account.js";
 
 export type AccountsFileDeps = Pick<Deps, "env" | "paths" | "fs" | "clock" | "uid" | "deferSignals">;
 
@@ -20,8 +20,14 @@ export function accountsFilePath(deps: Pick<Deps, "env" | "paths">): string {
 
 /** The accounts in accounts.json; none when the file does not exist. */
 export async function loadAccounts(deps: AccountsFileDeps): Promise<Account[]> {
+  return (await loadAccountsData(deps)).accounts;
+}
+
+/** Everything accounts.json holds: the accounts and the facts about stored tokens. */
+export async function loadAccountsData(deps: AccountsFileDeps): Promise<AccountsData> {
   const path = accountsFilePath(deps);
-  return decodeAccountsFile(path, await readPrivateFile(path, deps)).accounts;
+  const { accounts, tokens } = decodeAccountsFile(path, await readPrivateFile(path, deps));
+  return { accounts, tokens };
 }
 
 /**
@@ -38,23 +44,43 @@ export async function updateAccounts(
   mutate: (accounts: Account[]) => Account[] | Promise<Account[]>,
   deps: AccountsFileDeps,
 ): Promise<Account[]> {
+  const data = await updateAccountsData(
+    async (current) => ({ ...current, accounts: await mutate(current.accounts) }),
+    deps,
+  );
+  return data.accounts;
+}
+
+/**
+ * updateAccounts for the whole file: the accounts and the facts about stored tokens change
+ * together, under the same lock. Returns what was written.
+ */
+export async function updateAccountsData(
+  mutate: (data: AccountsData) => AccountsData | Promise<AccountsData>,
+  deps: AccountsFileDeps,
+): Promise<AccountsData> {
   const path = accountsFilePath(deps);
   await ensurePrivateDir(configDir(deps.env, deps.paths), "private", deps);
-  let result: Account[] = [];
+  let result: AccountsData = { accounts: [], tokens: [] };
   await rewritePrivateFile(
     path,
     async (current) => {
       const before = decodeAccountsFile(path, current);
-      result = await mutate([...before.accounts]);
+      result = await mutate({ accounts: [...before.accounts], tokens: [...before.tokens] });
       // Never write a file the next read would refuse (a login with a space, an unknown store).
-      result.forEach((account, index) => {
-        decodeAccount(account, (what) => {
-          throw new PatError(`refusing to write ${path}: accounts[${index}]${what}`);
-        });
+      const refuse = (what: string): never => {
+        throw new PatError(`refusing to write ${path}: ${what}`);
+      };
+      result.accounts.forEach((account, index) => {
+        decodeAccount(account, (what) => refuse(`accounts[${index}]${what}`));
       });
-      const beforeText = current === undefined ? undefined : encodeAccountsFile(before.accounts, before);
+      result.tokens.forEach((facts, index) => {
+        decodeTokenFacts(facts, (what) => refuse(`tokens[${index}]${what}`));
+      });
+      const beforeText = current === undefined ? undefined : encodeAccountsFile(before, before);
       const afterText = encodeAccountsFile(result, before);
-      if (beforeText === undefined) return result.length === 0 ? undefined : afterText;
+      if (beforeText === undefined)
+        return result.accounts.length === 0 && result.tokens.length === 0 ? undefined : afterText;
       return afterText === beforeText ? undefined : afterText;
     },
     { lockTimeoutMs: positiveInt(deps.env[ENV.lockTimeoutMs], DEFAULTS.lockTimeoutMs) },
@@ -70,9 +96,7 @@ interface UnknownFields {
   perAccount: Map<string, { fingerprint: string; fields: Record<string, unknown> }>;
 }
 
-interface Decoded extends UnknownFields {
-  accounts: Account[];
-}
+interface Decoded extends UnknownFields, AccountsData {}
 
 const TOKEN_KINDS = [
   "classic",
@@ -106,7 +130,21 @@ const ACCOUNT_FIELDS = [
 ] as const satisfies readonly (keyof Account)[];
 const _allFields: readonly (typeof ACCOUNT_FIELDS)[number][] = [] as (keyof Account)[];
 
-const TOP_FIELDS = ["version", "accounts"];
+const TOP_FIELDS = ["version", "accounts", "tokens"];
+
+/** Every TokenFacts field, in the order they are written. */
+const TOKEN_FACTS_FIELDS = [
+  "host",
+  "fingerprint",
+  "login",
+  "kind",
+  "scopes",
+  "expiresAtMs",
+  "checkedAtMs",
+  "check",
+  "apiUrl",
+] as const satisfies readonly (keyof TokenFacts)[];
+const _allFactsFields: readonly (typeof TOKEN_FACTS_FIELDS)[number][] = [] as (keyof TokenFacts)[];
 
 function accountKey(host: string, login: string): string {
   return `${host.toLowerCase()}/${login.toLowerCase()}`;
@@ -122,7 +160,7 @@ function extraFields(record: Record<string, unknown>, known: readonly string[]):
 
 /** Parses and checks every field: JSON on disk is never trusted (STYLE §10, VS Code ipcServer). */
 function decodeAccountsFile(path: string, content: Buffer | undefined): Decoded {
-  const empty: Decoded = { accounts: [], top: {}, perAccount: new Map() };
+  const empty: Decoded = { accounts: [], tokens: [], top: {}, perAccount: new Map() };
   if (content === undefined) return empty;
   const hint = `fix it, or move it aside and log in again: mv "${path}" "${path}.bak"`;
   const fail = (what: string): never => {
@@ -146,7 +184,16 @@ function decodeAccountsFile(path: string, content: Buffer | undefined): Decoded 
   }
   if (data.version !== ACCOUNTS_FILE_VERSION) return fail(`must have "version": ${ACCOUNTS_FILE_VERSION}`);
   if (!Array.isArray(data.accounts)) return fail('must have an "accounts" array');
-  const decoded: Decoded = { accounts: [], top: extraFields(data, TOP_FIELDS), perAccount: new Map() };
+  const decoded: Decoded = {
+    accounts: [],
+    tokens: [],
+    top: extraFields(data, TOP_FIELDS),
+    perAccount: new Map(),
+  };
+  if (data.tokens !== undefined && !Array.isArray(data.tokens)) return fail('"tokens" must be an array');
+  (data.tokens ?? []).forEach((entry: unknown, index: number) => {
+    decoded.tokens.push(decodeTokenFacts(entry, (what) => failField(`tokens[${index}]${what}`)));
+  });
   data.accounts.forEach((entry: unknown, index: number) => {
     const account = decodeAccount(entry, (what) => failField(`accounts[${index}]${what}`));
     decoded.accounts.push(account);
@@ -223,7 +270,55 @@ function decodeAccount(entry: unknown, fail: (what: string) => never): Account {
   return account;
 }
 
-function encodeAccountsFile(accounts: readonly Account[], unknown: UnknownFields): string {
+function decodeTokenFacts(entry: unknown, fail: (what: string) => never): TokenFacts {
+  if (!isRecord(entry)) return fail(" must be an object");
+  const optional = (key: string): unknown => (entry[key] === null ? undefined : entry[key]);
+  const name = (key: "host" | "login"): string => {
+    const value = entry[key];
+    return typeof value === "string" && NAME.test(value)
+      ? value
+      : fail(`.${key} must be a non-empty string without spaces`);
+  };
+  const time = (value: unknown, key: string): number =>
+    typeof value === "number" && Number.isFinite(value)
+      ? value
+      : fail(`.${key} must be a time in epoch milliseconds`);
+  const oneOf = <T extends string>(key: string, values: readonly T[]): T =>
+    values.includes(entry[key] as T)
+      ? (entry[key] as T)
+      : fail(`.${key} must be one of ${values.map((v) => `"${v}"`).join(", ")}`);
+  const facts: TokenFacts = {
+    host: name("host"),
+    fingerprint:
+      typeof entry.fingerprint === "string" && /^[0-9a-f]+$/.test(entry.fingerprint)
+        ? entry.fingerprint
+        : fail(".fingerprint must be a string of hex digits"),
+    login: name("login"),
+    kind: oneOf("kind", TOKEN_KINDS),
+    checkedAtMs: time(entry.checkedAtMs, "checkedAtMs"),
+    check: oneOf("check", LAST_CHECKS),
+  };
+  const scopes = optional("scopes");
+  if (scopes !== undefined) {
+    facts.scopes =
+      Array.isArray(scopes) && scopes.every((item) => typeof item === "string")
+        ? [...scopes]
+        : fail(".scopes must be an array of strings");
+  }
+  const expiresAtMs = optional("expiresAtMs");
+  if (expiresAtMs !== undefined) facts.expiresAtMs = time(expiresAtMs, "expiresAtMs");
+  const apiUrl = optional("apiUrl");
+  if (apiUrl !== undefined) {
+    facts.apiUrl =
+      typeof apiUrl === "string" && /^https?:\/\/\S+$/.test(apiUrl)
+        ? apiUrl
+        : fail(".apiUrl must be an http(s) URL");
+  }
+  return facts;
+}
+
+function encodeAccountsFile(data: AccountsData, unknown: UnknownFields): string {
+  const { accounts, tokens } = data;
   const encoded = accounts.map((account) => {
     const known = Object.fromEntries(
       ACCOUNT_FIELDS.flatMap((key) => (account[key] === undefined ? [] : [[key, account[key]]])),
@@ -232,10 +327,16 @@ function encodeAccountsFile(accounts: readonly Account[], unknown: UnknownFields
     // Unknown fields describe the token they were written with; a new token starts without them.
     return kept && kept.fingerprint === account.fingerprint ? { ...known, ...kept.fields } : known;
   });
-  // AccountsFile's shape, plus whatever a newer version added.
-  const file: Record<keyof AccountsFile, unknown> = {
+  const facts = tokens.map((entry) =>
+    Object.fromEntries(
+      TOKEN_FACTS_FIELDS.flatMap((key) => (entry[key] === undefined ? [] : [[key, entry[key]]])),
+    ),
+  );
+  // AccountsFile's shape (no "tokens" key until there are any), plus whatever a newer version added.
+  const file: Partial<Record<keyof AccountsFile, unknown>> = {
     version: ACCOUNTS_FILE_VERSION,
     accounts: encoded,
+    ...(facts.length === 0 ? {} : { tokens: facts }),
     ...unknown.top,
   };
   return `${JSON.stringify(file, null, 2)}\n`;

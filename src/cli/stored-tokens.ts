@@ -1,0 +1,103 @@
+// The one truth for people's commands: every credential the store holds, whoever stored it (login,
+// git's prompt, import), joined with what is known about its token (accounts.json), and the one
+// way to record what GitHub said about a token.
+import type { AccountsData, TokenFacts } from "../accounts/account.js";
+import { sameHost } from "../accounts/accounts.js";
+import { updateAccountsData } from "../accounts/accounts-file.js";
+import { findFacts, upsertFacts } from "../accounts/token-facts.js";
+import type { Deps } from "../platform/deps.js";
+import { fingerprint, type Secret, type TokenKind, tokenKind } from "../secret.js";
+import type { StoredCredential, TokenStore } from "../stores/token-store.js";
+
+export interface StoredToken {
+  /** One entry of the store (a slot: protocol, host, path, username; and its token). */
+  credential: StoredCredential;
+  fingerprint: string;
+  /** From the token's prefix: known without asking GitHub. */
+  kind: TokenKind;
+  /** What GitHub said about this token, when anyone asked; undefined = never verified. */
+  facts: TokenFacts | undefined;
+  /** When it stops working: what git handed the store, else what GitHub said. */
+  expiresAtMs: number | undefined;
+}
+
+/** Every entry the store holds, in store order, with its facts. */
+export async function storedTokens(store: TokenStore, data: AccountsData): Promise<StoredToken[]> {
+  return (await store.list()).map((credential) => {
+    const print = fingerprint(credential.password);
+    const facts = findFacts(data, credential.host, print);
+    return {
+      credential,
+      fingerprint: print,
+      kind: tokenKind(credential.password),
+      facts,
+      expiresAtMs: credential.passwordExpiresAtMs ?? facts?.expiresAtMs,
+    };
+  });
+}
+
+/** What a check against GitHub's API found (github/ validate(), or its refusal). */
+export interface CheckResult {
+  login: string;
+  scopes?: string[];
+  expiresAtMs?: number;
+  check: TokenFacts["check"];
+  apiUrl?: string;
+}
+
+/**
+ * Records what GitHub said about `token` on `host`: its facts in accounts.json (and an account's
+ * own record of that very token, for files read by older versions), and its expiry in the store,
+ * beside every entry holding it on that host, so git gets password_expiry_utc and `get` stops
+ * serving it once it has passed. The store keeps what it already knew of the token otherwise.
+ */
+export async function recordCheck(
+  store: TokenStore,
+  host: string,
+  token: Secret,
+  result: CheckResult,
+  deps: Deps,
+): Promise<TokenFacts> {
+  const print = fingerprint(token);
+  const facts: TokenFacts = {
+    host: host.toLowerCase(),
+    fingerprint: print,
+    login: result.login,
+    kind: tokenKind(token),
+    ...(result.scopes === undefined ? {} : { scopes: result.scopes }),
+    ...(result.expiresAtMs === undefined ? {} : { expiresAtMs: result.expiresAtMs }),
+    checkedAtMs: deps.clock.now(),
+    check: result.check,
+    ...(result.apiUrl === undefined ? {} : { apiUrl: result.apiUrl }),
+  };
+  await updateAccountsData(
+    (data) => ({
+      tokens: upsertFacts(data.tokens, facts),
+      accounts: data.accounts.map((account) =>
+        sameHost(account.host, host) && account.fingerprint === print
+          ? {
+              ...account,
+              kind: facts.kind,
+              ...(result.scopes === undefined ? {} : { scopes: result.scopes }),
+              ...(result.expiresAtMs === undefined ? {} : { expiresAtMs: result.expiresAtMs }),
+              lastCheckedAtMs: facts.checkedAtMs,
+              lastCheck: facts.check,
+            }
+          : account,
+      ),
+    }),
+    deps,
+  );
+  if (result.expiresAtMs !== undefined) {
+    for (const entry of await store.list()) {
+      if (
+        sameHost(entry.host, host) &&
+        entry.password.equals(token) &&
+        entry.passwordExpiresAtMs !== result.expiresAtMs
+      ) {
+        await store.store({ ...entry, passwordExpiresAtMs: result.expiresAtMs });
+      }
+    }
+  }
+  return facts;
+}
