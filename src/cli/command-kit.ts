@@ -120,3 +120,19 @@ async function restoreSlot(
     // store then holds the new token, which GitHub accepted.
   }
 }
+
+/**
+ * The persistent stores whose tokens people's commands show and check: the configured one (unless
+ * it is `memory`: nothing persists there) and every other store an account was logged in to.
+ */
+export async function storesInUse(
+  accounts: readonly Account[],
+  deps: Deps,
+): Promise<Array<{ name: StoreName; store: TokenStore }>> {
+  const config = await loadConfig(deps);
+  const configured = chooseStoreName(undefined, config, deps.env);
+  const names = [...new Set<StoreName>([configured, ...accounts.map((account) => account.store)])].filter(
+    (name) => name !== "memory",
+  );
+  return Promise.all(names.map(async (name) => ({ name, store: await openStore(name, config, deps) })));
+}

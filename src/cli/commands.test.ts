@@ -5,6 +5,7 @@ import { CANARY } from "../../test/helpers/canary.js";
 import { githubFetchStub, type StubToken } from "../../test/helpers/github-fetch-stub.js";
 import { makeTestDeps, type TestDeps } from "../../test/helpers/test-deps.js";
 import { loadAccounts } from "../accounts/accounts-file.js";
+import { runHelper } from "../helper/run-helper.js";
 import { runList, toListOptions } from "./list.js";
 import { runLogin, toLoginOptions } from "./login.js";
 import { runLogout, toLogoutOptions } from "./logout.js";
@@ -296,5 +297,126 @@ describe("runRotate", () => {
     await login(deps, CANARY.classic);
     await expect(rotate(deps, token)).rejects.toMatchObject(want);
     expect(keychainItems(deps)).toEqual({ "https://alice@github.com": CANARY.classic });
+  });
+});
+
+// A token git stored from its own prompt: no account, any username. The store is the one truth.
+describe("commands on a token git stored from its prompt", () => {
+  async function gitStores(
+    deps: TestDeps,
+    username: string,
+    token: string,
+    host = "github.com",
+    path?: string,
+  ) {
+    deps.setStdin(
+      `protocol=https\nhost=${host}\n${path ? `path=${path}\n` : ""}username=${username}\npassword=${token}\n`,
+    );
+    await runHelper(["--timeout=0", "store"], deps);
+  }
+  const listJson = async (deps: TestDeps) => {
+    const before = deps.stdout().length;
+    await runList(toListOptions({ json: true }), deps);
+    return JSON.parse(deps.stdout().slice(before));
+  };
+
+  it("list shows it, unverified, with the command that verifies it", async () => {
+    const { deps } = setup();
+    await gitStores(deps, "Octocat", CANARY.classic);
+    expect(await listJson(deps)).toEqual([
+      expect.objectContaining({
+        host: "github.com",
+        username: "Octocat",
+        login: null,
+        kind: "classic",
+        source: "keychain",
+        isVerified: false,
+        lastCheckedAt: null,
+      }),
+    ]);
+    const before = deps.stdout().length;
+    await runList(toListOptions({}), deps);
+    const table = deps.stdout().slice(before);
+    expect(table).toMatch(/^github\.com\s+Octocat \(unverified\)\s+classic\s+unknown\s+unknown\s+keychain/m);
+    expect(table).toContain('Not verified yet: run "git-credential-pat verify --host github.com"');
+    expect(table).not.toContain(CANARY.classic);
+  });
+
+  it("verify checks it, records what GitHub says, and git then gets its expiry", async () => {
+    const { deps, stub } = setup({
+      [CANARY.classic]: { login: "octocat", scopes: ["repo", "delete_repo"], expiresAt: IN_28_DAYS },
+    });
+    await gitStores(deps, "x-access-token", CANARY.classic);
+    await gitStores(deps, "x-access-token", CANARY.classic, "github.com", "acme/app.git");
+    await runVerify(toVerifyOptions({}), deps);
+    expect(stub.calls).toHaveLength(1);
+    // Once GitHub named its owner, --user finds it by login too.
+    await runVerify(toVerifyOptions({ user: "OctoCat" }), deps);
+    expect(stub.calls).toHaveLength(2);
+    expect(deps.stdout()).toMatch(
+      /ok {3}octocat@github\.com: valid; scopes repo, delete_repo; expires 2026-12-20/,
+    );
+    expect(deps.stdout()).toContain("warning: has scopes a git client never needs (delete_repo)");
+    const rows = await listJson(deps);
+    expect(rows).toHaveLength(2);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          path: "acme/app.git",
+          login: "octocat",
+          isVerified: true,
+          scopes: ["repo", "delete_repo"],
+        }),
+        expect.objectContaining({
+          path: null,
+          login: "octocat",
+          expiresAt: "2026-12-20T12:00:00.000Z",
+          expiry: "ok",
+        }),
+      ]),
+    );
+    // Its expiry is now kept beside the token in each item, for git's password_expiry_utc.
+    const expiry = `password_expiry_utc=${Date.UTC(2026, 11, 20, 12) / 1000}`;
+    const secrets = Object.values(keychainItems(deps)) as string[];
+    expect(secrets).toHaveLength(2);
+    for (const secret of secrets) expect(secret.endsWith(`\n${expiry}`)).toBe(true);
+  });
+
+  it("verify fails (exit 4) on a prompt-stored token GitHub rejects, and says how to replace it", async () => {
+    const { deps } = setup();
+    await gitStores(deps, "octocat", CANARY.classic2);
+    await expect(runVerify(toVerifyOptions({}), deps)).rejects.toMatchObject({ exitCode: 4 });
+    expect(deps.stdout()).toContain("FAIL octocat@github.com: ");
+    expect(deps.stdout()).toContain('run "git-credential-pat rotate --host github.com --user octocat"');
+    expect(await listJson(deps)).toEqual([
+      expect.objectContaining({ lastCheck: "rejected", isVerified: true }),
+    ]);
+  });
+
+  it("verify skips a token for a host whose API is not GitHub's", async () => {
+    const { deps, stub } = setup();
+    const github = deps.fetch;
+    deps.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (new URL(url).host === "gitlab.example") {
+        return new Response("<html>not found</html>", {
+          status: 404,
+          headers: { "content-type": "text/html" },
+        });
+      }
+      return github(input, init);
+    }) as typeof globalThis.fetch;
+    await gitStores(deps, "someone", CANARY.plain, "gitlab.example");
+    await runVerify(toVerifyOptions({}), deps);
+    expect(deps.stdout()).toMatch(/^skip someone@gitlab\.example: not a GitHub host/m);
+    expect(stub.calls).toHaveLength(0);
+  });
+
+  it("verify names what it cannot find (exit 3)", async () => {
+    const { deps } = setup();
+    await expect(runVerify(toVerifyOptions({ host: "ghe.acme.com" }), deps)).rejects.toMatchObject({
+      exitCode: 3,
+      message: "no stored token for ghe.acme.com",
+    });
   });
 });

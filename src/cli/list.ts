@@ -1,12 +1,19 @@
-// `git-credential-pat list`: every account we know, plus environment tokens. Never a token.
+// `git-credential-pat list`: every credential the store holds, whoever stored it (login, git's
+// prompt, import), joined with what is known about its token; accounts whose token is gone; and
+// the environment's tokens. Never a token.
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import type { Account } from "../accounts/account.js";
-import { loadAccounts } from "../accounts/accounts-file.js";
+import type { Account, AccountsData } from "../accounts/account.js";
+import { sameHost, sameLogin } from "../accounts/accounts.js";
+import { loadAccountsData } from "../accounts/accounts-file.js";
+import { BackendUnavailableError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { fingerprint, tokenKind } from "../secret.js";
 import { DEFAULTS, ENV, positiveInt } from "../settings.js";
 import { envTokens } from "../stores/env-token-source.js";
+import { storesInUse } from "./command-kit.js";
 import { expiryState, formatExpiry, formatScopes, kindLabel, paint } from "./format.js";
+import { type StoredToken, storedTokens } from "./stored-tokens.js";
+import { tokenWarnings } from "./token-warnings.js";
 
 export interface ListOptions {
   json: boolean;
@@ -23,6 +30,11 @@ export function toListOptions(argv: ListArgs): ListOptions {
 /** One row of `list`, as `--json` prints it. */
 export interface ListRow {
   host: string;
+  /** The repository path the entry is kept for (credential.useHttpPath), or null: host-wide. */
+  path: string | null;
+  /** The username git sends with the token (what the store keeps it under). */
+  username: string | null;
+  /** The GitHub login the token authenticates as; null until someone verified it. */
   login: string | null;
   kind: string;
   fingerprint: string;
@@ -34,32 +46,55 @@ export interface ListRow {
   owners: string[];
   lastCheckedAt: string | null;
   lastCheck: string | null;
+  /** Whether GitHub was ever asked about this token (`verify`, `login`, or learning after git's store). */
+  isVerified: boolean;
+  /** GitHub's advice the token does not follow, and what is missing. */
+  warnings: string[];
 }
 
 export async function runList(opts: ListOptions, deps: Deps): Promise<void> {
   const now = deps.clock.now();
   const soonDays = positiveInt(deps.env[ENV.expiryWarningDays], DEFAULTS.expiryWarningDays);
-  const rows = [
-    ...(await loadAccounts(deps)).map((account) => accountRow(account, now, soonDays)),
-    ...envRows(deps),
-  ];
+  const data = await loadAccountsData(deps);
+  const rows: ListRow[] = [];
+  for (const { name, store } of await storesInUse(data.accounts, deps)) {
+    let tokens: StoredToken[];
+    try {
+      tokens = await storedTokens(store, data);
+    } catch (error) {
+      // A keychain this session cannot reach (no Secret Service): the other stores and the
+      // environment's tokens are still worth showing.
+      if (!(error instanceof BackendUnavailableError)) throw error;
+      deps.io.err.write(`git-credential-pat: warning: cannot read the ${name} store: ${error.message}\n`);
+      continue;
+    }
+    rows.push(...tokens.map((token) => storedRow(token, name, data.accounts, now, soonDays)));
+    rows.push(...missingRows(data, name, tokens));
+  }
+  rows.push(...envRows(deps));
   if (opts.json) {
     deps.io.out.write(`${JSON.stringify(rows, null, 2)}\n`);
     return;
   }
   if (rows.length === 0) {
-    deps.io.out.write('No accounts. Add one with "git-credential-pat login".\n');
+    deps.io.out.write(
+      'No tokens. Add one with "git-credential-pat login", or let git keep the one you give at its prompt.\n',
+    );
     return;
   }
+  printTable(rows, now, deps);
+}
+
+function printTable(rows: readonly ListRow[], now: number, deps: Deps): void {
   const tty = deps.io.isStdoutTTY;
   const table = [
     ["HOST", "LOGIN", "KIND", "SCOPES", "EXPIRES", "SOURCE", "ROUTING", "CHECKED"],
     ...rows.map((row) => [
-      row.host,
-      row.login ?? "-",
+      row.path ? `${row.host}/${row.path}` : row.host,
+      row.login ?? (row.username === null ? "-" : `${row.username} (unverified)`),
       row.kind,
-      formatScopes(row.scopes ?? undefined, row.kind),
-      row.expiresAt ? formatExpiry(Date.parse(row.expiresAt), now) : "never",
+      row.isVerified || row.scopes !== null ? formatScopes(row.scopes ?? undefined, row.kind) : "unknown",
+      row.expiresAt ? formatExpiry(Date.parse(row.expiresAt), now) : row.isVerified ? "never" : "unknown",
       row.source,
       [row.isDefault ? "default" : "", ...row.owners.map((owner) => `${owner}/*`)]
         .filter(Boolean)
@@ -80,30 +115,115 @@ export async function runList(opts: ListOptions, deps: Deps): Promise<void> {
       `${state === "expired" ? paint(text, "red", tty) : state === "soon" ? paint(text, "yellow", tty) : text}\n`,
     );
   });
+  for (const row of rows) {
+    const who = `${row.login ?? row.username ?? "?"}@${row.host}`;
+    for (const warning of row.warnings)
+      deps.io.out.write(`${paint("warning", "yellow", tty)}: ${who}: ${warning}\n`);
+  }
+  const hosts = [
+    ...new Set(rows.filter((row) => !row.isVerified && row.username !== null).map((row) => row.host)),
+  ];
+  if (hosts.length > 0) {
+    const flags = hosts.length === 1 ? ` --host ${hosts[0]}` : "";
+    deps.io.out.write(
+      `Not verified yet: run "git-credential-pat verify${flags}" to learn their login, scopes and expiry.\n`,
+    );
+  }
 }
 
-function accountRow(account: Account, now: number, soonDays: number): ListRow {
+/** The routing account of a stored token: its login's, else the one named like git's username. */
+function routingAccount(token: StoredToken, accounts: readonly Account[]): Account | undefined {
+  const { host, username } = token.credential;
+  const onHost = accounts.filter((account) => sameHost(account.host, host));
+  return (
+    onHost.find((account) => account.fingerprint === token.fingerprint) ??
+    onHost.find((account) => token.facts !== undefined && sameLogin(account.login, token.facts.login)) ??
+    onHost.find((account) => sameLogin(account.login, username))
+  );
+}
+
+function storedRow(
+  token: StoredToken,
+  source: string,
+  accounts: readonly Account[],
+  now: number,
+  soonDays: number,
+): ListRow {
+  const { credential, facts } = token;
+  const account = routingAccount(token, accounts);
+  const isVerified = facts !== undefined;
   return {
-    host: account.host,
-    login: account.login,
-    kind: kindLabel(account.kind),
-    fingerprint: account.fingerprint,
-    scopes: account.scopes ?? null,
-    expiresAt: account.expiresAtMs === undefined ? null : new Date(account.expiresAtMs).toISOString(),
-    expiry: expiryState(account.expiresAtMs, now, soonDays),
-    source: account.store,
-    isDefault: account.isDefault,
-    owners: account.owners,
-    lastCheckedAt:
-      account.lastCheckedAtMs === undefined ? null : new Date(account.lastCheckedAtMs).toISOString(),
-    lastCheck: account.lastCheck ?? null,
+    host: credential.host,
+    path: credential.path ?? null,
+    username: credential.username,
+    login: facts?.login ?? null,
+    kind: kindLabel(token.kind),
+    fingerprint: token.fingerprint,
+    scopes: facts?.scopes ?? null,
+    expiresAt: token.expiresAtMs === undefined ? null : new Date(token.expiresAtMs).toISOString(),
+    expiry: expiryState(token.expiresAtMs, now, soonDays),
+    source,
+    isDefault: account?.isDefault ?? false,
+    owners: account?.owners ?? [],
+    lastCheckedAt: facts === undefined ? null : new Date(facts.checkedAtMs).toISOString(),
+    lastCheck: facts?.check ?? null,
+    isVerified,
+    warnings: [
+      ...tokenWarnings({
+        kind: token.kind,
+        scopes: facts?.scopes,
+        expiresAtMs: token.expiresAtMs,
+        isVerified,
+      }),
+      ...(facts?.check === "rejected"
+        ? ["GitHub rejected it when last checked: rotate or log in again"]
+        : []),
+    ],
   };
+}
+
+/** Accounts of this store whose token the store no longer holds (removed by hand, another machine's). */
+function missingRows(data: AccountsData, source: string, tokens: readonly StoredToken[]): ListRow[] {
+  return data.accounts
+    .filter(
+      (account) =>
+        account.store === source &&
+        !tokens.some(
+          (token) =>
+            sameHost(token.credential.host, account.host) &&
+            (token.fingerprint === account.fingerprint ||
+              sameLogin(token.credential.username, account.login)),
+        ),
+    )
+    .map((account) => ({
+      host: account.host,
+      path: null,
+      username: null,
+      login: account.login,
+      kind: kindLabel(account.kind),
+      fingerprint: account.fingerprint,
+      scopes: account.scopes ?? null,
+      expiresAt: null,
+      expiry: "none" as const,
+      source,
+      isDefault: account.isDefault,
+      owners: account.owners,
+      lastCheckedAt:
+        account.lastCheckedAtMs === undefined ? null : new Date(account.lastCheckedAtMs).toISOString(),
+      lastCheck: account.lastCheck ?? null,
+      isVerified: account.lastCheckedAtMs !== undefined,
+      warnings: [
+        `no token stored in ${source}: run "git-credential-pat login --host ${account.host} --user ${account.login}"`,
+      ],
+    }));
 }
 
 /** Environment tokens are read-only and unverified here: `verify` checks them. */
 function envRows(deps: Deps): ListRow[] {
   return envTokens(deps.env).map((entry) => ({
     host: entry.host,
+    path: null,
+    username: null,
     login: null,
     kind: kindLabel(tokenKind(entry.token)),
     fingerprint: fingerprint(entry.token),
@@ -115,13 +235,16 @@ function envRows(deps: Deps): ListRow[] {
     owners: [],
     lastCheckedAt: null,
     lastCheck: null,
+    isVerified: false,
+    warnings: [],
   }));
 }
 
 export function listCommand(deps: Deps): CommandModule<object, ListArgs> {
   return {
     command: "list",
-    describe: "show accounts: host, login, token kind, scopes, expiry, where stored (never the token)",
+    describe:
+      "show every token the store holds and the environment's: host, login, kind, scopes, expiry, where (never the token)",
     builder: (yargs: Argv) =>
       yargs
         .option("json", { type: "boolean", describe: "print JSON" })

@@ -1,14 +1,18 @@
-// `git-credential-pat verify`: re-check stored tokens against the API and record the outcome.
+// `git-credential-pat verify`: re-check every GitHub token the store holds, whoever stored it,
+// against the API, and record what it says (login, scopes, kind, expiry).
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import type { Account } from "../accounts/account.js";
-import { upsertAccount } from "../accounts/accounts.js";
-import { loadAccounts, updateAccounts } from "../accounts/accounts-file.js";
-import { AuthError, SilentError } from "../errors.js";
+import type { Account, AccountsData, TokenFacts } from "../accounts/account.js";
+import { sameHost, sameLogin } from "../accounts/accounts.js";
+import { loadAccountsData } from "../accounts/accounts-file.js";
+import { isKnownGithubHost } from "../accounts/token-facts.js";
+import { AuthError, NotFoundError, SilentError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
-import { fingerprint, tokenKind } from "../secret.js";
-import { githubFor, persistentStore } from "./command-kit.js";
+import type { Secret } from "../secret.js";
+import type { StoreName, TokenStore } from "../stores/token-store.js";
+import { githubFor, storesInUse } from "./command-kit.js";
 import { formatExpiry, formatScopes, paint } from "./format.js";
-import { selectAccounts } from "./select-accounts.js";
+import { recordCheck, storedTokens } from "./stored-tokens.js";
+import { tokenWarnings } from "./token-warnings.js";
 
 export interface VerifyOptions {
   host: string | undefined;
@@ -26,25 +30,50 @@ export function toVerifyOptions(argv: VerifyArgs): VerifyOptions {
   return { host: argv.host?.toLowerCase(), user: argv.user, json: argv.json ?? false };
 }
 
-export type VerifyOutcome = "valid" | "rejected" | "expired" | "missing" | "error";
+/** `skipped`: the host's API is not GitHub's (a token for another forge), so there is nothing to check. */
+export type VerifyOutcome = "valid" | "rejected" | "expired" | "missing" | "error" | "skipped";
 
 export interface VerifyResult {
   host: string;
+  /** The GitHub login, else the username git keeps the token under. */
   login: string;
   outcome: VerifyOutcome;
   detail: string;
 }
 
+/** One token to check: the same token may sit in several entries (host-wide, and per repository). */
+interface Target {
+  host: string;
+  token: Secret;
+  store: TokenStore;
+  storeName: StoreName;
+  usernames: string[];
+  facts: TokenFacts | undefined;
+  account: Account | undefined;
+}
+
 export async function runVerify(opts: VerifyOptions, deps: Deps): Promise<void> {
-  const accounts = selectAccounts(await loadAccounts(deps), opts.host, opts.user);
-  const results: VerifyResult[] = [];
-  for (const [index, account] of accounts.entries()) {
-    if (deps.io.isStderrTTY && accounts.length > 1) {
-      deps.io.err.write(`\rchecking ${index + 1}/${accounts.length}: ${account.login}@${account.host}…`);
-    }
-    results.push(await verifyOne(account, deps));
+  const data = await loadAccountsData(deps);
+  const { targets, missing } = await selectTargets(opts, data, deps);
+  if (targets.length === 0 && missing.length === 0) {
+    const what = [opts.user, opts.host].filter(Boolean).join("@") || "any host";
+    throw new NotFoundError(`no stored token for ${what}`, {
+      hint: 'run "git-credential-pat list" to see what is stored, or "git-credential-pat login"',
+    });
   }
-  if (deps.io.isStderrTTY && accounts.length > 1) deps.io.err.write("\r\u001b[K");
+  const results: VerifyResult[] = missing.map((account) => ({
+    host: account.host,
+    login: account.login,
+    outcome: "missing",
+    detail: `no token in ${account.store}; run "git-credential-pat login --host ${account.host} --user ${account.login}"`,
+  }));
+  for (const [index, target] of targets.entries()) {
+    if (deps.io.isStderrTTY && targets.length > 1) {
+      deps.io.err.write(`\rchecking ${index + 1}/${targets.length}: ${whoOf(target)}@${target.host}…`);
+    }
+    results.push(await verifyOne(target, data, deps));
+  }
+  if (deps.io.isStderrTTY && targets.length > 1) deps.io.err.write("\r\u001b[K");
 
   if (opts.json) deps.io.out.write(`${JSON.stringify(results, null, 2)}\n`);
   else {
@@ -52,75 +81,154 @@ export async function runVerify(opts: VerifyOptions, deps: Deps): Promise<void> 
       const mark =
         result.outcome === "valid"
           ? paint("ok  ", "green", deps.io.isStdoutTTY)
-          : paint("FAIL", "red", deps.io.isStdoutTTY);
+          : result.outcome === "skipped"
+            ? paint("skip", "dim", deps.io.isStdoutTTY)
+            : paint("FAIL", "red", deps.io.isStdoutTTY);
       deps.io.out.write(`${mark} ${result.login}@${result.host}: ${result.detail}\n`);
     }
   }
   // Exit 4 when any token is unusable: the report above already said which and why.
-  if (results.some((result) => result.outcome !== "valid")) throw new SilentError(4);
+  if (results.some((result) => !["valid", "skipped"].includes(result.outcome))) throw new SilentError(4);
 }
 
-async function verifyOne(account: Account, deps: Deps): Promise<VerifyResult> {
-  const base = { host: account.host, login: account.login };
-  const now = deps.clock.now();
-  const { store } = await persistentStore(account.store, deps);
-  const stored = await store.get({ protocol: "https", host: account.host, username: account.login });
-  if (!stored) {
-    return {
-      ...base,
-      outcome: "missing",
-      detail: `no token in ${account.store}; run "git-credential-pat login --host ${account.host}"`,
-    };
+async function selectTargets(
+  opts: VerifyOptions,
+  data: AccountsData,
+  deps: Deps,
+): Promise<{ targets: Target[]; missing: Account[] }> {
+  const targets: Target[] = [];
+  const found = new Set<Account>();
+  for (const { name, store } of await storesInUse(data.accounts, deps)) {
+    for (const token of await storedTokens(store, data)) {
+      const { host, username, protocol } = token.credential;
+      if (protocol !== "https" || (opts.host !== undefined && !sameHost(host, opts.host))) continue;
+      const isUser = (login: string) =>
+        opts.user === undefined ||
+        sameLogin(login, opts.user) ||
+        (token.facts !== undefined && sameLogin(token.facts.login, opts.user));
+      if (!isUser(username)) continue;
+      const account = data.accounts.find(
+        (candidate) =>
+          sameHost(candidate.host, host) &&
+          (candidate.fingerprint === token.fingerprint || sameLogin(candidate.login, username)),
+      );
+      if (account) found.add(account);
+      const same = targets.find(
+        (target) => sameHost(target.host, host) && target.token.equals(token.credential.password),
+      );
+      if (same) {
+        if (!same.usernames.includes(username)) same.usernames.push(username);
+        continue;
+      }
+      targets.push({
+        host,
+        token: token.credential.password,
+        store,
+        storeName: name,
+        usernames: [username],
+        facts: token.facts,
+        account,
+      });
+    }
   }
-  let updated: Account = {
-    ...account,
-    kind: tokenKind(stored.password),
-    fingerprint: fingerprint(stored.password),
-    lastCheckedAtMs: now,
-  };
-  let result: VerifyResult;
+  const missing = data.accounts.filter(
+    (account) =>
+      !found.has(account) &&
+      (opts.host === undefined || sameHost(account.host, opts.host)) &&
+      (opts.user === undefined || sameLogin(account.login, opts.user)),
+  );
+  return { targets, missing };
+}
+
+function whoOf(target: Target): string {
+  return target.facts?.login ?? target.account?.login ?? (target.usernames[0] as string);
+}
+
+async function verifyOne(target: Target, data: AccountsData, deps: Deps): Promise<VerifyResult> {
+  const base = { host: target.host, login: whoOf(target) };
+  const now = deps.clock.now();
+  const apiUrl = target.facts?.apiUrl ?? target.account?.apiUrl;
+  const isGithub = isKnownGithubHost(target.host, data, deps.env.GH_HOST);
+  const rotate = `run "git-credential-pat rotate --host ${target.host} --user ${base.login}"`;
   try {
-    const info = await (await githubFor(account.host, account.apiUrl, deps)).validate(stored.password);
-    const { scopes: _scopes, expiresAtMs: _expiry, ...rest } = updated;
-    updated = {
-      ...rest,
-      ...(info.scopes === undefined ? {} : { scopes: info.scopes }),
-      ...(info.expiresAtMs === undefined ? {} : { expiresAtMs: info.expiresAtMs }),
-      lastCheck: "valid",
+    const github = await githubFor(target.host, apiUrl, deps);
+    const info = await github.validate(target.token);
+    const facts = await recordCheck(
+      target.store,
+      target.host,
+      target.token,
+      {
+        login: info.login,
+        ...(info.scopes === undefined ? {} : { scopes: info.scopes }),
+        ...(info.expiresAtMs === undefined ? {} : { expiresAtMs: info.expiresAtMs }),
+        check: "valid",
+        ...(apiUrl === undefined ? {} : { apiUrl }),
+      },
+      deps,
+    );
+    const login = { ...base, login: info.login };
+    if (target.account && !sameLogin(target.account.login, info.login)) {
+      return { ...login, outcome: "rejected", detail: `the stored token now authenticates as ${info.login}` };
+    }
+    const warnings = tokenWarnings({
+      kind: facts.kind,
+      scopes: facts.scopes,
+      expiresAtMs: facts.expiresAtMs,
+      isVerified: true,
+    });
+    return {
+      ...login,
+      outcome: "valid",
+      detail: [
+        `valid; scopes ${formatScopes(info.scopes, facts.kind)}; expires ${formatExpiry(info.expiresAtMs, now)}`,
+        ...warnings.map((warning) => `warning: ${warning}`),
+      ].join("; "),
     };
-    result =
-      info.login.toLowerCase() !== account.login.toLowerCase()
-        ? { ...base, outcome: "rejected", detail: `the stored token now authenticates as ${info.login}` }
-        : {
-            ...base,
-            outcome: "valid",
-            detail: `valid; scopes ${formatScopes(info.scopes)}; expires ${formatExpiry(info.expiresAtMs, now)}`,
-          };
   } catch (error) {
     if (!(error instanceof AuthError)) {
+      // Not GitHub's API at all (another forge's host): nothing to check there.
+      if (!isGithub) {
+        return { ...base, outcome: "skipped", detail: `not a GitHub host (${errorMessage(error)})` };
+      }
       // The API could not be asked (down, rate-limited): say so, record nothing about the token.
-      return { ...base, outcome: "error", detail: error instanceof Error ? error.message : String(error) };
+      return { ...base, outcome: "error", detail: errorMessage(error) };
     }
-    const expired = account.expiresAtMs !== undefined && account.expiresAtMs <= now;
-    updated = { ...updated, lastCheck: expired ? "expired" : "rejected" };
-    result = {
+    const knownExpiry = target.facts?.expiresAtMs ?? target.account?.expiresAtMs;
+    const expired = knownExpiry !== undefined && knownExpiry <= now;
+    await recordCheck(
+      target.store,
+      target.host,
+      target.token,
+      {
+        login: base.login,
+        ...(target.facts?.scopes === undefined ? {} : { scopes: target.facts.scopes }),
+        ...(knownExpiry === undefined ? {} : { expiresAtMs: knownExpiry }),
+        check: expired ? "expired" : "rejected",
+        ...(apiUrl === undefined ? {} : { apiUrl }),
+      },
+      deps,
+    );
+    return {
       ...base,
       outcome: expired ? "expired" : "rejected",
-      detail: `${expired ? `expired ${formatExpiry(account.expiresAtMs, now)}` : error.message}; run "git-credential-pat rotate --host ${account.host} --user ${account.login}"`,
+      detail: `${expired ? `expired ${formatExpiry(knownExpiry, now)}` : error.message}; ${rotate}`,
     };
   }
-  await updateAccounts((accounts) => upsertAccount(accounts, updated), deps);
-  return result;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 export function verifyCommand(deps: Deps): CommandModule<object, VerifyArgs> {
   return {
     command: "verify",
-    describe: "re-check stored tokens against GitHub; exit 4 if any is invalid or expired",
+    describe:
+      "re-check every stored GitHub token (whoever stored it) against GitHub; exit 4 if any is invalid or expired",
     builder: (yargs: Argv) =>
       yargs
-        .option("host", { type: "string", describe: "only this host's accounts" })
-        .option("user", { type: "string", describe: "only this login" })
+        .option("host", { type: "string", describe: "only this host's tokens" })
+        .option("user", { type: "string", describe: "only this login (or the username git keeps it under)" })
         .option("json", { type: "boolean", describe: "print JSON" }) as Argv<VerifyArgs>,
     handler: (argv: ArgumentsCamelCase<VerifyArgs>) => runVerify(toVerifyOptions(argv), deps),
   };
