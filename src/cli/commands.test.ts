@@ -420,3 +420,21 @@ describe("commands on a token git stored from its prompt", () => {
     });
   });
 });
+
+describe("runLogin advice", () => {
+  it("names scopes a git client never needs and a missing expiry, in its report", async () => {
+    const { deps } = setup({ [CANARY.classic]: { login: "alice", scopes: ["repo", "delete_repo"] } });
+    await login(deps, CANARY.classic);
+    expect(deps.stdout()).toContain(
+      "  advice:  this token has scopes a git client never needs (delete_repo): make a token with only repo (and workflow) and rotate to it\n",
+    );
+    expect(deps.stdout()).toContain("  advice:  this token never expires: GitHub advises an expiry");
+    expect(deps.stderr()).toBe("");
+  });
+
+  it("gives no advice for a token that follows it", async () => {
+    const { deps } = setup({ [CANARY.classic]: { login: "alice", scopes: ["repo"], expiresAt: IN_28_DAYS } });
+    await login(deps, CANARY.classic);
+    expect(deps.stdout()).not.toContain("advice:");
+  });
+});

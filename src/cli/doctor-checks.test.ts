@@ -17,6 +17,7 @@ import {
   quoteArg,
 } from "./doctor-checks.js";
 import type { DoctorFacts, PathFact, RepoFacts } from "./doctor-facts.js";
+import type { StoredToken } from "./stored-tokens.js";
 
 const NOW = Date.UTC(2026, 10, 22, 12);
 const DAY = 24 * 60 * 60 * 1000;
@@ -52,6 +53,7 @@ function facts(overrides: Partial<DoctorFacts> = {}): DoctorFacts {
     repository: { kind: "none", reason: "not inside a git repository" },
     accounts: { kind: "ok", tokens: [] },
     envTokens: [],
+    storedTokens: [],
     configFile: { kind: "ok", config: {} },
     stores: [{ store: "keychain", source: "default" }],
     keychain: undefined,
@@ -1252,5 +1254,84 @@ describe("checkTokens", () => {
     },
   ])("$name", ({ input, want }) => {
     expect(shown(checkTokens(facts(input)))).toEqual(want.map((w) => expect.objectContaining(w)));
+  });
+});
+
+// Tokens no account describes: git stored them from its prompt (or import did).
+describe("checkTokens on tokens git stored", () => {
+  const held = (over: Partial<StoredToken> = {}, username = "octocat"): StoredToken => ({
+    credential: { protocol: "https", host: "github.com", username, password: new Secret(CANARY.classic) },
+    fingerprint: fingerprint(new Secret(CANARY.classic)),
+    kind: "classic",
+    facts: undefined,
+    expiresAtMs: undefined,
+    ...over,
+  });
+  const verified = (over: Partial<NonNullable<StoredToken["facts"]>> = {}) => ({
+    host: "github.com",
+    fingerprint: fingerprint(new Secret(CANARY.classic)),
+    login: "octocat",
+    kind: "classic" as const,
+    scopes: ["repo"],
+    checkedAtMs: NOW - DAY,
+    check: "valid" as const,
+    ...over,
+  });
+  it.each([
+    {
+      name: "warns about a token nobody verified, with the command that does",
+      input: [held()],
+      want: [
+        {
+          status: "warn",
+          message:
+            "octocat@github.com: a classic token git stored, never verified: its login, scopes and expiry are unknown",
+          fix: "git-credential-pat verify --host github.com",
+        },
+      ],
+    },
+    {
+      name: "passes a verified token that follows GitHub's advice, by its login",
+      input: [held({ facts: verified(), expiresAtMs: NOW + 60 * DAY }, "x-access-token")],
+      want: [
+        { status: "ok", message: expect.stringMatching(/^octocat@github\.com: classic token, expires/) },
+      ],
+    },
+    {
+      name: "warns about scopes a git client never needs, and about no expiry",
+      input: [held({ facts: verified({ scopes: ["repo", "admin:org"] }) })],
+      want: [
+        expect.objectContaining({ status: "warn", message: expect.stringContaining("(admin:org)") }),
+        expect.objectContaining({ status: "warn", message: expect.stringContaining("never expires") }),
+      ],
+    },
+    {
+      name: "fails a token past the expiry git handed over",
+      input: [held({ expiresAtMs: NOW - DAY })],
+      want: [
+        expect.objectContaining({
+          status: "fail",
+          message: expect.stringMatching(/^octocat@github\.com: token expired/),
+        }),
+        expect.objectContaining({ status: "warn" }),
+      ],
+    },
+    {
+      name: "counts a token git copied under several paths once",
+      input: [
+        held({ facts: verified(), expiresAtMs: NOW + 60 * DAY }),
+        held({ facts: verified(), expiresAtMs: NOW + 60 * DAY }),
+      ],
+      want: [expect.objectContaining({ status: "ok" })],
+    },
+  ])("$name", ({ input, want }) => {
+    expect(shown(checkTokens(facts({ storedTokens: input })))).toEqual(want);
+  });
+
+  it("does not say there are no tokens when the store holds one nobody logged in with", () => {
+    const findings = checkTokens(facts({ storedTokens: [held()] }));
+    expect(findings.map((finding) => finding.message)).not.toContain(
+      "no tokens: git-credential-pat has nothing to give git",
+    );
   });
 });

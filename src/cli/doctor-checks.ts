@@ -2,6 +2,7 @@
 // a status, one line, and the command that fixes it. No I/O; `now` comes in the facts.
 
 import { join } from "node:path";
+import type { Account } from "../accounts/account.js";
 import { type ConfigEntry, originFile, splitConfigKey } from "../git/inspect-config.js";
 import { isGitAtLeast } from "../git/inspect-git-version.js";
 import { type Helper, helperChain, inspectHelper } from "../git/inspect-helper.js";
@@ -20,6 +21,8 @@ import { describe } from "../secret.js";
 import { STORE_NAMES, type StoreName } from "../stores/token-store.js";
 import type { DoctorFacts, FileRole, PathFact, RepoFacts } from "./doctor-facts.js";
 import { expiryState, formatExpiry, formatScopes, isoDate, kindLabel } from "./format.js";
+import type { StoredToken } from "./stored-tokens.js";
+import { tokenWarnings } from "./token-warnings.js";
 
 export type Status = "ok" | "warn" | "fail";
 
@@ -800,7 +803,7 @@ export function checkFiles(facts: Pick<DoctorFacts, "files" | "uid">): Finding[]
 // --- tokens ------------------------------------------------------------------------------------
 
 export function checkTokens(
-  facts: Pick<DoctorFacts, "accounts" | "envTokens" | "nowMs" | "soonDays">,
+  facts: Pick<DoctorFacts, "accounts" | "envTokens" | "storedTokens" | "nowMs" | "soonDays">,
 ): Finding[] {
   const area = "tokens";
   if (facts.accounts.kind === "error") {
@@ -809,7 +812,9 @@ export function checkTokens(
     return [{ area, status: "fail", message: facts.accounts.message, fix }];
   }
   const { tokens } = facts.accounts;
-  if (tokens.length === 0 && facts.envTokens.length === 0) {
+  // Tokens no account describes: git stored them from its prompt, or import did.
+  const others = unaccountedTokens(facts.storedTokens, tokens);
+  if (tokens.length === 0 && others.length === 0 && facts.envTokens.length === 0) {
     return [
       {
         area,
@@ -840,37 +845,13 @@ export function checkTokens(
         fix: `git-credential-pat verify ${flags}`,
       });
     }
-    const expiry = expiryState(account.expiresAtMs, facts.nowMs, facts.soonDays);
-    if (expiry === "expired") {
-      findings.push({
-        area,
-        status: "fail",
-        message: `${who}: token ${formatExpiry(account.expiresAtMs, facts.nowMs)}`,
-        fix: rotate,
-      });
-    } else if (account.lastCheck === "rejected") {
-      const when = account.lastCheckedAtMs === undefined ? "" : ` on ${isoDate(account.lastCheckedAtMs)}`;
-      findings.push({
-        area,
-        status: "fail",
-        message: `${who}: GitHub rejected the token${when}`,
-        fix: rotate,
-      });
-    } else if (expiry === "soon") {
-      findings.push({
-        area,
-        status: "warn",
-        message: `${who}: token expires ${formatExpiry(account.expiresAtMs, facts.nowMs)}`,
-        fix: rotate,
-      });
-    }
-    if (account.kind === "classic" && account.scopes !== undefined && !account.scopes.includes("repo")) {
-      findings.push({
-        area,
-        status: "warn",
-        message: `${who}: classic token without the "repo" scope (has ${formatScopes(account.scopes)}): git can only reach public repositories with it`,
-        fix: `create a token with the "repo" scope, then ${rotate}`,
-      });
+    findings.push(
+      ...expiryFindings(who, account.expiresAtMs, account.lastCheck, account.lastCheckedAtMs, rotate, facts),
+    );
+    findings.push(...scopeFindings(who, account.kind, account.scopes, rotate));
+    // Advice for a token GitHub accepted; a rejected one is to be replaced anyway.
+    if (account.lastCheck === "valid") {
+      findings.push(...adviceFindings(who, account.kind, account.scopes, account.expiresAtMs, rotate));
     }
     if (findings.length === before) {
       findings.push({
@@ -880,8 +861,11 @@ export function checkTokens(
       });
     }
   }
+  for (const token of others) findings.push(...storedTokenFindings(token, facts));
   for (const env of facts.envTokens) {
-    const shadowed = tokens.some(({ account }) => account.host.toLowerCase() === env.host);
+    const shadowed =
+      tokens.some(({ account }) => account.host.toLowerCase() === env.host) ||
+      others.some((token) => token.credential.host.toLowerCase() === env.host);
     findings.push(
       shadowed
         ? {
@@ -894,4 +878,127 @@ export function checkTokens(
     );
   }
   return findings;
+}
+
+/** Stored tokens, once per host and token, that no account's record describes. */
+function unaccountedTokens(
+  held: readonly StoredToken[],
+  accounts: ReadonlyArray<{ account: Account }>,
+): StoredToken[] {
+  const seen = new Set<string>();
+  return held.filter((token) => {
+    const host = token.credential.host.toLowerCase();
+    const key = `${host} ${token.fingerprint}`;
+    const isAccounts = accounts.some(
+      ({ account }) =>
+        account.host.toLowerCase() === host &&
+        (account.fingerprint === token.fingerprint ||
+          account.login.toLowerCase() === token.credential.username.toLowerCase()),
+    );
+    if (seen.has(key) || isAccounts || token.credential.protocol !== "https") return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function storedTokenFindings(token: StoredToken, facts: Pick<DoctorFacts, "nowMs" | "soonDays">): Finding[] {
+  const area = "tokens";
+  const { host, username } = token.credential;
+  const login = token.facts?.login ?? username;
+  const who = `${login}@${host}`;
+  const rotate = `git-credential-pat rotate ${command(["--host", host, "--user", login])}`;
+  const findings = [
+    ...expiryFindings(who, token.expiresAtMs, token.facts?.check, token.facts?.checkedAtMs, rotate, facts),
+  ];
+  if (token.facts === undefined) {
+    findings.push({
+      area,
+      status: "warn",
+      message: `${who}: a ${kindLabel(token.kind)} token git stored, never verified: its login, scopes and expiry are unknown`,
+      fix: `git-credential-pat verify ${command(["--host", host])}`,
+    });
+    return findings;
+  }
+  findings.push(...scopeFindings(who, token.kind, token.facts.scopes, rotate));
+  if (token.facts.check === "valid") {
+    findings.push(...adviceFindings(who, token.kind, token.facts.scopes, token.expiresAtMs, rotate));
+  }
+  if (findings.length === 0) {
+    findings.push({
+      area,
+      status: "ok",
+      message: `${who}: ${kindLabel(token.kind)} token, expires ${formatExpiry(token.expiresAtMs, facts.nowMs)}, scopes ${formatScopes(token.facts.scopes, token.kind)}`,
+    });
+  }
+  return findings;
+}
+
+function expiryFindings(
+  who: string,
+  expiresAtMs: number | undefined,
+  lastCheck: string | undefined,
+  lastCheckedAtMs: number | undefined,
+  rotate: string,
+  facts: Pick<DoctorFacts, "nowMs" | "soonDays">,
+): Finding[] {
+  const area = "tokens";
+  const expiry = expiryState(expiresAtMs, facts.nowMs, facts.soonDays);
+  if (expiry === "expired") {
+    return [
+      {
+        area,
+        status: "fail",
+        message: `${who}: token ${formatExpiry(expiresAtMs, facts.nowMs)}`,
+        fix: rotate,
+      },
+    ];
+  }
+  if (lastCheck === "rejected") {
+    const when = lastCheckedAtMs === undefined ? "" : ` on ${isoDate(lastCheckedAtMs)}`;
+    return [{ area, status: "fail", message: `${who}: GitHub rejected the token${when}`, fix: rotate }];
+  }
+  if (expiry === "soon") {
+    return [
+      {
+        area,
+        status: "warn",
+        message: `${who}: token expires ${formatExpiry(expiresAtMs, facts.nowMs)}`,
+        fix: rotate,
+      },
+    ];
+  }
+  return [];
+}
+
+function scopeFindings(
+  who: string,
+  kind: string,
+  scopes: readonly string[] | undefined,
+  rotate: string,
+): Finding[] {
+  if (kind !== "classic" || scopes === undefined || scopes.includes("repo")) return [];
+  return [
+    {
+      area: "tokens",
+      status: "warn",
+      message: `${who}: classic token without the "repo" scope (has ${formatScopes(scopes)}): git can only reach public repositories with it`,
+      fix: `create a token with the "repo" scope, then ${rotate}`,
+    },
+  ];
+}
+
+/** GitHub's advice (least privilege, an expiry) for a token whose scopes and expiry are known. */
+function adviceFindings(
+  who: string,
+  kind: string,
+  scopes: readonly string[] | undefined,
+  expiresAtMs: number | undefined,
+  rotate: string,
+): Finding[] {
+  return tokenWarnings({ kind, scopes, expiresAtMs, isVerified: true }).map((warning) => ({
+    area: "tokens",
+    status: "warn" as const,
+    message: `${who}: ${warning}`,
+    fix: rotate,
+  }));
 }

@@ -2,8 +2,8 @@
 // file, and returns plain facts. Every judgement is made later by the pure checks in
 // doctor-checks.ts. Tokens are read (to confirm they are there) but never kept in the facts.
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import type { Account } from "../accounts/account.js";
-import { accountsFilePath, loadAccounts } from "../accounts/accounts-file.js";
+import type { Account, AccountsData } from "../accounts/account.js";
+import { accountsFilePath, loadAccountsData } from "../accounts/accounts-file.js";
 import { defaultSocketPath } from "../cache/socket-path.js";
 import { type Config, configFilePath, loadConfig } from "../config/config-file.js";
 import { hintOf } from "../errors.js";
@@ -17,6 +17,8 @@ import { type CheckedPath, checkConfigDir, checkUserPath, DEFAULTS, ENV, positiv
 import { envTokens } from "../stores/env-token-source.js";
 import { KEYCHAIN_SERVICE, parseKeychainAccount, parseKeychainSecret } from "../stores/keyring-store.js";
 import { checkStoreFilePath, chooseStoreName, openStore } from "../stores/open-store.js";
+import type { StoreName } from "../stores/token-store.js";
+import { type StoredToken, storedTokens } from "./stored-tokens.js";
 
 export type StatFact =
   | { kind: "missing" }
@@ -112,6 +114,8 @@ export interface DoctorFacts {
     | { kind: "ok"; tokens: TokenFact[] }
     | { kind: "error"; message: string; hint: string | undefined };
   envTokens: Array<{ host: string; variable: string }>;
+  /** Every token the stores hold, whoever stored it (a store that cannot be read is left out). */
+  storedTokens: StoredToken[];
   configFile: { kind: "ok"; config: Config } | { kind: "error"; message: string; hint: string | undefined };
   stores: StoreUse[];
   keychain:
@@ -140,13 +144,20 @@ export async function gatherDoctorFacts(deps: Deps): Promise<DoctorFacts> {
     (config) => ({ kind: "ok" as const, config }),
     (error: unknown) => ({ kind: "error" as const, message: errorMessage(error), hint: hintOf(error) }),
   );
-  const accounts = await loadAccounts(deps).then(
-    (list) => ({ kind: "ok" as const, list }),
+  const accounts = await loadAccountsData(deps).then(
+    (data) => ({ kind: "ok" as const, list: data.accounts, data }),
     (error: unknown) => ({ kind: "error" as const, message: errorMessage(error), hint: hintOf(error) }),
   );
+  const held =
+    configFile.kind === "ok" && accounts.kind === "ok"
+      ? await heldTokens(configFile.config, accounts.data, deps)
+      : [];
   const tokenHosts = [
     ...new Set([
       ...(accounts.kind === "ok" ? accounts.list.map((account) => account.host.toLowerCase()) : []),
+      ...held.flatMap(({ credential }) =>
+        credential.protocol === "https" ? [credential.host.toLowerCase()] : [],
+      ),
       ...envFacts.map((entry) => entry.host),
     ]),
   ];
@@ -213,6 +224,7 @@ export async function gatherDoctorFacts(deps: Deps): Promise<DoctorFacts> {
     repository: git.repository,
     accounts: accounts.kind === "ok" ? { kind: "ok", tokens } : accounts,
     envTokens: envFacts,
+    storedTokens: held,
     configFile,
     stores,
     keychain:
@@ -224,6 +236,31 @@ export async function gatherDoctorFacts(deps: Deps): Promise<DoctorFacts> {
     socketPath: socket?.kind === "ok" ? socket.path : undefined,
     files: await gatherFiles(config, stores, socketPaths, deps),
   };
+}
+
+/**
+ * The tokens the configured store and the accounts' stores hold. A store that cannot be read (no
+ * Secret Service) is left out here: the keychain's own finding says why.
+ */
+async function heldTokens(config: Config, data: AccountsData, deps: Deps): Promise<StoredToken[]> {
+  let configured: StoreName | undefined;
+  try {
+    configured = chooseStoreName(undefined, config, deps.env);
+  } catch {
+    // A bad store name is reported with the config file.
+  }
+  const names = [...new Set([configured, ...data.accounts.map((account) => account.store)])].filter(
+    (name): name is StoreName => name !== undefined && name !== "memory",
+  );
+  const held: StoredToken[] = [];
+  for (const name of names) {
+    try {
+      held.push(...(await storedTokens(await openStore(name, config, deps), data)));
+    } catch {
+      // Unreadable: see above.
+    }
+  }
+  return held;
 }
 
 function storeChoice(config: Config, deps: Deps): StoreUse {

@@ -9,6 +9,7 @@ import { describe as describeToken, fingerprint, tokenKind } from "../secret.js"
 import { GITHUB_HOST } from "../stores/env-token-source.js";
 import { commitAccountChange, githubFor, persistentStore, readToken } from "./command-kit.js";
 import { formatExpiry, formatScopes, kindLabel } from "./format.js";
+import { tokenWarnings } from "./token-warnings.js";
 
 export interface LoginOptions {
   host: string;
@@ -107,6 +108,15 @@ function report(account: Account, info: TokenInfo | undefined, described: string
         ]
       : []),
     `  stored:  ${account.store}${account.owners.length ? `; owners: ${account.owners.join(", ")}` : ""}`,
+    // GitHub's advice (least privilege, an expiry), as part of the report.
+    ...(info
+      ? tokenWarnings({
+          kind: account.kind,
+          scopes: account.scopes,
+          expiresAtMs: account.expiresAtMs,
+          isVerified: true,
+        }).map((warning) => `  advice:  this token ${warning}`)
+      : []),
   ];
   deps.io.out.write(`${lines.join("\n")}\n`);
   if (account.kind === "classic" && account.scopes && !account.scopes.includes("repo")) {
