@@ -128,11 +128,20 @@ async function restoreSlot(
 export async function storesInUse(
   accounts: readonly Account[],
   deps: Deps,
-): Promise<Array<{ name: StoreName; store: TokenStore }>> {
+): Promise<Array<{ name: StoreName; store: TokenStore; isOnlyDefault: boolean }>> {
   const config = await loadConfig(deps);
   const configured = chooseStoreName(undefined, config, deps.env);
   const names = [...new Set<StoreName>([configured, ...accounts.map((account) => account.store)])].filter(
     (name) => name !== "memory",
   );
-  return Promise.all(names.map(async (name) => ({ name, store: await openStore(name, config, deps) })));
+  // The default store nobody chose and no account uses: one a command may pass over quietly
+  // when this session cannot reach it (the keychain over SSH).
+  const isChosen = Boolean(deps.env[ENV.store] || config.store);
+  return Promise.all(
+    names.map(async (name) => ({
+      name,
+      store: await openStore(name, config, deps),
+      isOnlyDefault: !isChosen && !accounts.some((account) => account.store === name),
+    })),
+  );
 }

@@ -5,7 +5,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import type { Account, AccountsData } from "../accounts/account.js";
 import { sameHost, sameLogin } from "../accounts/accounts.js";
 import { loadAccountsData } from "../accounts/accounts-file.js";
-import { BackendUnavailableError } from "../errors.js";
+import { exitCodeOf } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { fingerprint, tokenKind } from "../secret.js";
 import { DEFAULTS, ENV, positiveInt } from "../settings.js";
@@ -57,15 +57,18 @@ export async function runList(opts: ListOptions, deps: Deps): Promise<void> {
   const soonDays = positiveInt(deps.env[ENV.expiryWarningDays], DEFAULTS.expiryWarningDays);
   const data = await loadAccountsData(deps);
   const rows: ListRow[] = [];
-  for (const { name, store } of await storesInUse(data.accounts, deps)) {
+  for (const { name, store, isOnlyDefault } of await storesInUse(data.accounts, deps)) {
     let tokens: StoredToken[];
     try {
       tokens = await storedTokens(store, data);
     } catch (error) {
       // A keychain this session cannot reach (no Secret Service): the other stores and the
       // environment's tokens are still worth showing.
-      if (!(error instanceof BackendUnavailableError)) throw error;
-      deps.io.err.write(`git-credential-pat: warning: cannot read the ${name} store: ${error.message}\n`);
+      // (By exit code: the keychain's errors come from the other bundle of the binary, errors.ts exitCodeOf.)
+      if (exitCodeOf(error) !== 5) throw error;
+      if (isOnlyDefault) continue;
+      const message = error instanceof Error ? error.message : String(error);
+      deps.io.err.write(`git-credential-pat: warning: cannot read the ${name} store: ${message}\n`);
       continue;
     }
     rows.push(...tokens.map((token) => storedRow(token, name, data.accounts, now, soonDays)));

@@ -5,13 +5,13 @@ import type { Account, AccountsData, TokenFacts } from "../accounts/account.js";
 import { sameHost, sameLogin } from "../accounts/accounts.js";
 import { loadAccountsData } from "../accounts/accounts-file.js";
 import { isKnownGithubHost } from "../accounts/token-facts.js";
-import { AuthError, NotFoundError, SilentError } from "../errors.js";
+import { exitCodeOf, NotFoundError, SilentError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import type { Secret } from "../secret.js";
 import type { StoreName, TokenStore } from "../stores/token-store.js";
 import { githubFor, storesInUse } from "./command-kit.js";
 import { formatExpiry, formatScopes, paint } from "./format.js";
-import { recordCheck, storedTokens } from "./stored-tokens.js";
+import { recordCheck, type StoredToken, storedTokens } from "./stored-tokens.js";
 import { tokenWarnings } from "./token-warnings.js";
 
 export interface VerifyOptions {
@@ -98,8 +98,17 @@ async function selectTargets(
 ): Promise<{ targets: Target[]; missing: Account[] }> {
   const targets: Target[] = [];
   const found = new Set<Account>();
-  for (const { name, store } of await storesInUse(data.accounts, deps)) {
-    for (const token of await storedTokens(store, data)) {
+  for (const { name, store, isOnlyDefault } of await storesInUse(data.accounts, deps)) {
+    let tokens: StoredToken[];
+    try {
+      tokens = await storedTokens(store, data);
+    } catch (error) {
+      // The default store nobody uses, out of reach in this session (no Secret Service): nothing
+      // of it to check. A store in use that cannot be read stops the command (exit 5).
+      if (isOnlyDefault && exitCodeOf(error) === 5) continue;
+      throw error;
+    }
+    for (const token of tokens) {
       const { host, username, protocol } = token.credential;
       if (protocol !== "https" || (opts.host !== undefined && !sameHost(host, opts.host))) continue;
       const isUser = (login: string) =>
@@ -185,7 +194,8 @@ async function verifyOne(target: Target, data: AccountsData, deps: Deps): Promis
       ].join("; "),
     };
   } catch (error) {
-    if (!(error instanceof AuthError)) {
+    // By exit code, not instanceof: see errors.ts exitCodeOf.
+    if (exitCodeOf(error) !== 4) {
       // Not GitHub's API at all (another forge's host): nothing to check there.
       if (!isGithub) {
         return { ...base, outcome: "skipped", detail: `not a GitHub host (${errorMessage(error)})` };
@@ -211,7 +221,7 @@ async function verifyOne(target: Target, data: AccountsData, deps: Deps): Promis
     return {
       ...base,
       outcome: expired ? "expired" : "rejected",
-      detail: `${expired ? `expired ${formatExpiry(knownExpiry, now)}` : error.message}; ${rotate}`,
+      detail: `${expired ? `expired ${formatExpiry(knownExpiry, now)}` : errorMessage(error)}; ${rotate}`,
     };
   }
 }
