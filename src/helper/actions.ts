@@ -89,17 +89,27 @@ export async function helperGet(
   const { username, password } = credential;
   const account = username === undefined ? undefined : findAccount(accounts, request.host, username);
   // Metadata about another token (say one git stored after a prompt) says nothing about this one.
-  if (account && password && account.fingerprint === fingerprint(password)) {
-    if (account.expiresAtMs !== undefined)
-      credential = { ...credential, passwordExpiresAtMs: account.expiresAtMs };
+  const isAccounts =
+    account !== undefined && password !== undefined && account.fingerprint === fingerprint(password);
+  if (isAccounts && account.expiresAtMs !== undefined)
+    credential = { ...credential, passwordExpiresAtMs: account.expiresAtMs };
+  // The expiry the store keeps beside the token (git handed it over, or verify learned it) counts
+  // as much as an account's: the warning works for a token git stored from its prompt too.
+  const { passwordExpiresAtMs } = credential;
+  const judged = isAccounts
+    ? account
+    : passwordExpiresAtMs !== undefined && username !== undefined && password !== undefined
+      ? { host: request.host, login: username, expiresAtMs: passwordExpiresAtMs }
+      : undefined;
+  if (judged && password) {
     const warnDays = positiveInt(deps.env[ENV.expiryWarningDays], DEFAULTS.expiryWarningDays);
-    const verdict = expiryVerdict(account, deps.clock.now(), warnDays);
+    const verdict = expiryVerdict(judged, deps.clock.now(), warnDays);
     if (verdict.kind === "expired") {
       // Never serve a token GitHub will refuse: an empty reply makes git prompt instead.
       deps.io.err.write(`git-credential-pat: ${printable(verdict.message)}\n`);
       return;
     }
-    if (verdict.kind === "expiring" && (await claimDailyWarning(account.fingerprint, deps))) {
+    if (verdict.kind === "expiring" && (await claimDailyWarning(fingerprint(password), deps))) {
       warning = `git-credential-pat: ${printable(verdict.message)}\n`;
     }
   }

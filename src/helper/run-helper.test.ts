@@ -151,6 +151,22 @@ describe("runHelper", () => {
     expect(out.stdout()).toBe(want);
   });
 
+  it("warns, once a day, about a token git stored whose expiry (as git handed it over) is near", async () => {
+    const deps = makeTestDeps();
+    const inThreeDays = Math.floor(deps.clock.now() / 1000) + 3 * 86_400;
+    await helper(
+      "store",
+      `protocol=https\nhost=github.com\nusername=octocat\npassword=${CANARY.classic}\npassword_expiry_utc=${inThreeDays}\n`,
+      deps,
+    );
+    await helper("get", "protocol=https\nhost=github.com\n", deps);
+    await helper("get", "protocol=https\nhost=github.com\n", deps);
+    expect(deps.stderr().match(/expires in 3 days/g)).toHaveLength(1);
+    expect(deps.stderr()).toContain(
+      'rotate it with "git-credential-pat rotate --host github.com --user octocat"',
+    );
+  });
+
   it("keeps a token for http to a loopback test server", async () => {
     const deps = await helper(
       "store",
