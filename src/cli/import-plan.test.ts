@@ -213,10 +213,27 @@ describe("removeImported", () => {
     },
     {
       name: "does not remove a line whose slot the store holds with another token",
-      current: ["https://alice:T1@h", "https://alice:T2@h"],
-      read: ["https://alice:T1@h", "https://alice:T2@h"],
-      stored: ["https://alice:T1@h"],
+      current: ["https://bob:T3@h", "https://alice:T2@h"],
+      read: ["https://bob:T3@h", "https://alice:T2@h"],
+      stored: ["https://alice:T1@h", "https://bob:T3@h"],
       want: ["https://alice:T2@h"],
+      wantShielding: [],
+    },
+    {
+      name: "keeps the first line of a credential while a later line with another token stays, so git's store never serves that one",
+      current: ["https://alice:T1@h", "https://alice:T2@h", "https://alice:T1@h", "https://bob:T3@h"],
+      read: ["https://alice:T1@h", "https://alice:T2@h", "https://alice:T1@h", "https://bob:T3@h"],
+      stored: ["https://alice:T1@h", "https://bob:T3@h"],
+      want: ["https://alice:T1@h", "https://alice:T2@h"],
+      wantShielding: ["https://alice:T1@h"],
+    },
+    {
+      name: "does not keep a line for a later one of another credential",
+      current: ["https://alice:T1@h/acme/app.git", "https://alice:T2@h"],
+      read: ["https://alice:T1@h/acme/app.git", "https://alice:T2@h"],
+      stored: ["https://alice:T1@h/acme/app.git"],
+      want: ["https://alice:T2@h"],
+      wantShielding: [],
     },
     {
       name: "does not remove a repository line because the account-wide token is stored",
@@ -246,9 +263,10 @@ describe("removeImported", () => {
       stored: [],
       want: ["https://alice:T1@h"],
     },
-  ])("$name", ({ current, read, stored, want }) => {
+  ])("$name", ({ current, read, stored, want, wantShielding }) => {
     const readTexts = file(...read).map((line) => line.text);
-    const { kept } = removeImported(file(...current), readTexts, credentials(...stored));
+    const { kept, shielding } = removeImported(file(...current), readTexts, credentials(...stored));
     expect(formatCredentialFile(kept)).toBe(formatCredentialFile(file(...want)));
+    expect(formatCredentialFile(shielding)).toBe(formatCredentialFile(file(...(wantShielding ?? []))));
   });
 });

@@ -106,23 +106,51 @@ export function planImport(
 /**
  * The file as it is now (`current`, re-read under its lock) without the lines --delete may remove:
  * lines import read (`readTexts`; a line added since, even an identical one beyond the count read,
- * stays) whose exact credential, slot and token, the store holds now (`storedNow`).
+ * stays) whose exact credential, slot and token, the store holds now (`storedNow`). One more
+ * stays: the first line of a slot while a line of that slot with another token stays after it
+ * (`shielding`). Without it git's credential-store would serve that other token, never served
+ * so far, from the file, and a later import would take it for the slot's first line.
  */
 export function removeImported(
   current: readonly CredentialLine[],
   readTexts: readonly string[],
   storedNow: readonly StoredCredential[],
-): { kept: CredentialLine[]; removed: CredentialLine[] } {
+): { kept: CredentialLine[]; removed: CredentialLine[]; shielding: CredentialLine[] } {
   const budget = new Map<string, number>();
   for (const text of readTexts) budget.set(text, (budget.get(text) ?? 0) + 1);
-  const kept: CredentialLine[] = [];
-  const removed: CredentialLine[] = [];
+  const removable = new Set<CredentialLine>();
   for (const line of current) {
     const left = budget.get(line.text) ?? 0;
     if (line.kind === "credential" && left > 0 && holdsExactly(storedNow, line.credential)) {
       budget.set(line.text, left - 1);
-      removed.push(line);
-    } else kept.push(line);
+      removable.add(line);
+    }
   }
-  return { kept, removed };
+  const shielding: CredentialLine[] = [];
+  const credentialLines = current.filter(
+    (line): line is Extract<CredentialLine, { kind: "credential" }> => line.kind === "credential",
+  );
+  for (const [index, first] of credentialLines.entries()) {
+    if (!removable.has(first)) continue;
+    const isFirst = !credentialLines
+      .slice(0, index)
+      .some((line) => isSameSlot(line.credential, first.credential));
+    const shields = credentialLines
+      .slice(index + 1)
+      .some(
+        (line) =>
+          !removable.has(line) &&
+          isSameSlot(line.credential, first.credential) &&
+          !line.credential.password.equals(first.credential.password),
+      );
+    if (isFirst && shields) {
+      removable.delete(first);
+      shielding.push(first);
+    }
+  }
+  return {
+    kept: current.filter((line) => !removable.has(line)),
+    removed: current.filter((line) => removable.has(line)),
+    shielding,
+  };
 }

@@ -15,6 +15,8 @@ export interface ImportResult {
   lines: PlannedLine[];
   /** Line numbers removed from the file (--delete). */
   removed: number[] | undefined;
+  /** Line numbers --delete kept although the store holds them: they shield a later token (removeImported). */
+  shielding: number[];
   /** Line numbers of https credentials whose exact token the store does not hold: left in the file. */
   notInStore: number[];
 }
@@ -49,7 +51,7 @@ function describeLine(line: PlannedLine, storeName: string): string {
 
 /** The report: one line per credential line of the file, then a summary; or all of it as JSON. */
 export function reportImport(result: ImportResult, json: boolean, out: Writer): void {
-  const { source, storeName, lines, removed, notInStore } = result;
+  const { source, storeName, lines, removed, shielding, notInStore } = result;
   if (json) {
     const rows = lines.map((line) => jsonRow(line, removed));
     const summary = {
@@ -57,6 +59,7 @@ export function reportImport(result: ImportResult, json: boolean, out: Writer): 
       store: storeName,
       deleted: (removed?.length ?? 0) > 0,
       removedLines: removed ?? [],
+      shieldingLines: shielding,
       leftInFile: notInStore,
       credentials: rows,
     };
@@ -82,6 +85,11 @@ export function reportImport(result: ImportResult, json: boolean, out: Writer): 
         : "; removed nothing from it";
   } else if (inStore > 0) summary += "; to remove them from it run again with --delete";
   out.write(`${summary}\n`);
+  if (shielding.length > 0) {
+    out.write(
+      `kept line ${shielding.join(", ")} in it although ${storeName} holds ${shielding.length === 1 ? "its token" : "their tokens"}: a later line for the same credential holds a token git never served, which git's credential-store would serve without it; delete both once you know that token is stale\n`,
+    );
+  }
   if (notInStore.length > 0) {
     out.write(
       `${source} still holds ${plural(notInStore.length, "token")} that ${storeName} does not (line ${notInStore.join(", ")}); see above\n`,

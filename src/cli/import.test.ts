@@ -78,7 +78,7 @@ describe("runImport into the keychain", () => {
       wantExit: 0,
     },
     {
-      name: "imports the first of two lines for one credential and keeps the later token, which git never served, in the file",
+      name: "imports the first of two lines for one credential and keeps the later token, which git never served, in the file behind the first",
       file: ["https://alice:T1@github.com", "https://alice:T2@github.com", "https://alice:T1@github.com"],
       keychain: [],
       opts: { delete: true },
@@ -86,11 +86,12 @@ describe("runImport into the keychain", () => {
         "imported https://github.com (alice) into keychain",
         `skipped  https://github.com (alice), line 2: git never served this token (${fp("T2")}): line 1 comes first for the same credential`,
         "skipped  https://github.com (alice), line 3: the same token as line 1",
-        `1 credential imported from ${GIT_CREDENTIALS}; removed 2 lines from it (1, 3)`,
+        `1 credential imported from ${GIT_CREDENTIALS}; removed 1 line from it (3)`,
+        "kept line 1 in it although keychain holds its token: a later line for the same credential holds a token git never served, which git's credential-store would serve without it; delete both once you know that token is stale",
         `${GIT_CREDENTIALS} still holds 1 token that keychain does not (line 2); see above`,
       ],
       wantKeychain: ["https://alice@github.com T1"],
-      wantFile: ["https://alice:T2@github.com"],
+      wantFile: ["https://alice:T1@github.com", "https://alice:T2@github.com"],
       wantExit: 1,
     },
     {
@@ -244,8 +245,9 @@ describe("runImport into the keychain", () => {
     expect(JSON.parse(deps.stdout())).toEqual({
       source: GIT_CREDENTIALS,
       store: "keychain",
-      deleted: true,
-      removedLines: [1],
+      deleted: false,
+      removedLines: [],
+      shieldingLines: [1],
       leftInFile: [2],
       credentials: [
         {
@@ -255,7 +257,7 @@ describe("runImport into the keychain", () => {
           username: "alice",
           result: "imported",
           token: fp("T1"),
-          removed: true,
+          removed: false,
         },
         {
           line: 2,

@@ -72,6 +72,7 @@ export async function runImport(opts: ImportOptions, deps: Deps): Promise<void> 
 
   let storedNow: StoredCredential[] | undefined;
   let removed: number[] | undefined;
+  let shielding: number[] = [];
   if (opts.delete) {
     const readTexts = plan.lines.map((line) => line.text);
     // Through a symbolic link to the file itself, with git's lock beside it, as git and the file store do.
@@ -82,8 +83,11 @@ export async function runImport(opts: ImportOptions, deps: Deps): Promise<void> 
         // What the store holds now, read while nobody can add a line to the file: a line goes
         // only when its exact credential (slot and token) is there.
         storedNow = await store.list();
-        const change = removeImported(decodeFile(current, source), readTexts, storedNow);
-        removed = lineNumbersOf(change.removed, plan.lines);
+        const lines = decodeFile(current, source);
+        const change = removeImported(lines, readTexts, storedNow);
+        const numbers = originalLineNumbers(lines, read);
+        removed = numbersOf(change.removed, numbers);
+        shielding = numbersOf(change.shielding, numbers);
         return change.removed.length === 0 ? undefined : formatCredentialFile(change.kept);
       },
       { lockTimeoutMs: 5000 },
@@ -96,7 +100,11 @@ export async function runImport(opts: ImportOptions, deps: Deps): Promise<void> 
     .filter((line) => line.outcome.kind !== "not-https" && !holdsExactly(held, line.credential))
     .map((line) => line.lineNumber);
 
-  reportImport({ source, storeName, lines: plan.lines, removed, notInStore }, opts.json, deps.io.out);
+  reportImport(
+    { source, storeName, lines: plan.lines, removed, shielding, notInStore },
+    opts.json,
+    deps.io.out,
+  );
   // Nothing there to move: SPEC's "nothing to act on".
   if (!plan.lines.some((line) => line.outcome.kind !== "not-https")) throw new SilentError(3);
   // A token left behind (kept stored, or never served) is the user's call: say so in the status too.
@@ -146,18 +154,27 @@ function decodeFile(content: Buffer | undefined, source: string): CredentialLine
   return parseCredentialFile(text);
 }
 
-/** The original line numbers of the removed lines: each removed text takes the next line read with it. */
-function lineNumbersOf(removed: readonly CredentialLine[], read: readonly PlannedLine[]): number[] {
-  const taken = new Set<number>();
-  const numbers: number[] = [];
-  for (const line of removed) {
-    const match = read.find((planned) => planned.text === line.text && !taken.has(planned.lineNumber));
-    if (match) {
-      taken.add(match.lineNumber);
-      numbers.push(match.lineNumber);
-    }
+/**
+ * The line number each line of the file as re-read had when import read it, matched in order (git
+ * adds a line at the top and drops lines, so the lines read keep their order); a line added since has none.
+ */
+function originalLineNumbers(
+  current: readonly CredentialLine[],
+  read: readonly CredentialLine[],
+): Map<CredentialLine, number> {
+  const numbers = new Map<CredentialLine, number>();
+  let next = 0;
+  for (const line of current) {
+    const index = read.findIndex((candidate, i) => i >= next && candidate.text === line.text);
+    if (index === -1) continue;
+    numbers.set(line, index + 1);
+    next = index + 1;
   }
-  return numbers.sort((x, y) => x - y);
+  return numbers;
+}
+
+function numbersOf(lines: readonly CredentialLine[], numbers: Map<CredentialLine, number>): number[] {
+  return lines.flatMap((line) => numbers.get(line) ?? []).sort((x, y) => x - y);
 }
 
 /** A replaced token may still sit in the cache daemon: drop the slot there, or git keeps getting it. */

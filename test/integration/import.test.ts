@@ -217,7 +217,7 @@ function describeSuite(artifact: Artifact, store: StoreKind): void {
       await compareWithGit(requests, want);
     });
 
-    it("imports only the first of two lines for one credential and leaves the token git never served in the file", async () => {
+    it("imports only the first of two lines for one credential and leaves the token git never served in the file, behind the first", async () => {
       const [a, b] = hosts as [string, string];
       const first = await gitStoreFile("first", cred(a, "alice", "T1"));
       const second = await gitStoreFile("second", cred(a, "alice", "T2"));
@@ -237,7 +237,17 @@ function describeSuite(artifact: Artifact, store: StoreKind): void {
         "3 imported",
         "4 duplicate",
       ]);
-      expect(await fileLines()).toEqual([`https://alice:${T.T2}@${a}`]);
+      // The first line stays too while the never-served one does: without it git's credential-store
+      // would serve that token, and the next import would take it for the credential's first line.
+      expect(await fileLines()).toEqual([`https://alice:${T.T1}@${a}`, `https://alice:${T.T2}@${a}`]);
+      expect((await gitAnswers(requests)).slice(0, 2)).toEqual(want.slice(0, 2));
+      await compareWithGit(requests, want);
+
+      // So running it again, even with --force, still takes line 1 for the credential.
+      const again = await runImport("--delete", "--force");
+      expect([again.code, again.stderr]).toEqual([1, ""]);
+      expect(again.stdout).toContain(`present  https://${a} (alice): ${store} already holds this token`);
+      expect(await fileLines()).toEqual([`https://alice:${T.T1}@${a}`, `https://alice:${T.T2}@${a}`]);
       await compareWithGit(requests, want);
     });
 
