@@ -81,20 +81,25 @@ export function reportImport(result: ImportResult, json: boolean, out: Writer): 
   if (removed !== undefined) {
     summary +=
       removed.length > 0
-        ? `; removed ${plural(removed.length, "line")} from it (${removed.join(", ")})`
+        ? `; removed ${plural(removed.length, "line")} from it (${lineList(removed)})`
         : "; removed nothing from it";
   } else if (inStore > 0) summary += "; to remove them from it run again with --delete";
   out.write(`${summary}\n`);
   if (shielding.length > 0) {
     out.write(
-      `kept line ${shielding.join(", ")} in it although ${storeName} holds ${shielding.length === 1 ? "its token" : "their tokens"}: a later line for the same credential holds a token git never served, which git's credential-store would serve without it; delete both once you know that token is stale\n`,
+      `kept ${lineList(shielding)} in it although ${storeName} holds ${shielding.length === 1 ? "its token" : "their tokens"}: a later line for the same credential holds a token git never served, which git's credential-store would serve without it; once you know that token is stale, delete its line and run again\n`,
     );
   }
   if (notInStore.length > 0) {
     out.write(
-      `${source} still holds ${plural(notInStore.length, "token")} that ${storeName} does not (line ${notInStore.join(", ")}); see above\n`,
+      `${source} still holds ${plural(notInStore.length, "token")} that ${storeName} does not (${lineList(notInStore)}); see above\n`,
     );
   }
+}
+
+/** "line 2", "lines 1, 4". */
+function lineList(numbers: readonly number[]): string {
+  return `${numbers.length === 1 ? "line" : "lines"} ${numbers.join(", ")}`;
 }
 
 function plural(n: number, noun: string): string {

@@ -71,7 +71,7 @@ describe("runImport into the keychain", () => {
       wantOut: [
         "imported https://github.com/acme/app.git (alice) into keychain",
         "imported https://github.com (alice) into keychain",
-        `2 credentials imported from ${GIT_CREDENTIALS}; removed 2 lines from it (1, 2)`,
+        `2 credentials imported from ${GIT_CREDENTIALS}; removed 2 lines from it (lines 1, 2)`,
       ],
       wantKeychain: ["https://alice@github.com T2", "https://alice@github.com/acme/app.git T1"],
       wantFile: [],
@@ -86,8 +86,8 @@ describe("runImport into the keychain", () => {
         "imported https://github.com (alice) into keychain",
         `skipped  https://github.com (alice), line 2: git never served this token (${fp("T2")}): line 1 comes first for the same credential`,
         "skipped  https://github.com (alice), line 3: the same token as line 1",
-        `1 credential imported from ${GIT_CREDENTIALS}; removed 1 line from it (3)`,
-        "kept line 1 in it although keychain holds its token: a later line for the same credential holds a token git never served, which git's credential-store would serve without it; delete both once you know that token is stale",
+        `1 credential imported from ${GIT_CREDENTIALS}; removed 1 line from it (line 3)`,
+        "kept line 1 in it although keychain holds its token: a later line for the same credential holds a token git never served, which git's credential-store would serve without it; once you know that token is stale, delete its line and run again",
         `${GIT_CREDENTIALS} still holds 1 token that keychain does not (line 2); see above`,
       ],
       wantKeychain: ["https://alice@github.com T1"],
@@ -102,7 +102,7 @@ describe("runImport into the keychain", () => {
       wantOut: [
         `kept     the token already stored for https://github.com (alice), ${fp("T2")}; the file's is different (${fp("T1")}, line 1); --force replaces it`,
         "imported https://github.com (bob) into keychain",
-        `1 credential imported from ${GIT_CREDENTIALS}; removed 1 line from it (2)`,
+        `1 credential imported from ${GIT_CREDENTIALS}; removed 1 line from it (line 2)`,
         `${GIT_CREDENTIALS} still holds 1 token that keychain does not (line 1); see above`,
       ],
       wantKeychain: ["https://alice@github.com T2", "https://bob@github.com T3"],
@@ -116,7 +116,7 @@ describe("runImport into the keychain", () => {
       opts: { delete: true, force: true },
       wantOut: [
         `replaced https://github.com (alice) in keychain: ${fp("T2")} with the file's ${fp("T1")} (--force)`,
-        `1 credential imported from ${GIT_CREDENTIALS}, 1 of them replacing another token; removed 1 line from it (1)`,
+        `1 credential imported from ${GIT_CREDENTIALS}, 1 of them replacing another token; removed 1 line from it (line 1)`,
       ],
       wantKeychain: ["https://alice@github.com T1"],
       wantFile: [],
@@ -129,7 +129,7 @@ describe("runImport into the keychain", () => {
       opts: { delete: true },
       wantOut: [
         "present  https://github.com (alice): keychain already holds this token",
-        `0 credentials imported from ${GIT_CREDENTIALS}, 1 already in keychain; removed 1 line from it (1)`,
+        `0 credentials imported from ${GIT_CREDENTIALS}, 1 already in keychain; removed 1 line from it (line 1)`,
       ],
       wantKeychain: ["https://alice@github.com T1"],
       wantFile: [],
