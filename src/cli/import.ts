@@ -1,21 +1,30 @@
-// `git-credential-pat import [--file PATH] [--delete]`: move credentials out of a
-// git-credential-store plaintext file into the configured store.
+// `git-credential-pat import [--file PATH] [--delete] [--force]`: move credentials out of a
+// git-credential-store plaintext file into the configured store, keeping git's precedence (the
+// first line of a slot wins), never losing a token and never replacing a stored one unasked.
+// The decisions are import-plan.ts (pure); this file reads, stores, deletes and reports.
 import { join } from "node:path";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
+import { SocketCacheClient } from "../cache/client.js";
+import { defaultSocketPath } from "../cache/socket-path.js";
 import { loadConfig } from "../config/config-file.js";
-import { NotFoundError, UsageError } from "../errors.js";
+import { NotFoundError, PatError, SilentError, UsageError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
-import { readPrivateFile, rewritePrivateFile } from "../private-files.js";
-import { isSafeTransport, printable } from "../protocol/index.js";
+import { normalizePath } from "../posix-path.js";
+import { readPrivateFile, resolveSymlinks, rewritePrivateFile } from "../private-files.js";
+import { decodeUtf8, slotOf } from "../protocol/index.js";
 import { userPath } from "../settings.js";
-import { formatCredentialFile, parseCredentialFile } from "../stores/credential-file.js";
+import { type CredentialLine, formatCredentialFile, parseCredentialFile } from "../stores/credential-file.js";
 import { chooseStoreName, openStore, storeFilePath } from "../stores/open-store.js";
 import type { StoredCredential } from "../stores/token-store.js";
+import { holdsExactly, type PlannedLine, planImport, removeImported } from "./import-plan.js";
+import { reportImport } from "./import-report.js";
 
 export interface ImportOptions {
   /** The git-credential-store file; undefined = git's defaults. */
   file: string | undefined;
   delete: boolean;
+  /** Replace a different token the store already holds in a line's slot. */
+  force: boolean;
   json: boolean;
   store: string | undefined;
 }
@@ -23,20 +32,20 @@ export interface ImportOptions {
 interface ImportArgs {
   file?: string;
   delete?: boolean;
+  force?: boolean;
   json?: boolean;
   store?: string;
 }
 
 export function toImportOptions(argv: ImportArgs): ImportOptions {
-  return { file: argv.file, delete: argv.delete ?? false, json: argv.json ?? false, store: argv.store };
+  return {
+    file: argv.file,
+    delete: argv.delete ?? false,
+    force: argv.force ?? false,
+    json: argv.json ?? false,
+    store: argv.store,
+  };
 }
-
-type Outcome = {
-  credential: StoredCredential;
-  line: string;
-  result: "imported" | "skipped";
-  reason?: string;
-};
 
 export async function runImport(opts: ImportOptions, deps: Deps): Promise<void> {
   // The same rule as every configured path: a flag typed as --file=~/x reaches us unexpanded.
@@ -51,39 +60,55 @@ export async function runImport(opts: ImportOptions, deps: Deps): Promise<void> 
   const storeName = chooseStoreName(opts.store, config, deps.env);
   if (storeName === "memory")
     throw new UsageError('import needs a store that persists: "--store=keychain" or "--store=file"');
-  if (storeName === "file" && storeFilePath(config, deps).path === source) {
-    throw new UsageError(`${source} is already the file store; nothing to import`);
+  if (storeName === "file" && (await isSameFile(source, storeFilePath(config, deps).path, deps))) {
+    throw new UsageError(`${source} is the file store itself; nothing to import`);
   }
   const store = await openStore(storeName, config, deps);
 
-  const outcomes: Outcome[] = [];
-  for (const line of parseCredentialFile(content.toString("utf8"))) {
-    if (line.kind !== "credential") continue;
-    const { credential } = line;
-    if (!isSafeTransport(credential.protocol, credential.host)) {
-      outcomes.push({ credential, line: line.text, result: "skipped", reason: "not https" });
-      continue;
-    }
-    await store.store(credential);
-    outcomes.push({ credential, line: line.text, result: "imported" });
-  }
+  const read = decodeFile(content, source);
+  const plan = planImport(read, await store.list(), { force: opts.force });
+  for (const credential of plan.toStore) await store.store(credential, { exactSlot: true });
+  await forgetReplaced(plan.lines, deps);
 
-  const moved = new Set(outcomes.filter((o) => o.result === "imported").map((o) => o.line));
-  if (opts.delete && moved.size > 0) {
-    // Re-read under the lock and drop exactly the lines we moved; anything added meanwhile stays.
+  let storedNow: StoredCredential[] | undefined;
+  let removed: number[] | undefined;
+  let shielding: number[] = [];
+  if (opts.delete) {
+    const readTexts = plan.lines.map((line) => line.text);
+    // Through a symbolic link to the file itself, with git's lock beside it, as git and the file store do.
+    const target = await resolveSymlinks(source, deps.fs);
     await rewritePrivateFile(
-      source,
-      (current) => {
-        const kept = parseCredentialFile((current ?? Buffer.alloc(0)).toString("utf8")).filter(
-          (l) => !moved.has(l.text),
-        );
-        return formatCredentialFile(kept);
+      target,
+      async (current) => {
+        // What the store holds now, read while nobody can add a line to the file: a line goes
+        // only when its exact credential (slot and token) is there.
+        storedNow = await store.list();
+        const lines = decodeFile(current, source);
+        const change = removeImported(lines, readTexts, storedNow);
+        const numbers = originalLineNumbers(lines, read);
+        removed = numbersOf(change.removed, numbers);
+        shielding = numbersOf(change.shielding, numbers);
+        return change.removed.length === 0 ? undefined : formatCredentialFile(change.kept);
       },
       { lockTimeoutMs: 5000 },
       deps,
     );
   }
-  report(outcomes, { source, storeName, deleted: opts.delete && moved.size > 0, json: opts.json }, deps);
+  storedNow ??= await store.list();
+  const held = storedNow;
+  const notInStore = plan.lines
+    .filter((line) => line.outcome.kind !== "not-https" && !holdsExactly(held, line.credential))
+    .map((line) => line.lineNumber);
+
+  reportImport(
+    { source, storeName, lines: plan.lines, removed, shielding, notInStore },
+    opts.json,
+    deps.io.out,
+  );
+  // Nothing there to move: SPEC's "nothing to act on".
+  if (!plan.lines.some((line) => line.outcome.kind !== "not-https")) throw new SilentError(3);
+  // A token left behind (kept stored, or never served) is the user's call: say so in the status too.
+  if (notInStore.length > 0) throw new SilentError(1);
 }
 
 async function defaultSource(deps: Deps): Promise<string> {
@@ -106,46 +131,62 @@ async function defaultSource(deps: Deps): Promise<string> {
   });
 }
 
-function report(
-  outcomes: readonly Outcome[],
-  context: { source: string; storeName: string; deleted: boolean; json: boolean },
-  deps: Deps,
-): void {
-  const describe = ({ credential }: Outcome) => ({
-    protocol: credential.protocol,
-    host: credential.host,
-    username: credential.username,
-    ...(credential.path === undefined ? {} : { path: credential.path }),
-  });
-  if (context.json) {
-    const rows = outcomes.map((o) => ({
-      ...describe(o),
-      result: o.result,
-      ...(o.reason ? { reason: o.reason } : {}),
-    }));
-    deps.io.out.write(
-      `${JSON.stringify({ source: context.source, store: context.storeName, deleted: context.deleted, credentials: rows }, null, 2)}\n`,
-    );
-    return;
+/**
+ * True when `a` and `b` name one file however they are spelled: `//` and `/./`, a symbolic link
+ * (or a chain of them, or one in a parent directory) or a hard link. The last two only show as the
+ * same device and inode; a file that does not exist is no other file.
+ */
+export async function isSameFile(a: string, b: string, deps: Pick<Deps, "fs">): Promise<boolean> {
+  if (normalizePath(a) === normalizePath(b)) return true;
+  const [realA, realB] = await Promise.all([resolveSymlinks(a, deps.fs), resolveSymlinks(b, deps.fs)]);
+  if (normalizePath(realA) === normalizePath(realB)) return true;
+  const [statA, statB] = await Promise.all([a, b].map((path) => deps.fs.stat(path).catch(() => undefined)));
+  return statA !== undefined && statB !== undefined && statA.dev === statB.dev && statA.ino === statB.ino;
+}
+
+/** The file's lines; a file that is not text is refused, as the file store refuses one, never rewritten. */
+function decodeFile(content: Buffer | undefined, source: string): CredentialLine[] {
+  if (content === undefined) return [];
+  const text = content.includes(0) ? undefined : decodeUtf8(content);
+  if (text === undefined) {
+    throw new PatError(`${source} is not a text file (NUL bytes or invalid UTF-8); it was left untouched`);
   }
-  for (const outcome of outcomes) {
-    const { protocol, host, username, path } = describe(outcome);
-    const where = printable(`${protocol}://${host}${path ? `/${path}` : ""} (${username})`);
-    deps.io.out.write(
-      outcome.result === "imported"
-        ? `imported ${where} into ${context.storeName}\n`
-        : `skipped  ${where}: ${outcome.reason}\n`,
-    );
+  return parseCredentialFile(text);
+}
+
+/**
+ * The line number each line of the file as re-read had when import read it, matched in order (git
+ * adds a line at the top and drops lines, so the lines read keep their order); a line added since has none.
+ */
+function originalLineNumbers(
+  current: readonly CredentialLine[],
+  read: readonly CredentialLine[],
+): Map<CredentialLine, number> {
+  const numbers = new Map<CredentialLine, number>();
+  let next = 0;
+  for (const line of current) {
+    const index = read.findIndex((candidate, i) => i >= next && candidate.text === line.text);
+    if (index === -1) continue;
+    numbers.set(line, index + 1);
+    next = index + 1;
   }
-  const count = outcomes.filter((o) => o.result === "imported").length;
-  deps.io.out.write(`${count} credential${count === 1 ? "" : "s"} imported from ${context.source}`);
-  deps.io.out.write(
-    context.deleted
-      ? "; removed them from that file\n"
-      : count > 0
-        ? `; to remove them from it run again with --delete\n`
-        : "\n",
-  );
+  return numbers;
+}
+
+function numbersOf(lines: readonly CredentialLine[], numbers: Map<CredentialLine, number>): number[] {
+  return lines.flatMap((line) => numbers.get(line) ?? []).sort((x, y) => x - y);
+}
+
+/** A replaced token may still sit in the cache daemon: drop the slot there, or git keeps getting it. */
+async function forgetReplaced(lines: readonly PlannedLine[], deps: Deps): Promise<void> {
+  const replaced = lines.filter((line) => line.outcome.kind === "replaced");
+  if (replaced.length === 0) return;
+  const cache = new SocketCacheClient({ socketPath: defaultSocketPath(deps.paths), timeoutMs: 1000 }, deps);
+  for (const line of replaced) {
+    await cache.erase(slotOf(line.credential)).catch(() => {
+      // A cache we cannot reach holds nothing we could clear; its entries expire on their own.
+    });
+  }
 }
 
 export function importCommand(deps: Deps): CommandModule<object, ImportArgs> {
@@ -155,7 +196,14 @@ export function importCommand(deps: Deps): CommandModule<object, ImportArgs> {
     builder: (yargs: Argv) =>
       yargs
         .option("file", { type: "string", describe: "the credentials file (default ~/.git-credentials)" })
-        .option("delete", { type: "boolean", describe: "remove the moved lines from that file" })
+        .option("delete", {
+          type: "boolean",
+          describe: "remove from that file the lines whose token the store now holds",
+        })
+        .option("force", {
+          type: "boolean",
+          describe: "replace a different token the store already holds for the same credential",
+        })
         .option("store", { type: "string", describe: "keychain or file (default: the configured store)" })
         .option("json", { type: "boolean", describe: "print the result as JSON" })
         .example("$0 import --delete", "move ~/.git-credentials into the keychain") as Argv<ImportArgs>,

@@ -14,6 +14,7 @@ import {
 import {
   type Credential,
   decodeUtf8,
+  isSameSlot,
   keptExtras,
   type MatchOptions,
   matchCredential,
@@ -34,7 +35,7 @@ import {
   formatCredentialLine,
   parseCredentialFile,
 } from "./credential-file.js";
-import type { StoredCredential, TokenStore } from "./token-store.js";
+import type { StoredCredential, StoreOptions, TokenStore } from "./token-store.js";
 
 export interface FileStoreOptions {
   path: string;
@@ -73,16 +74,13 @@ export class FileTokenStore implements TokenStore {
     return this.withAttributes(await this.entries(), await this.readAttributes());
   }
 
-  async store(credential: StoredCredential): Promise<void> {
+  async store(credential: StoredCredential, options: StoreOptions = {}): Promise<void> {
     const newLine: Entry = { kind: "credential", credential, text: formatCredentialLine(credential) };
+    const replaces = (entry: Credential) =>
+      options.exactSlot ? isSameSlot(credential, entry) : matchCredential(slotOf(credential), entry);
     // git's store_credential: the new line first, then every line that is not the same slot.
     await this.rewrite(
-      (lines) => [
-        newLine,
-        ...lines.filter(
-          (line) => line.kind === "other" || !matchCredential(slotOf(credential), line.credential),
-        ),
-      ],
+      (lines) => [newLine, ...lines.filter((line) => line.kind === "other" || !replaces(line.credential))],
       { text: newLine.text, credential },
     );
   }

@@ -6,6 +6,7 @@
 import type { Keyring } from "../platform/deps.js";
 import {
   type Credential,
+  isSameSlot,
   keptExtras,
   type MatchOptions,
   matchCredential,
@@ -19,7 +20,7 @@ import {
 } from "../protocol/index.js";
 import { Secret } from "../secret.js";
 import { formatCredentialUrl } from "./credential-file.js";
-import type { StoredCredential, TokenStore } from "./token-store.js";
+import type { StoredCredential, StoreOptions, TokenStore } from "./token-store.js";
 
 export const KEYCHAIN_SERVICE = "git-credential-pat";
 
@@ -97,10 +98,12 @@ export class KeyringTokenStore implements TokenStore {
   // could delete that process's newer item while keeping an older one no serial run keeps.
   // The listing carries every item's secret, so it also replaces reading items one by one.
 
-  async store(credential: StoredCredential): Promise<void> {
+  async store(credential: StoredCredential, options: StoreOptions = {}): Promise<void> {
     const keyring = await this.deps.keyring();
     const account = keychainAccount(credential);
     const slot = slotOf(credential);
+    const replaces = (entry: Credential) =>
+      options.exactSlot ? isSameSlot(slot, entry) : matchCredential(slot, entry);
     await this.exclusive(async () => {
       const items = await this.items();
       const known = items.find((item) => item.account === account)?.credential;
@@ -110,7 +113,7 @@ export class KeyringTokenStore implements TokenStore {
         await keyring.set(KEYCHAIN_SERVICE, account, secret);
       }
       for (const item of items) {
-        if (item.account !== account && matchCredential(slot, item.credential)) {
+        if (item.account !== account && replaces(item.credential)) {
           await keyring.delete(KEYCHAIN_SERVICE, item.account);
         }
       }

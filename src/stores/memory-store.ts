@@ -9,7 +9,7 @@ import {
   slotOf,
   withKnownExtras,
 } from "../protocol/index.js";
-import type { StoredCredential, TokenStore } from "./token-store.js";
+import type { StoredCredential, StoreOptions, TokenStore } from "./token-store.js";
 
 export class MemoryTokenStore implements TokenStore {
   readonly name = "memory" as const;
@@ -23,11 +23,13 @@ export class MemoryTokenStore implements TokenStore {
     return [...this.#entries];
   }
 
-  async store(credential: StoredCredential): Promise<void> {
+  async store(credential: StoredCredential, options: StoreOptions = {}): Promise<void> {
     const known = this.#entries.find((entry) => isSameSlot(entry, credential));
+    const replaces = (entry: StoredCredential) =>
+      options.exactSlot ? isSameSlot(credential, entry) : matchCredential(slotOf(credential), entry);
     this.#entries = [
       keepFor("memory", withKnownExtras("memory", credential, known)),
-      ...this.#entries.filter((entry) => !matchCredential(slotOf(credential), entry)),
+      ...this.#entries.filter((entry) => !replaces(entry)),
     ];
   }
 

@@ -14,6 +14,17 @@ export interface StoredCredential extends Credential {
   password: Secret;
 }
 
+/** How a store replaces what it holds (TokenStore.store). */
+export interface StoreOptions {
+  /**
+   * Replace only the entry in exactly this slot (same protocol, host, path and username, a
+   * missing path included). Without it a credential without a path also replaces that user's
+   * entries for every path, as git's store_credential does; `import` keeps both the repository
+   * lines and the account-wide line of a git-credential-store file with it.
+   */
+  exactSlot?: boolean;
+}
+
 export interface TokenStore {
   readonly name: StoreName;
   /** The first stored credential that `pattern` matches (matchCredential with `options`), if any. */
@@ -21,8 +32,10 @@ export interface TokenStore {
   /**
    * Replaces every entry with the same protocol, host, path and username, then keeps
    * `credential`: the attributes this store keeps (protocol/attributes.ts), and no others.
+   * A credential without a path replaces the user's entries for any path too, unless
+   * `options.exactSlot`.
    */
-  store(credential: StoredCredential): Promise<void>;
+  store(credential: StoredCredential, options?: StoreOptions): Promise<void>;
   /**
    * Removes every entry `pattern` matches; when the pattern carries a password only entries
    * with that password go. Returns how many were removed.

@@ -147,6 +147,29 @@ export function runTokenStoreContract(name: string, make: () => Promise<Contract
       ).toBe("token-acme");
     });
 
+    it.each([
+      {
+        name: "storing a credential without a path replaces the user's entries for every path (git's store_credential)",
+        options: undefined,
+        want: ["token-host-wide"],
+      },
+      {
+        name: "with exactSlot, storing a credential without a path keeps the user's entries for paths",
+        options: { exactSlot: true },
+        want: ["token-host-wide", "token-acme"],
+      },
+    ])("$name", async ({ options, want }) => {
+      await subject.store.store(cred({ path: "acme/app.git", password: "token-acme" }));
+      await subject.store.store(cred({ username: "bob", path: "acme/app.git", password: "token-bob" }));
+      await subject.store.store(cred({ password: "token-host-wide" }), options);
+      const alice = (await ours()).filter((entry) => entry.username === "alice");
+      expect(alice.map((entry) => entry.password).sort()).toEqual([...want].sort());
+      expect((await ours()).filter((entry) => entry.username === "bob")).toHaveLength(1);
+      // exactSlot still replaces the slot itself.
+      await subject.store.store(cred({ password: "token-host-wide-2" }), options);
+      expect((await ours()).filter((entry) => entry.password === "token-host-wide")).toEqual([]);
+    });
+
     it("erases every account on a host when no username is given", async () => {
       await subject.store.store(cred({ username: "alice" }));
       await subject.store.store(cred({ username: "bob" }));
