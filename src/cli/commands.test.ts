@@ -382,6 +382,19 @@ describe("commands on a token git stored from its prompt", () => {
     for (const secret of secrets) expect(secret.endsWith(`\n${expiry}`)).toBe(true);
   });
 
+  it("verify records an expiry beside the host-wide token without touching the user's repository tokens", async () => {
+    const { deps } = setup({
+      [CANARY.classic]: { login: "octocat", scopes: ["repo"], expiresAt: IN_28_DAYS },
+    });
+    await gitStores(deps, "octocat", CANARY.classic);
+    await gitStores(deps, "octocat", CANARY.fineGrained, "github.com", "acme/app.git");
+    await expect(runVerify(toVerifyOptions({}), deps)).rejects.toMatchObject({ exitCode: 4 });
+    const rows = await listJson(deps);
+    expect(rows.map((row: { path: string | null }) => row.path).sort()).toEqual(
+      ["acme/app.git", null].sort(),
+    );
+  });
+
   it("verify fails (exit 4) on a prompt-stored token GitHub rejects, and says how to replace it", async () => {
     const { deps } = setup();
     await gitStores(deps, "octocat", CANARY.classic2);

@@ -95,7 +95,8 @@ export async function recordCheck(
         entry.password.equals(token) &&
         entry.passwordExpiresAtMs !== result.expiresAtMs
       ) {
-        await store.store({ ...entry, passwordExpiresAtMs: result.expiresAtMs });
+        // That entry alone: a host-wide store would otherwise replace the user's path entries.
+        await store.store({ ...entry, passwordExpiresAtMs: result.expiresAtMs }, { exactSlot: true });
       }
     }
   }
