@@ -103,6 +103,28 @@ export class SocketCacheClient implements TokenSource {
     await this.askIfRunning({ action: "erase", timeoutSeconds: 0, credential: pattern });
   }
 
+  /**
+   * Erases each pattern in turn, for a command that must know the outcome: "absent" when no
+   * daemon listens on the socket (none there, or a socket nobody answers on), "erased" when one
+   * answered every erase. Rejects, without trying the rest, when the socket path is unsafe or the
+   * daemon does not answer within the timeout.
+   */
+  async eraseEach(patterns: readonly Credential[]): Promise<"erased" | "absent"> {
+    if ((await checkSocketPath(this.options.socketPath, { create: false }, this.deps)) === "absent")
+      return "absent";
+    for (const pattern of patterns) {
+      if (findUnsafeField(pattern) !== undefined) continue;
+      try {
+        await this.exchange({ action: "erase", timeoutSeconds: 0, credential: pattern });
+      } catch (error) {
+        // A daemon that went away took its entries with it.
+        if (error instanceof NoDaemon) return "absent";
+        throw new BackendUnavailableError(`the cache daemon did not answer (${describeError(error)})`);
+      }
+    }
+    return "erased";
+  }
+
   /** Stops the daemon, like `git credential-cache exit`; no daemon is not an error. */
   async exit(): Promise<void> {
     await this.askIfRunning({ action: "exit", timeoutSeconds: 0, credential: {} });

@@ -7,7 +7,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Clock } from "../platform/deps.js";
 import { nodeUnixExchange } from "../platform/unix-exchange.js";
 import { withLockFile } from "../private-files.js";
-import { DaemonAlreadyRunning, type RunningDaemon, startCacheDaemon } from "./daemon.js";
+import {
+  DaemonAlreadyRunning,
+  type DaemonLifecycle,
+  type RunningDaemon,
+  startCacheDaemon,
+} from "./daemon.js";
 
 // Daemons in this process on real sockets in a tmp dir: start-up takes turns under the socket
 // lock, so only one of many daemons started at once ever serves the socket.
@@ -25,8 +30,11 @@ describe("startCacheDaemon", () => {
     uid: process.getuid?.(),
     log: { debug: () => {} },
   });
-  const start = async (clock = realClock, graceMs = 60_000) => {
-    const daemon = await startCacheDaemon({ socketPath, graceMs, requestTimeoutMs: 2000 }, depsWith(clock));
+  const start = async (clock = realClock, graceMs = 60_000, lifecycle?: DaemonLifecycle) => {
+    const daemon = await startCacheDaemon(
+      { socketPath, graceMs, requestTimeoutMs: 2000, ...(lifecycle ? { lifecycle } : {}) },
+      depsWith(clock),
+    );
     running.push(daemon);
     return daemon;
   };
@@ -130,6 +138,36 @@ describe("startCacheDaemon", () => {
     await start();
     await ask(storeAlice);
     expect(await ask(getAlice)).toContain("password=fake-a\n");
+  });
+
+  it("is told once it listens, and when it stops while it still listens (the registry record goes first)", async () => {
+    const events: string[] = [];
+    const listening = async () => {
+      await ask(getAlice); // it answers on the socket by now
+      events.push("listening");
+    };
+    const stopping = async () => {
+      await ask(getAlice); // and still does
+      events.push("stopping");
+    };
+    const daemon = await start(realClock, 60_000, { listening, stopping });
+    daemon.stop();
+    await daemon.closed;
+    events.push("closed");
+    expect(events).toEqual(["listening", "stopping", "closed"]);
+    await expect(nodeFs.lstat(socketPath)).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
+  it("serves and stops even when its lifecycle hooks fail (a registry it cannot write)", async () => {
+    const fail = async () => {
+      throw new Error("EACCES");
+    };
+    const daemon = await start(realClock, 60_000, { listening: fail, stopping: fail });
+    await ask(storeAlice);
+    expect(await ask(getAlice)).toContain("password=fake-a\n");
+    daemon.stop();
+    await daemon.closed;
+    await expect(nodeFs.lstat(socketPath)).rejects.toMatchObject({ code: "ENOENT" });
   });
 
   it("does not end its grace period while a client is connected: a store it accepted is kept", async () => {

@@ -21,6 +21,13 @@ export interface DaemonOptions {
    * the client sends its request and reads the answer within it.
    */
   requestTimeoutMs: number;
+  /** Told once the daemon listens, and when it stops, before it stops listening (the daemon registry). */
+  lifecycle?: DaemonLifecycle;
+}
+
+export interface DaemonLifecycle {
+  listening(): Promise<void>;
+  stopping(): Promise<void>;
 }
 
 export interface DaemonDeps extends PrivateFileDeps {
@@ -87,15 +94,32 @@ export async function startCacheDaemon(options: DaemonOptions, deps: DaemonDeps)
       if (stopped) return;
       stopped = true;
       clearTimeout(wakeTimer);
-      // Closing unlinks the socket path and then closes the listener (libuv's uv__pipe_close; bun
-      // does the same, in that order), so a daemon starting meanwhile finds our socket listening or
-      // gone, never stale. No unlink of our own after it: by then the path may be a newer daemon's.
-      server.close(() => resolve());
+      // The registry record goes first, while the socket is still ours: a daemon that takes the
+      // socket over once we close registers after that, and its record is never the one removed.
+      void settle(options.lifecycle?.stopping(), "stopping", deps.log).then(() =>
+        // Closing unlinks the socket path and then closes the listener (libuv's uv__pipe_close; bun
+        // does the same, in that order), so a daemon starting meanwhile finds our socket listening or
+        // gone, never stale. No unlink of our own after it: by then the path may be a newer daemon's.
+        server.close(() => resolve()),
+      );
     };
   });
   await takeOverSocket(server, options.socketPath, deps);
+  // A daemon nobody can find is still a cache: a failed registration is logged, never fatal.
+  await settle(options.lifecycle?.listening(), "listening", deps.log);
   schedule();
   return { closed, stop: () => stop() };
+}
+
+/** Waits for a lifecycle hook; its failure is logged (debug only), never thrown. */
+async function settle(hook: Promise<void> | undefined, name: string, log: Logger): Promise<void> {
+  try {
+    await hook;
+  } catch (error) {
+    log.debug(
+      `cache daemon: ${name} hook failed (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
 }
 
 /** Reads one request (bounded in size and time), answers, and closes. */

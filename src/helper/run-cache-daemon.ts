@@ -1,6 +1,7 @@
 // `git-credential-pat cache-daemon SOCKET`: the process the first `store` starts.
 // Prints "ok" once listening (the client waits for exactly that), then serves until it stops.
-import { DaemonAlreadyRunning, startCacheDaemon } from "../cache/daemon.js";
+import { DaemonAlreadyRunning, type DaemonLifecycle, startCacheDaemon } from "../cache/daemon.js";
+import { registerDaemon } from "../cache/daemon-registry.js";
 import { UsageError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 
@@ -19,7 +20,12 @@ export async function runCacheDaemon(
     throw new UsageError("usage: git-credential-pat cache-daemon /ABSOLUTE/SOCKET");
   try {
     const daemon = await startCacheDaemon(
-      { socketPath, graceMs: DAEMON_GRACE_MS, requestTimeoutMs: DAEMON_REQUEST_TIMEOUT_MS },
+      {
+        socketPath,
+        graceMs: DAEMON_GRACE_MS,
+        requestTimeoutMs: DAEMON_REQUEST_TIMEOUT_MS,
+        lifecycle: registryLifecycle(socketPath, deps),
+      },
       deps,
     );
     onStopSignal(daemon.stop);
@@ -30,4 +36,20 @@ export async function runCacheDaemon(
     if (error instanceof DaemonAlreadyRunning) deps.io.out.write("ok\n");
     else throw error;
   }
+}
+
+/**
+ * Keeps this daemon's record in the daemon registry while it listens, so logout and rotate can
+ * clear it too when it runs on a custom --socket (cache/daemon-registry.ts).
+ */
+function registryLifecycle(socketPath: string, deps: Deps): DaemonLifecycle {
+  let unregister: (() => Promise<void>) | undefined;
+  return {
+    listening: async () => {
+      unregister = await registerDaemon(socketPath, deps);
+    },
+    stopping: async () => {
+      await unregister?.();
+    },
+  };
 }

@@ -19,6 +19,8 @@ export interface Fs {
   /** The target a symbolic link names, as written in the link. */
   readlink(path: string): Promise<string>;
   chmod(path: string, mode: number): Promise<void>;
+  /** The names in a directory (no "." or ".."), in no particular order. */
+  readdir(path: string): Promise<string[]>;
 }
 
 export interface FileHandle {

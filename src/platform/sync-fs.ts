@@ -35,4 +35,5 @@ export const syncFs: Fs = {
   lstat: wrap((path: string) => nodeFs().lstatSync(path)),
   readlink: wrap((path: string) => nodeFs().readlinkSync(path, "utf8")),
   chmod: wrap((path: string, mode: number) => nodeFs().chmodSync(path, mode)),
+  readdir: wrap((path: string) => nodeFs().readdirSync(path)),
 };

@@ -141,6 +141,7 @@ export function makeWorld(kind: StoreKind, stdin: Uint8Array): World {
       lstat: async (path) => (path === SOCKET ? socketStats : fs.lstat(path)),
       readlink: (path) => fs.readlink(path),
       chmod: (path, mode) => fs.chmod(path, mode),
+      readdir: (path) => fs.readdir(path),
     } satisfies Fs;
     deps.startDaemon = async () => {
       throw new Error("the fake daemon is already listening");
