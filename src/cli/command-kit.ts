@@ -1,19 +1,26 @@
 // What people's commands share: reading a token, the persistent store, the GitHub client
-// (loaded on use), and clearing a slot from the cache after the store changed.
-import type { Account } from "../accounts/account.js";
-import { updateAccounts } from "../accounts/accounts-file.js";
-import { SocketCacheClient } from "../cache/client.js";
+// (loaded on use), and clearing slots from every cache daemon after the store changed.
+import type { Account, AccountsData } from "../accounts/account.js";
+import { sameHost } from "../accounts/accounts.js";
+import { updateAccounts, updateAccountsData } from "../accounts/accounts-file.js";
+import {
+  daemonRegistryDir,
+  type EraseEverywhereResult,
+  eraseFromEveryDaemon,
+} from "../cache/daemon-registry.js";
 import { defaultSocketPath } from "../cache/socket-path.js";
 import { loadConfig } from "../config/config-file.js";
-import { UsageError } from "../errors.js";
+import { exitCodeOf, UsageError } from "../errors.js";
 import type { GithubApi } from "../github/types.js";
 import { bunRuntime } from "../platform/bun-runtime.js";
 import type { Deps } from "../platform/deps.js";
-import { matchCredential } from "../protocol/index.js";
+import { type Credential, matchCredential, printable } from "../protocol/index.js";
 import { Secret } from "../secret.js";
 import { apiTimeoutMs, ENV } from "../settings.js";
 import { chooseStoreName, openStore } from "../stores/open-store.js";
-import type { StoreName, TokenStore } from "../stores/token-store.js";
+import type { StoredCredential, StoreName, TokenStore } from "../stores/token-store.js";
+import { shellQuote } from "./setup-plan.js";
+import { type StoredToken, storedTokens } from "./stored-tokens.js";
 
 /**
  * The token, from stdin (`--with-token`, gh's convention: first line, trimmed) or a no-echo prompt.
@@ -64,12 +71,128 @@ export async function githubFor(host: string, apiUrl: string | undefined, deps: 
   );
 }
 
-/** Drops a slot from the cache daemon (if one runs) so git does not keep using the old token. */
-export async function forgetCached(host: string, login: string, deps: Deps): Promise<void> {
-  const cache = new SocketCacheClient({ socketPath: defaultSocketPath(deps.paths), timeoutMs: 1000 }, deps);
-  await cache.erase({ protocol: "https", host, username: login }).catch(() => {
-    // A cache we cannot reach holds nothing we could clear; its entries expire on their own.
-  });
+/** One exchange with a cache daemon while clearing it (the helper's own bound, run-helper.ts). */
+export const CACHE_CLEAR_TIMEOUT_MS = 1000;
+
+/**
+ * Erases `patterns` from every cache daemon of this user, so git does not keep getting a token
+ * the store no longer holds: the daemon on the default socket and every daemon the registry
+ * names (a custom --socket). Daemons run at once, each exchange bounded; records of daemons that
+ * are gone are pruned. Never throws for a daemon: what could not be cleared is in the result
+ * (reportUncleared tells the user).
+ */
+export async function forgetCached(
+  patterns: readonly Credential[],
+  deps: Deps,
+): Promise<EraseEverywhereResult> {
+  return eraseFromEveryDaemon(
+    defaultSocketPath(deps.paths),
+    patterns,
+    { timeoutMs: CACHE_CLEAR_TIMEOUT_MS },
+    deps,
+  );
+}
+
+/**
+ * Says on stderr which daemons may still hand git a removed token, and how to stop each one.
+ * Returns whether there was any (the command then exits 1, after doing everything else).
+ */
+export function reportUncleared(result: EraseEverywhereResult, deps: Pick<Deps, "io" | "paths">): boolean {
+  const say = (line: string) => deps.io.err.write(`${printable(line)}\n`);
+  for (const { socketPath, reason } of result.uncleared) {
+    say(`git-credential-pat: the cache daemon on ${socketPath} may still hand git the old token: ${reason}`);
+    say(`hint: stop it: git-credential-pat --socket=${shellQuote(socketPath)} exit`);
+  }
+  if (result.registryProblem !== undefined) {
+    say(
+      `git-credential-pat: cache daemons on other sockets may still hand git the old token: only the default socket's was cleared, as the registry of daemons (${daemonRegistryDir(deps.paths)}) was not read: ${result.registryProblem}`,
+    );
+    say("hint: stop a daemon on another socket yourself: git-credential-pat --socket=PATH exit");
+  }
+  return result.uncleared.length > 0 || result.registryProblem !== undefined;
+}
+
+/** A store a command reads, with every entry it holds (and what is known about each token). */
+export interface StoreInPlay {
+  name: StoreName;
+  store: TokenStore;
+  tokens: StoredToken[];
+}
+
+/**
+ * The stores a command about stored tokens reads, each listed once: the one --store names; else
+ * every store an account on `host` keeps its token in (login --store) and the configured one,
+ * where git keeps the tokens it stored itself. The configured store that nobody chose (the
+ * built-in default, the keychain) is passed over when it cannot be used at all and another store
+ * was named by an account: a machine without a Secret Service never had a token there.
+ */
+export async function storesInPlay(
+  flag: string | undefined,
+  data: AccountsData,
+  host: string,
+  deps: Deps,
+): Promise<StoreInPlay[]> {
+  if (flag !== undefined) {
+    const { store, name } = await persistentStore(flag, deps);
+    return [{ name, store, tokens: await storedTokens(store, data) }];
+  }
+  const config = await loadConfig(deps);
+  const configured = chooseStoreName(undefined, config, deps.env);
+  const isChosen = Boolean(deps.env[ENV.store]) || config.store !== undefined;
+  const named = data.accounts
+    .filter((account) => sameHost(account.host, host))
+    .map((account) => account.store)
+    .filter((name) => name !== "memory");
+  const names = [...new Set([...named, ...(configured === "memory" ? [] : [configured])])];
+  // Only the cache holds tokens with --store=memory: nothing persists for a command to change.
+  if (names.length === 0) return [{ ...(await persistentStore(undefined, deps)), tokens: [] }];
+  const stores: StoreInPlay[] = [];
+  for (const name of names) {
+    const store = await openStore(name, config, deps);
+    try {
+      stores.push({ name, store, tokens: await storedTokens(store, data) });
+    } catch (error) {
+      const isOptional = name === configured && !isChosen && !named.includes(name) && named.length > 0;
+      if (!isOptional || exitCodeOf(error) !== 5) throw error;
+      deps.log.debug(`${name} store passed over: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return stores;
+}
+
+/** How to take back one change to a store, should accounts.json not be written after it. */
+export type Undo = () => Promise<void>;
+
+/**
+ * Changes the stores and accounts.json together, as commitAccountChange does for one slot:
+ * `change` runs with accounts.json's lock held, gets its current content (read under the lock),
+ * changes the stores, pushing onto `undo` how to take back each step, and returns the new
+ * content. If accounts.json then cannot be written (a full disk), the steps are taken back,
+ * newest first. Callers run it inside deps.deferSignals.
+ */
+export async function commitStoreChange(
+  change: (data: AccountsData, undo: Undo[]) => Promise<AccountsData>,
+  deps: Deps,
+): Promise<AccountsData> {
+  const undo: Undo[] = [];
+  try {
+    return await updateAccountsData((data) => change(data, undo), deps);
+  } catch (error) {
+    for (const step of undo.reverse()) {
+      // Deliberately ignored: the error that made us undo is the one to report.
+      await step().catch(() => {});
+    }
+    throw error;
+  }
+}
+
+/**
+ * Stores `entries` again, as they were: host-wide ones first, since storing a host-wide entry
+ * drops every entry of that name under a path (git's store_credential, and every store here).
+ */
+export async function putBack(store: TokenStore, entries: readonly StoredCredential[]): Promise<void> {
+  for (const entry of entries) if (entry.path === undefined) await store.store(entry);
+  for (const entry of entries) if (entry.path !== undefined) await store.store(entry);
 }
 
 /**
@@ -103,7 +226,8 @@ export async function commitAccountChange(
       if (before) await restoreSlot(store, pattern, before);
       throw error;
     }
-    await forgetCached(slot.host, slot.login, deps);
+    // login's way since before the registry: a daemon it cannot clear only delays the new token.
+    await forgetCached([{ protocol: "https", host: slot.host, username: slot.login }], deps);
   });
 }
 

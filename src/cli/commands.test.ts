@@ -268,7 +268,10 @@ describe("runRotate", () => {
     const { deps } = setup(tokens);
     await login(deps, CANARY.classic);
     await rotate(deps, CANARY.classic2, { force: true });
-    expect(keychainItems(deps)).toEqual({ "https://alice@github.com": CANARY.classic2 });
+    // The new token's expiry travels with it, so git gets password_expiry_utc.
+    expect(keychainItems(deps)).toEqual({
+      "https://alice@github.com": `${CANARY.classic2}\npassword_expiry_utc=${Date.UTC(2026, 11, 20, 12) / 1000}`,
+    });
     expect((await loadAccounts(deps))[0]).toMatchObject({
       rotatedAtMs: deps.clock.now(),
       expiresAtMs: Date.UTC(2026, 11, 20, 12),

@@ -1,55 +1,165 @@
-// `git-credential-pat logout`: forget a token — store, cache and metadata.
+// `git-credential-pat logout`: forget a login's tokens on a host, whoever stored them — every
+// spelling git could have stored them under, the account, what is known about the tokens, and
+// every cache daemon's copy.
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import { removeAccount } from "../accounts/accounts.js";
-import { loadAccounts } from "../accounts/accounts-file.js";
+import { removeAccount, sameHost, sameLogin } from "../accounts/accounts.js";
+import { loadAccountsData } from "../accounts/accounts-file.js";
+import { dropFacts } from "../accounts/token-facts.js";
+import { SilentError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
+import { type Credential, isSameSlot, slotOf } from "../protocol/index.js";
+import { describe as describeToken } from "../secret.js";
 import { envTokens, GITHUB_HOST } from "../stores/env-token-source.js";
-import { commitAccountChange, persistentStore } from "./command-kit.js";
-import { selectOneAccount } from "./select-accounts.js";
+import type { StoredCredential } from "../stores/token-store.js";
+import { commitStoreChange, forgetCached, putBack, reportUncleared, storesInPlay } from "./command-kit.js";
+import { selectLogin, tokensOfLogin, tokensOnHost } from "./select-tokens.js";
+import { storedTokens } from "./stored-tokens.js";
 
 export interface LogoutOptions {
   host: string;
   user: string | undefined;
+  /** keychain or file: only that store; default: the configured one and the accounts' (command-kit storesInPlay). */
+  store: string | undefined;
 }
 
 interface LogoutArgs {
   host?: string;
   user?: string;
+  store?: string;
 }
 
 export function toLogoutOptions(argv: LogoutArgs): LogoutOptions {
-  return { host: (argv.host ?? GITHUB_HOST).toLowerCase(), user: argv.user };
+  return { host: (argv.host ?? GITHUB_HOST).toLowerCase(), user: argv.user, store: argv.store };
+}
+
+/** What one store gave up: the entries removed, by token. */
+interface Removed {
+  storeName: string;
+  credential: StoredCredential;
+  fingerprint: string;
 }
 
 export async function runLogout(opts: LogoutOptions, deps: Deps): Promise<void> {
-  const account = selectOneAccount(await loadAccounts(deps), opts.host, opts.user);
-  const { store } = await persistentStore(account.store, deps);
-  await commitAccountChange(
-    store,
-    { host: account.host, login: account.login },
-    undefined,
-    (accounts) => removeAccount(accounts, account.host, account.login),
-    deps,
-  );
-  deps.io.out.write(
-    `Logged out ${account.login} from ${account.host} (token removed from ${account.store})\n`,
-  );
-  const env = envTokens(deps.env).find((token) => token.host === account.host);
+  const data = await loadAccountsData(deps);
+  const stores = await storesInPlay(opts.store, data, opts.host, deps);
+  const onHost = stores.flatMap(({ tokens }) => tokensOnHost(tokens, opts.host));
+  const login = selectLogin(opts.host, opts.user, onHost, data.accounts);
+
+  const removed: Removed[] = [];
+  let hadAccount = false;
+  let cleared: Awaited<ReturnType<typeof forgetCached>> | undefined;
+  await deps.deferSignals(async () => {
+    await commitStoreChange(async (current, undo) => {
+      // Decided again from what the store and accounts.json hold now, under the lock: git may
+      // have stored another copy since they were first read.
+      for (const { name, store } of stores) {
+        const before = await storedTokens(store, current);
+        const mine = tokensOfLogin(tokensOnHost(before, opts.host), login, current.accounts);
+        if (mine.length === 0) continue;
+        undo.push(() =>
+          putBack(
+            store,
+            tokensOnHost(before, opts.host).map((token) => token.credential),
+          ),
+        );
+        // Each entry's own slot and token: a token stored there since is not the one being forgotten.
+        for (const { credential } of mine)
+          await store.erase({ ...slotOf(credential), password: credential.password });
+        const after = await store.list();
+        for (const token of mine) {
+          const { credential } = token;
+          const isGone = !after.some(
+            (entry) => isSameSlot(entry, credential) && entry.password.equals(credential.password),
+          );
+          if (isGone) removed.push({ storeName: name, credential, fingerprint: token.fingerprint });
+        }
+      }
+      hadAccount = current.accounts.some(
+        (account) => sameHost(account.host, opts.host) && sameLogin(account.login, login),
+      );
+      return {
+        accounts: removeAccount(current.accounts, opts.host, login),
+        tokens: dropFacts(current.tokens, opts.host, new Set(removed.map((entry) => entry.fingerprint))),
+      };
+    }, deps);
+    cleared = await forgetCached(cachePatterns(opts.host, login, removed), deps);
+  });
+
+  report(opts.host, login, removed, hadAccount, deps);
+  const env = envTokens(deps.env).find((token) => token.host === opts.host);
   if (env) {
     deps.io.err.write(
-      `git-credential-pat: warning: ${env.variable} is set and still serves ${account.host}; unset it to stop using it\n`,
+      `git-credential-pat: warning: ${env.variable} is set and still serves ${opts.host}; unset it to stop using it\n`,
     );
   }
+  if (cleared && reportUncleared(cleared, deps)) throw new SilentError(1);
+}
+
+/**
+ * What the cache daemons may hold of this login: every slot of its spellings (any path, any token),
+ * and, for an entry found by its token under another name (x-access-token), only that token.
+ */
+function cachePatterns(host: string, login: string, removed: readonly Removed[]): Credential[] {
+  const patterns = new Map<string, Credential>();
+  const add = (key: string, pattern: Credential) => {
+    if (!patterns.has(key)) patterns.set(key, pattern);
+  };
+  add(`https\0${login}`, { protocol: "https", host, username: login });
+  for (const { credential, fingerprint } of removed) {
+    const { protocol, username } = credential;
+    if (sameLogin(username, login))
+      add(`${protocol}\0${username}`, { protocol, host: credential.host, username });
+    else
+      add(`${protocol}\0${username}\0${fingerprint}`, {
+        protocol,
+        host: credential.host,
+        username,
+        password: credential.password,
+      });
+  }
+  return [...patterns.values()];
+}
+
+function report(
+  host: string,
+  login: string,
+  removed: readonly Removed[],
+  hadAccount: boolean,
+  deps: Deps,
+): void {
+  const byToken = new Map<string, Removed[]>();
+  for (const entry of removed)
+    byToken.set(entry.fingerprint, [...(byToken.get(entry.fingerprint) ?? []), entry]);
+  const storeNames = [...new Set(removed.map((entry) => entry.storeName))].join(" and ");
+  const what =
+    byToken.size === 0
+      ? hadAccount
+        ? "no token was stored; account forgotten"
+        : "nothing was left to remove"
+      : `${byToken.size === 1 ? "token" : `${byToken.size} tokens`} removed from ${storeNames}`;
+  const lines = [`Logged out ${login} from ${host} (${what})`];
+  for (const entries of byToken.values()) {
+    const first = entries[0] as Removed;
+    const names = [...new Set(entries.map((entry) => entry.credential.username))].join(", ");
+    const count = entries.length === 1 ? "1 entry" : `${entries.length} entries`;
+    lines.push(`  ${describeToken(first.credential.password)}: ${count} (${names})`);
+  }
+  if (byToken.size > 0 && !hadAccount) lines.push("  (no account was recorded for it)");
+  deps.io.out.write(`${lines.join("\n")}\n`);
 }
 
 export function logoutCommand(deps: Deps): CommandModule<object, LogoutArgs> {
   return {
     command: "logout",
-    describe: "forget an account's token (store, cache and metadata)",
+    describe: "forget a login's tokens on a host, whoever stored them (store, every cache, metadata)",
     builder: (yargs: Argv) =>
       yargs
-        .option("host", { type: "string", default: GITHUB_HOST, describe: "the account's host" })
-        .option("user", { type: "string", describe: "the login, when the host has several accounts" })
+        .option("host", { type: "string", default: GITHUB_HOST, describe: "the host" })
+        .option("user", { type: "string", describe: "the login, when the host has tokens of several" })
+        .option("store", {
+          type: "string",
+          describe: "keychain or file (default: the configured store and the accounts' stores)",
+        })
         .example("$0 logout --host ghe.acme.com --user alice", "") as Argv<LogoutArgs>,
     handler: (argv: ArgumentsCamelCase<LogoutArgs>) => runLogout(toLogoutOptions(argv), deps),
   };

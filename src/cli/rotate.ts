@@ -1,22 +1,39 @@
-// `git-credential-pat rotate`: replace an account's token with a new one, checked first.
+// `git-credential-pat rotate`: replace a login's token with a new one, checked first, wherever
+// it is stored (by `login`, or by git after its prompt, under any username and every path).
 // The old token keeps working until the new one is in the store.
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import type { Account } from "../accounts/account.js";
-import { upsertAccount } from "../accounts/accounts.js";
-import { loadAccounts } from "../accounts/accounts-file.js";
-import { AuthError, UsageError } from "../errors.js";
+import { sameHost, sameLogin, upsertAccount } from "../accounts/accounts.js";
+import { loadAccountsData } from "../accounts/accounts-file.js";
+import { dropFacts, upsertFacts } from "../accounts/token-facts.js";
+import { AuthError, NotFoundError, SilentError, UsageError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
-import { describe as describeToken, fingerprint, tokenKind } from "../secret.js";
+import { type Credential, isHttpProtocol, isSameSlot, slotOf } from "../protocol/index.js";
+import { describe as describeToken, fingerprint, type Secret, tokenKind } from "../secret.js";
 import { GITHUB_HOST } from "../stores/env-token-source.js";
-import { commitAccountChange, githubFor, persistentStore, readToken } from "./command-kit.js";
+import type { StoredCredential, TokenStore } from "../stores/token-store.js";
+import {
+  commitStoreChange,
+  forgetCached,
+  githubFor,
+  putBack,
+  readToken,
+  reportUncleared,
+  storesInPlay,
+} from "./command-kit.js";
 import { formatExpiry, formatScopes, isoDate, lostScopes } from "./format.js";
-import { selectOneAccount } from "./select-accounts.js";
+import { selectLogin, tokensOfLogin, tokensOnHost } from "./select-tokens.js";
+import type { StoredToken } from "./stored-tokens.js";
 
 export interface RotateOptions {
   host: string;
   user: string | undefined;
   withToken: boolean;
   force: boolean;
+  /** The API to check the new token with; default: the account's, else the one the old token was checked with, else the host's. */
+  apiUrl: string | undefined;
+  /** keychain or file: only that store; default: the configured one and the accounts' (command-kit storesInPlay). */
+  store: string | undefined;
 }
 
 interface RotateArgs {
@@ -24,6 +41,8 @@ interface RotateArgs {
   user?: string;
   withToken?: boolean;
   force?: boolean;
+  apiUrl?: string;
+  store?: string;
 }
 
 export function toRotateOptions(argv: RotateArgs): RotateOptions {
@@ -32,27 +51,42 @@ export function toRotateOptions(argv: RotateArgs): RotateOptions {
     user: argv.user,
     withToken: argv.withToken ?? false,
     force: argv.force ?? false,
+    apiUrl: argv.apiUrl,
+    store: argv.store,
   };
 }
 
+/** One entry that held the old token, and the store it is in. */
+interface Replaced {
+  storeName: string;
+  credential: StoredCredential;
+}
+
 export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> {
-  const account = selectOneAccount(await loadAccounts(deps), opts.host, opts.user);
-  const token = await readToken(
-    opts.withToken,
-    `Paste the new token for ${account.login}@${account.host}: `,
-    deps,
-  );
-  const info = await (await githubFor(account.host, account.apiUrl, deps)).validate(token);
-  if (info.login.toLowerCase() !== account.login.toLowerCase()) {
-    throw new AuthError(
-      `the new token authenticates as ${info.login}, not ${account.login}; nothing changed`,
-    );
+  const { host } = opts;
+  const data = await loadAccountsData(deps);
+  const stores = await storesInPlay(opts.store, data, host, deps);
+  const onHost = stores.flatMap(({ tokens }) => tokensOnHost(tokens, host));
+  const login = selectLogin(host, opts.user, onHost, data.accounts);
+  const account = findAccount(data.accounts, host, login);
+  const old = oldTokenOf(tokensOfLogin(onHost, login, data.accounts), account, host, login);
+
+  const token = await readToken(opts.withToken, `Paste the new token for ${login}@${host}: `, deps);
+  if (old?.credential.password.equals(token)) {
+    throw new UsageError(`that token is the one already stored for ${login}@${host}; nothing changed`);
   }
-  const lost = lostScopes(account.scopes, info.scopes);
+  const apiUrl = opts.apiUrl ?? account?.apiUrl ?? old?.facts?.apiUrl;
+  const info = await (await githubFor(host, apiUrl, deps)).validate(token);
+  if (!sameLogin(info.login, login)) {
+    throw new AuthError(`the new token authenticates as ${info.login}, not ${login}; nothing changed`);
+  }
+  const known = knownAboutOld(old, account);
+  const lost = lostScopes(known.scopes, info.scopes);
   const earlier =
-    account.expiresAtMs === undefined
+    known.isExpiryKnown &&
+    (known.expiresAtMs === undefined
       ? info.expiresAtMs !== undefined
-      : info.expiresAtMs !== undefined && info.expiresAtMs < account.expiresAtMs;
+      : info.expiresAtMs !== undefined && info.expiresAtMs < known.expiresAtMs);
   if (!opts.force && (lost.length > 0 || earlier)) {
     const why = [
       ...(lost.length ? [`it lacks ${lost.join(", ")}`] : []),
@@ -65,12 +99,174 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
     });
   }
 
-  // One write replaces the token in its slot (file: atomic rename; keychain: one item update).
-  const { store } = await persistentStore(account.store, deps);
-  const { scopes: _scopes, expiresAtMs: _expiry, ...rest } = account;
   const now = deps.clock.now();
-  const updated: Account = {
+  const expiry = info.expiresAtMs === undefined ? {} : { passwordExpiresAtMs: info.expiresAtMs };
+  const replaced: Replaced[] = [];
+  let cleared: Awaited<ReturnType<typeof forgetCached>> | undefined;
+  await deps.deferSignals(async () => {
+    await commitStoreChange(async (current, undo) => {
+      replaced.length = 0;
+      const onThisHost = (entry: StoredCredential) =>
+        isHttpProtocol(entry.protocol) && sameHost(entry.host, host);
+      const holds = (secret: Secret) => (entry: StoredCredential) =>
+        onThisHost(entry) && entry.password.equals(secret);
+      /** Undoes a store's changes: the new token out, what the host had before back in. */
+      const restore = (store: TokenStore, before: readonly StoredCredential[]) => async () => {
+        for (const entry of (await store.list()).filter(holds(token)))
+          await store.erase({ ...slotOf(entry), password: token });
+        await putBack(store, before.filter(onThisHost));
+      };
+      if (old) {
+        const holdsOld = holds(old.credential.password);
+        for (const { name, store } of stores) {
+          const before = await store.list();
+          const holders = before.filter(holdsOld);
+          if (holders.length === 0) continue;
+          undo.push(restore(store, before));
+          // The new token into every slot that held the old one, each in one write (file: a
+          // rename; keychain: one item), so a git running meanwhile gets the old token or the new.
+          // Host-wide slots first: storing one drops that name's entries under a path (git's
+          // store_credential); those are written right after (with an account, git falls back to
+          // the host-wide entry meanwhile).
+          const ordered = [...holders.filter((e) => e.path === undefined), ...holders.filter((e) => e.path)];
+          for (const entry of ordered) {
+            await store.store({ ...slotCredential(entry), password: token, ...expiry });
+            replaced.push({ storeName: name, credential: entry });
+          }
+          // What those host-wide writes dropped that held another token goes back as it was.
+          const after = await store.list();
+          const dropped = before.filter(
+            (entry) =>
+              onThisHost(entry) && !holdsOld(entry) && !after.some((kept) => isSameSlot(kept, entry)),
+          );
+          await putBack(store, dropped);
+          // Then whatever still holds the old token: a copy git stored in a slot of its own meanwhile.
+          for (const entry of (await store.list()).filter(holdsOld)) {
+            await store.erase({ ...slotOf(entry), password: old.credential.password });
+            replaced.push({ storeName: name, credential: entry });
+          }
+        }
+      }
+      const currentAccount = findAccount(current.accounts, host, login);
+      if (replaced.length === 0) {
+        // No stored token to replace (the account's was removed): the account's own slot, as ever.
+        if (!currentAccount) throw new NotFoundError(`no token stored for ${login}@${host}; nothing changed`);
+        const target = stores.find(({ name }) => name === currentAccount.store) ?? stores[0];
+        if (!target) throw new NotFoundError(`no store holds ${login}@${host}'s token; nothing changed`);
+        const slot = { protocol: "https", host: currentAccount.host, username: currentAccount.login };
+        undo.push(restore(target.store, await target.store.list()));
+        await target.store.store({ ...slot, password: token, ...expiry });
+        replaced.push({ storeName: target.name, credential: { ...slot, password: token } });
+      }
+      return {
+        accounts: currentAccount
+          ? upsertAccount(current.accounts, rotatedAccount(currentAccount, token, info, opts.apiUrl, now))
+          : current.accounts,
+        // What GitHub said about the new token, as recordCheck records a check, but in this same
+        // write: the swap and the facts land together or not at all (recordCheck takes the lock
+        // itself, so it cannot run in here). The entries already carry the expiry.
+        tokens: upsertFacts(
+          old ? dropFacts(current.tokens, host, new Set([old.fingerprint])) : current.tokens,
+          {
+            host: host.toLowerCase(),
+            fingerprint: fingerprint(token),
+            login: info.login,
+            kind: tokenKind(token),
+            ...(info.scopes === undefined ? {} : { scopes: info.scopes }),
+            ...(info.expiresAtMs === undefined ? {} : { expiresAtMs: info.expiresAtMs }),
+            checkedAtMs: now,
+            check: "valid",
+            ...(apiUrl === undefined ? {} : { apiUrl }),
+          },
+        ),
+      };
+    }, deps);
+    cleared = await forgetCached(cachePatterns(host, old?.credential.password, replaced), deps);
+  });
+
+  // The entries that held the old token (not the account's slot filled when none was left).
+  const held = replaced.filter((entry) => old && entry.credential.password.equals(old.credential.password));
+  const stored = [...new Set(held.map((entry) => entry.storeName))].join(" and ");
+  const entries = held.length;
+  deps.io.out.write(
+    [
+      `Rotated the token for ${login}@${host}: now ${describeToken(token)}`,
+      ...(old && entries > 0
+        ? [
+            `  replaced: ${describeToken(old.credential.password)} in ${entries === 1 ? "1 entry" : `${entries} entries`} (${stored})`,
+          ]
+        : []),
+      `  scopes:  ${formatScopes(info.scopes)}`,
+      `  expires: ${formatExpiry(info.expiresAtMs, now)}`,
+      "",
+    ].join("\n"),
+  );
+  if (lost.length > 0)
+    deps.io.err.write(`git-credential-pat: warning: the new token lacks ${lost.join(", ")}\n`);
+  if (cleared && reportUncleared(cleared, deps)) throw new SilentError(1);
+}
+
+function findAccount(accounts: readonly Account[], host: string, login: string): Account | undefined {
+  return accounts.find((account) => sameHost(account.host, host) && sameLogin(account.login, login));
+}
+
+/**
+ * The token to replace among the login's entries: the only one; of several, the account's (the
+ * one `login` stored; the others, such as a token git kept for one repository, stay). Several
+ * and none of them the account's: ambiguous. Undefined when the login has no entry (an account
+ * whose token was removed from the store).
+ */
+function oldTokenOf(
+  mine: readonly StoredToken[],
+  account: Account | undefined,
+  host: string,
+  login: string,
+): StoredToken | undefined {
+  const byPrint = new Map<string, StoredToken[]>();
+  for (const token of mine)
+    byPrint.set(token.fingerprint, [...(byPrint.get(token.fingerprint) ?? []), token]);
+  if (byPrint.size <= 1) return mine[0];
+  const ofAccount = account && byPrint.get(account.fingerprint)?.[0];
+  if (ofAccount) return ofAccount;
+  const listed = [...byPrint.values()]
+    .map((tokens) => {
+      const first = tokens[0] as StoredToken;
+      return `${describeToken(first.credential.password)} (${tokens.length === 1 ? "1 entry" : `${tokens.length} entries`})`;
+    })
+    .join(", ");
+  throw new UsageError(
+    `${login}@${host} has ${byPrint.size} different tokens stored: ${listed}; nothing changed`,
+    {
+      hint: `forget them all with "git-credential-pat logout --host ${host} --user ${login}", then log in with the new token`,
+    },
+  );
+}
+
+/** What is known of the old token, to tell a weaker new one: the account's record of it, else its facts. */
+function knownAboutOld(
+  old: StoredToken | undefined,
+  account: Account | undefined,
+): { scopes: string[] | undefined; expiresAtMs: number | undefined; isExpiryKnown: boolean } {
+  if (account && (old === undefined || account.fingerprint === old.fingerprint)) {
+    return { scopes: account.scopes, expiresAtMs: account.expiresAtMs, isExpiryKnown: true };
+  }
+  if (old?.facts)
+    return { scopes: old.facts.scopes, expiresAtMs: old.facts.expiresAtMs, isExpiryKnown: true };
+  // Nobody asked GitHub about it: only what git handed over (password_expiry_utc), if anything.
+  return { scopes: undefined, expiresAtMs: old?.expiresAtMs, isExpiryKnown: old?.expiresAtMs !== undefined };
+}
+
+function rotatedAccount(
+  account: Account,
+  token: Secret,
+  info: { scopes?: string[]; expiresAtMs?: number },
+  apiUrl: string | undefined,
+  now: number,
+): Account {
+  const { scopes: _scopes, expiresAtMs: _expiry, ...rest } = account;
+  return {
     ...rest,
+    ...(apiUrl === undefined ? {} : { apiUrl }),
     kind: tokenKind(token),
     fingerprint: fingerprint(token),
     ...(info.scopes === undefined ? {} : { scopes: info.scopes }),
@@ -79,35 +275,50 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
     lastCheck: "valid",
     rotatedAtMs: now,
   };
-  await commitAccountChange(
-    store,
-    { host: account.host, login: account.login },
-    token,
-    (accounts) => upsertAccount(accounts, updated),
-    deps,
-  );
-  deps.io.out.write(
-    [
-      `Rotated the token for ${account.login}@${account.host}: now ${describeToken(token)}`,
-      `  scopes:  ${formatScopes(info.scopes)}`,
-      `  expires: ${formatExpiry(info.expiresAtMs, now)}`,
-      "",
-    ].join("\n"),
-  );
-  if (lost.length > 0)
-    deps.io.err.write(`git-credential-pat: warning: the new token lacks ${lost.join(", ")}\n`);
+}
+
+/** An entry's slot, as a credential to store into (protocol, host, username, and its path if any). */
+function slotCredential(entry: StoredCredential): Omit<StoredCredential, "password"> {
+  return { ...slotOf(entry), protocol: entry.protocol, host: entry.host, username: entry.username };
+}
+
+/** The old token's slots in the cache daemons: every spelling that held it, any path, only that token. */
+function cachePatterns(host: string, old: Secret | undefined, replaced: readonly Replaced[]): Credential[] {
+  const patterns = new Map<string, Credential>();
+  for (const { credential } of replaced) {
+    const key = `${credential.protocol}\0${credential.username}`;
+    if (patterns.has(key)) continue;
+    const { protocol, username } = credential;
+    patterns.set(key, {
+      protocol,
+      host: credential.host ?? host,
+      username,
+      // Without a stored old token, the account's slot, whatever the cache holds there.
+      ...(old === undefined ? {} : { password: old }),
+    });
+  }
+  return [...patterns.values()];
 }
 
 export function rotateCommand(deps: Deps): CommandModule<object, RotateArgs> {
   return {
     command: "rotate",
-    describe: "replace an account's token with a new one (same login; checked first)",
+    describe: "replace a login's token with a new one wherever it is stored (same login; checked first)",
     builder: (yargs: Argv) =>
       yargs
         .option("host", { type: "string", default: GITHUB_HOST })
-        .option("user", { type: "string", describe: "the login, when the host has several accounts" })
+        .option("user", { type: "string", describe: "the login, when the host has tokens of several" })
         .option("with-token", { type: "boolean", describe: "read the new token from standard input" })
         .option("force", { type: "boolean", describe: "accept fewer scopes or an earlier expiry" })
+        .option("api-url", {
+          type: "string",
+          describe:
+            "API base URL to check the new token with (default: as recorded, else https://HOST/api/v3)",
+        })
+        .option("store", {
+          type: "string",
+          describe: "keychain or file (default: the configured store and the accounts' stores)",
+        })
         .example("$0 rotate --with-token < new-token.txt", "") as Argv<RotateArgs>,
     handler: (argv: ArgumentsCamelCase<RotateArgs>) => runRotate(toRotateOptions(argv), deps),
   };

@@ -1,0 +1,106 @@
+// Which stored tokens a command about one login acts on (logout, rotate), whoever stored them:
+// `login`, or git after its own prompt, under whatever username it was given (`Alice`, `alice`,
+// `x-access-token`), with or without a path (credential.useHttpPath). Pure: no I/O.
+import type { Account } from "../accounts/account.js";
+import { sameHost, sameLogin } from "../accounts/accounts.js";
+import { NotFoundError, UsageError } from "../errors.js";
+import { isHttpProtocol } from "../protocol/index.js";
+import type { StoredToken } from "./stored-tokens.js";
+
+/** The entries for `host`: https, and http to that same host (a token works over both). */
+export function tokensOnHost(tokens: readonly StoredToken[], host: string): StoredToken[] {
+  return tokens.filter(
+    (token) => isHttpProtocol(token.credential.protocol) && sameHost(token.credential.host, host),
+  );
+}
+
+/**
+ * Whose token this is, as far as anyone found out: what GitHub said (its facts), else the account
+ * that holds that very token (a login with --no-verify). Undefined: nobody asked.
+ */
+export function knownLoginOf(token: StoredToken, accounts: readonly Account[]): string | undefined {
+  return (
+    token.facts?.login ??
+    accounts.find(
+      (account) => sameHost(account.host, token.credential.host) && account.fingerprint === token.fingerprint,
+    )?.login
+  );
+}
+
+/**
+ * The entries that belong to `login` among `tokens` (one host's): every entry stored under that
+ * name in any case, with or without a path; every entry holding a token known to authenticate as
+ * it, whatever username git stored it under; and every other entry holding one of those tokens,
+ * unless that token is known to be someone else's.
+ */
+export function tokensOfLogin(
+  tokens: readonly StoredToken[],
+  login: string,
+  accounts: readonly Account[],
+): StoredToken[] {
+  const owner = (token: StoredToken) => knownLoginOf(token, accounts);
+  const isTheirs = (token: StoredToken) => {
+    const known = owner(token);
+    return sameLogin(token.credential.username, login) || (known !== undefined && sameLogin(known, login));
+  };
+  const prints = new Set(tokens.filter(isTheirs).map((token) => token.fingerprint));
+  return tokens.filter(
+    (token) => isTheirs(token) || (prints.has(token.fingerprint) && owner(token) === undefined),
+  );
+}
+
+/**
+ * The logins with something on `host`, keyed by lower case: the accounts', and each entry's
+ * (whose token it is when known, else the username git stored it under). Spelt as the account,
+ * else GitHub, else git spelt it.
+ */
+export function loginsOnHost(
+  tokens: readonly StoredToken[],
+  host: string,
+  accounts: readonly Account[],
+): Map<string, string> {
+  const logins = new Map<string, string>();
+  const add = (login: string) => {
+    if (!logins.has(login.toLowerCase())) logins.set(login.toLowerCase(), login);
+  };
+  for (const account of accounts) if (sameHost(account.host, host)) add(account.login);
+  for (const token of tokens) add(knownLoginOf(token, accounts) ?? token.credential.username);
+  return logins;
+}
+
+/**
+ * The login a command acts on: `user` when anything is stored for it on `host` (its account, or
+ * an entry tokensOfLogin finds); without `user`, the only login with something on the host, else
+ * the host's default account (what git uses when the remote names no user). Nothing there is
+ * "nothing to act on" (exit 3); several logins and no default is ambiguous (exit 2).
+ */
+export function selectLogin(
+  host: string,
+  user: string | undefined,
+  tokens: readonly StoredToken[],
+  accounts: readonly Account[],
+): string {
+  const logins = loginsOnHost(tokens, host, accounts);
+  const onHost = accounts.filter((account) => sameHost(account.host, host));
+  const choices = [...logins.values()].join(", ");
+  if (user !== undefined) {
+    const account = onHost.find((candidate) => sameLogin(candidate.login, user));
+    if (account) return account.login;
+    if (tokensOfLogin(tokens, user, accounts).length > 0) return logins.get(user.toLowerCase()) ?? user;
+    throw new NotFoundError(`no token stored for ${user}@${host}`, {
+      hint: choices ? `stored for ${host}: ${choices}` : '"git-credential-pat list" shows what is stored',
+    });
+  }
+  const [only, ...others] = logins.values();
+  if (only === undefined) {
+    throw new NotFoundError(`no token stored for ${host}`, {
+      hint: '"git-credential-pat list" shows what is stored',
+    });
+  }
+  if (others.length === 0) return only;
+  const fallback = onHost.find((account) => account.isDefault);
+  if (fallback) return fallback.login;
+  throw new UsageError(`tokens of several logins are stored for ${host}: ${choices}`, {
+    hint: "name one with --user",
+  });
+}
