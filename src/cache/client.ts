@@ -119,7 +119,8 @@ export class SocketCacheClient implements TokenSource {
       } catch (error) {
         // A daemon that went away took its entries with it.
         if (error instanceof NoDaemon) return "absent";
-        throw new BackendUnavailableError(`the cache daemon did not answer (${describeError(error)})`);
+        // What went wrong, as is ("no answer within 1000 ms"): the caller names the daemon.
+        throw new BackendUnavailableError(describeError(error), { cause: error });
       }
     }
     return "erased";

@@ -1,7 +1,6 @@
 // What people's commands share: reading a token, the persistent store, the GitHub client
 // (loaded on use), and clearing slots from every cache daemon after the store changed.
 import type { Account, AccountsData } from "../accounts/account.js";
-import { sameHost } from "../accounts/accounts.js";
 import { updateAccounts, updateAccountsData } from "../accounts/accounts-file.js";
 import {
   daemonRegistryDir,
@@ -120,43 +119,38 @@ export interface StoreInPlay {
 }
 
 /**
- * The stores a command about stored tokens reads, each listed once: the one --store names; else
- * every store an account on `host` keeps its token in (login --store) and the configured one,
- * where git keeps the tokens it stored itself. The configured store that nobody chose (the
- * built-in default, the keychain) is passed over when it cannot be used at all and another store
- * was named by an account: a machine without a Secret Service never had a token there.
+ * The stores a command about stored tokens reads, each with its entries: the one --store names;
+ * else the stores in use (storesInUse: the configured one, where git keeps the tokens it stored
+ * itself, and every store an account was logged in to). The default store nobody chose and no
+ * account uses (the keychain over SSH) is passed over when this session cannot reach it, as list
+ * and verify do, but only when another store could be read: with nothing read at all, the
+ * command has nothing to go on and says why.
  */
 export async function storesInPlay(
   flag: string | undefined,
   data: AccountsData,
-  host: string,
   deps: Deps,
 ): Promise<StoreInPlay[]> {
   if (flag !== undefined) {
     const { store, name } = await persistentStore(flag, deps);
     return [{ name, store, tokens: await storedTokens(store, data) }];
   }
-  const config = await loadConfig(deps);
-  const configured = chooseStoreName(undefined, config, deps.env);
-  const isChosen = Boolean(deps.env[ENV.store]) || config.store !== undefined;
-  const named = data.accounts
-    .filter((account) => sameHost(account.host, host))
-    .map((account) => account.store)
-    .filter((name) => name !== "memory");
-  const names = [...new Set([...named, ...(configured === "memory" ? [] : [configured])])];
+  const inUse = await storesInUse(data.accounts, deps);
   // Only the cache holds tokens with --store=memory: nothing persists for a command to change.
-  if (names.length === 0) return [{ ...(await persistentStore(undefined, deps)), tokens: [] }];
+  if (inUse.length === 0) return [{ ...(await persistentStore(undefined, deps)), tokens: [] }];
   const stores: StoreInPlay[] = [];
-  for (const name of names) {
-    const store = await openStore(name, config, deps);
+  let passedOver: unknown;
+  for (const { name, store, isOnlyDefault } of inUse) {
     try {
       stores.push({ name, store, tokens: await storedTokens(store, data) });
     } catch (error) {
-      const isOptional = name === configured && !isChosen && !named.includes(name) && named.length > 0;
-      if (!isOptional || exitCodeOf(error) !== 5) throw error;
+      // By exit code: the keychain's errors come from the binary's other bundle (errors.ts exitCodeOf).
+      if (!isOnlyDefault || exitCodeOf(error) !== 5) throw error;
       deps.log.debug(`${name} store passed over: ${error instanceof Error ? error.message : String(error)}`);
+      passedOver = error;
     }
   }
+  if (stores.length === 0 && passedOver !== undefined) throw passedOver;
   return stores;
 }
 
@@ -187,12 +181,11 @@ export async function commitStoreChange(
 }
 
 /**
- * Stores `entries` again, as they were: host-wide ones first, since storing a host-wide entry
- * drops every entry of that name under a path (git's store_credential, and every store here).
+ * Stores `entries` again, as they were, each in its own slot alone (exactSlot: a host-wide entry
+ * put back must not drop that name's entries under a path).
  */
 export async function putBack(store: TokenStore, entries: readonly StoredCredential[]): Promise<void> {
-  for (const entry of entries) if (entry.path === undefined) await store.store(entry);
-  for (const entry of entries) if (entry.path !== undefined) await store.store(entry);
+  for (const entry of entries) await store.store(entry, { exactSlot: true });
 }
 
 /**

@@ -271,7 +271,7 @@ describe("runLogout", () => {
     await logout(deps, { user: "alice" });
     expect(await file.list()).toEqual([]);
     expect(keychain(deps)).toEqual([]);
-    expect(deps.stdout()).toContain("(token removed from file and keychain)");
+    expect(deps.stdout()).toContain("(token removed from keychain and file)");
   });
 
   it("with --store, reads only that store and fails when it cannot be used", async () => {

@@ -41,7 +41,7 @@ interface Removed {
 
 export async function runLogout(opts: LogoutOptions, deps: Deps): Promise<void> {
   const data = await loadAccountsData(deps);
-  const stores = await storesInPlay(opts.store, data, opts.host, deps);
+  const stores = await storesInPlay(opts.store, data, deps);
   const onHost = stores.flatMap(({ tokens }) => tokensOnHost(tokens, opts.host));
   const login = selectLogin(opts.host, opts.user, onHost, data.accounts);
 

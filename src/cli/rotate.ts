@@ -8,7 +8,7 @@ import { loadAccountsData } from "../accounts/accounts-file.js";
 import { dropFacts, upsertFacts } from "../accounts/token-facts.js";
 import { AuthError, NotFoundError, SilentError, UsageError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
-import { type Credential, isHttpProtocol, isSameSlot, slotOf } from "../protocol/index.js";
+import { type Credential, isHttpProtocol, slotOf } from "../protocol/index.js";
 import { describe as describeToken, fingerprint, type Secret, tokenKind } from "../secret.js";
 import { GITHUB_HOST } from "../stores/env-token-source.js";
 import type { StoredCredential, TokenStore } from "../stores/token-store.js";
@@ -65,7 +65,7 @@ interface Replaced {
 export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> {
   const { host } = opts;
   const data = await loadAccountsData(deps);
-  const stores = await storesInPlay(opts.store, data, host, deps);
+  const stores = await storesInPlay(opts.store, data, deps);
   const onHost = stores.flatMap(({ tokens }) => tokensOnHost(tokens, host));
   const login = selectLogin(host, opts.user, onHost, data.accounts);
   const account = findAccount(data.accounts, host, login);
@@ -123,23 +123,14 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
           const holders = before.filter(holdsOld);
           if (holders.length === 0) continue;
           undo.push(restore(store, before));
-          // The new token into every slot that held the old one, each in one write (file: a
-          // rename; keychain: one item), so a git running meanwhile gets the old token or the new.
-          // Host-wide slots first: storing one drops that name's entries under a path (git's
-          // store_credential); those are written right after (with an account, git falls back to
-          // the host-wide entry meanwhile).
-          const ordered = [...holders.filter((e) => e.path === undefined), ...holders.filter((e) => e.path)];
-          for (const entry of ordered) {
-            await store.store({ ...slotCredential(entry), password: token, ...expiry });
+          // The new token into every slot that held the old one, each in one write of that slot
+          // alone (file: a rename; keychain: one item), so a git running meanwhile gets the old
+          // token or the new, never none, and entries under a path (git's copies per repository,
+          // a token of another repository) are not dropped by a host-wide write.
+          for (const entry of holders) {
+            await store.store({ ...slotCredential(entry), password: token, ...expiry }, { exactSlot: true });
             replaced.push({ storeName: name, credential: entry });
           }
-          // What those host-wide writes dropped that held another token goes back as it was.
-          const after = await store.list();
-          const dropped = before.filter(
-            (entry) =>
-              onThisHost(entry) && !holdsOld(entry) && !after.some((kept) => isSameSlot(kept, entry)),
-          );
-          await putBack(store, dropped);
           // Then whatever still holds the old token: a copy git stored in a slot of its own meanwhile.
           for (const entry of (await store.list()).filter(holdsOld)) {
             await store.erase({ ...slotOf(entry), password: old.credential.password });
@@ -155,7 +146,7 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
         if (!target) throw new NotFoundError(`no store holds ${login}@${host}'s token; nothing changed`);
         const slot = { protocol: "https", host: currentAccount.host, username: currentAccount.login };
         undo.push(restore(target.store, await target.store.list()));
-        await target.store.store({ ...slot, password: token, ...expiry });
+        await target.store.store({ ...slot, password: token, ...expiry }, { exactSlot: true });
         replaced.push({ storeName: target.name, credential: { ...slot, password: token } });
       }
       return {
