@@ -388,9 +388,14 @@ function mixedSuite(variant: Variant): void {
         expect(lines.pop()).toBe("");
         expect(lines.sort()).toEqual(expectedLines.map((entry) => entry.line).sort());
       }
-      // Nor in the runtime directory, where the cache's socket and the keychain's lock live.
+      // Nor in the runtime directory, where the cache's socket, the keychain's lock and the daemon
+      // registry live; the registry holds records (one per daemon), never a temp file.
       const runtime = join(sandbox.env.XDG_RUNTIME_DIR as string, "git-credential-pat");
-      expect((await readdir(runtime).catch(() => [])).filter((name) => name !== "socket")).toEqual([]);
+      expect(
+        (await readdir(runtime).catch(() => [])).filter((name) => name !== "socket" && name !== "daemons"),
+      ).toEqual([]);
+      for (const name of await readdir(join(runtime, "daemons")).catch(() => []))
+        expect(name).toMatch(/^[0-9a-f]{16}-[0-9a-f]{12}$/);
       if (variant.store !== "file") {
         expect(existsSync(join(sandbox.home, ".local/share/git-credential-pat"))).toBe(false);
       }
