@@ -52,6 +52,7 @@ export async function runLogout(opts: LogoutOptions, deps: Deps): Promise<void> 
     await commitStoreChange(async (current, undo) => {
       // Decided again from what the store and accounts.json hold now, under the lock: git may
       // have stored another copy since they were first read.
+      removed.length = 0;
       for (const { name, store } of stores) {
         const before = await storedTokens(store, current);
         const mine = tokensOfLogin(tokensOnHost(before, opts.host), login, current.accounts);
@@ -104,7 +105,9 @@ function cachePatterns(host: string, login: string, removed: readonly Removed[])
   const add = (key: string, pattern: Credential) => {
     if (!patterns.has(key)) patterns.set(key, pattern);
   };
-  add(`https\0${login}`, { protocol: "https", host, username: login });
+  // The login as GitHub or the account spells it, and in lower case, as people type it at a prompt.
+  for (const name of new Set([login, login.toLowerCase()]))
+    add(`https\0${name}`, { protocol: "https", host, username: name });
   for (const { credential, fingerprint } of removed) {
     const { protocol, username } = credential;
     if (sameLogin(username, login))
