@@ -14,6 +14,7 @@ import {
 import {
   type Credential,
   decodeUtf8,
+  isSameSlot,
   keptExtras,
   type MatchOptions,
   matchCredential,
@@ -73,18 +74,29 @@ export class FileTokenStore implements TokenStore {
     return this.withAttributes(await this.entries(), await this.readAttributes());
   }
 
-  async store(credential: StoredCredential): Promise<void> {
+  async store(credential: StoredCredential): Promise<boolean> {
     const newLine: Entry = { kind: "credential", credential, text: formatCredentialLine(credential) };
+    let isNewToken = true;
     // git's store_credential: the new line first, then every line that is not the same slot.
     await this.rewrite(
-      (lines) => [
-        newLine,
-        ...lines.filter(
-          (line) => line.kind === "other" || !matchCredential(slotOf(credential), line.credential),
-        ),
-      ],
+      (lines) => {
+        // Decided from the lines read under the lock, like the rewrite itself.
+        isNewToken = !lines.some(
+          (line) =>
+            line.kind === "credential" &&
+            isSameSlot(line.credential, credential) &&
+            line.credential.password.equals(credential.password),
+        );
+        return [
+          newLine,
+          ...lines.filter(
+            (line) => line.kind === "other" || !matchCredential(slotOf(credential), line.credential),
+          ),
+        ];
+      },
       { text: newLine.text, credential },
     );
+    return isNewToken;
   }
 
   async erase(pattern: Credential, options?: MatchOptions): Promise<number> {

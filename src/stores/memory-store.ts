@@ -23,12 +23,13 @@ export class MemoryTokenStore implements TokenStore {
     return [...this.#entries];
   }
 
-  async store(credential: StoredCredential): Promise<void> {
+  async store(credential: StoredCredential): Promise<boolean> {
     const known = this.#entries.find((entry) => isSameSlot(entry, credential));
     this.#entries = [
       keepFor("memory", withKnownExtras("memory", credential, known)),
       ...this.#entries.filter((entry) => !matchCredential(slotOf(credential), entry)),
     ];
+    return !known?.password.equals(credential.password);
   }
 
   async erase(pattern: Credential): Promise<number> {
