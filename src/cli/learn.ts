@@ -12,6 +12,7 @@ import { loadAccountsData } from "../accounts/accounts-file.js";
 import { findFacts, isKnownGithubHost } from "../accounts/token-facts.js";
 import { isLearningOn, loadConfig } from "../config/config-file.js";
 import { AuthError, UsageError } from "../errors.js";
+import type { TokenInfo } from "../github/types.js";
 import type { Deps } from "../platform/deps.js";
 import { dirnamePath, joinPath } from "../posix-path.js";
 import { ensurePrivateDir, tryWithLockFile } from "../private-files.js";
@@ -160,7 +161,7 @@ async function learnOnce(
   if (findFacts(data, host, opts.fingerprint))
     return { kind: "skipped", reason: "the token is known already" };
   const apiUrl = recordedApiUrl(data, host);
-  let info: Awaited<ReturnType<Awaited<ReturnType<typeof githubFor>>["validate"]>>;
+  let info: TokenInfo;
   try {
     info = await (await githubFor(host, apiUrl, deps)).validate(entry.password);
   } catch (error) {
