@@ -11,7 +11,15 @@
 // RSS_TARGET_IDS. `--check` exits 1 when any target is missed; a target whose contender was skipped
 // (no gh, no Secret Service) is shown as SKIP and does not fail the run.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { connect } from "node:net";
 import { machine as arch, availableParallelism, cpus, type as osType, release, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -39,6 +47,16 @@ const GH_REQUEST = "protocol=https\nhost=github.com\n\n";
 const GH_HOSTS_YML = `github.com:\n    oauth_token: ${FAKE_TOKEN}\n    user: bench\n    git_protocol: https\n`;
 /** The file store's place under $XDG_DATA_HOME (README, "Stores"). */
 const STORE_FILE = join("git-credential-pat", "credentials");
+
+// The learning contenders: a `store` of a token new to its slot on a host that counts as GitHub's
+// (accounts.json holds facts about another token there, with an API URL), so it starts the learner.
+// That API is a loopback port nobody listens on: the learner's request is refused at once, nothing
+// is recorded, and the fake token never leaves the machine.
+const LEARN_HOST = "ghe.bench.example";
+const LEARN_API_URL = "http://127.0.0.1:1";
+const LEARN_CREDENTIAL = `protocol=https\nhost=${LEARN_HOST}\nusername=bench\npassword=${FAKE_TOKEN}\n\n`;
+/** The token the slot holds before each run: the store replaces it, so every run stores a new token. */
+const OLD_TOKEN = `ghp_${"1".repeat(36)}`;
 
 // --timeout=0 keeps the file-store contenders measuring the file store: with the cache on, the seeding
 // `store` would fill the cache and every `get` would become a cache hit (a separate contender).
@@ -110,6 +128,20 @@ const CONTENDERS = [
       seedHelperFileStore(ctx);
       return { command: BIN, args: ["--store=file", "--timeout=0", "store"] };
     },
+  },
+  {
+    id: "binary-store-learn",
+    label: "dist/git-credential-pat store (file, new token, learning)",
+    expect: /^$/,
+    input: LEARN_CREDENTIAL,
+    prepare: (ctx) => prepareNewTokenStore(ctx, { learn: true }),
+  },
+  {
+    id: "binary-store-nolearn",
+    label: "dist/git-credential-pat store (file, new token, learning off)",
+    expect: /^$/,
+    input: LEARN_CREDENTIAL,
+    prepare: (ctx) => prepareNewTokenStore(ctx, { learn: false }),
   },
   {
     id: "binary-erase",
@@ -191,6 +223,8 @@ const CONTENDERS = [
     id: "hello",
     label: "bun --compile hello-world",
     expect: /^hello$/m,
+    // It reads no stdin: a request written after it exited failed the run with EPIPE.
+    input: "",
     prepare: () => ({ command: buildHelloWorld(), args: [] }),
   },
   {
@@ -225,6 +259,7 @@ const CONTENDERS = [
     id: "node-e0",
     label: "node -e 0",
     expect: null,
+    input: "",
     prepare: () => ({ command: process.execPath, args: ["-e", "0"] }),
   },
 ];
@@ -267,6 +302,15 @@ const RATIOS = [
     den: "gh",
     target: 0.5,
   })),
+  // git's store must not wait for the learning it starts: a store that starts a learner costs what
+  // one with learning off costs (the spawn is all it adds; the learner runs detached).
+  {
+    id: "binary-store-learn/binary-store-nolearn",
+    label: "store (new token): learning / learning off",
+    num: "binary-store-learn",
+    den: "binary-store-nolearn",
+    target: 1.1,
+  },
   {
     id: "node-cli/node-e0",
     label: "node dist/cli.cjs / node -e 0",
@@ -290,6 +334,8 @@ const RSS_TARGET_IDS = [
   "binary-keychain",
   "binary-miss",
   "binary-store",
+  "binary-store-learn",
+  "binary-store-nolearn",
   "binary-erase",
 ];
 
@@ -371,6 +417,91 @@ function seedHelperFileStore(ctx) {
     if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build`);
   run(ctx, BIN, ["--store=file", "--timeout=0", "store"], SEED_CREDENTIAL);
   ctx.seeded.add("helper-file");
+}
+
+/**
+ * A `store` of a new token on a GitHub host, with learning on or off (config.json "learn"; both
+ * read a config.json, so the only difference is the learning). Each gets its own directories: the
+ * store is put back before every run (outside the timed window) to hold another token in the
+ * slot, so every run stores a token new to it. After every run, untimed: the store holds the new
+ * token; with learning on, the learner started (its lock directory appeared) and has ended — so no
+ * learner runs beside the next timed run, on any contender; with learning off, none started.
+ */
+function prepareNewTokenStore(ctx, { learn }) {
+  if (!existsSync("/proc/self/cmdline")) return { skip: "needs /proc to tell when the learner has ended" };
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build`);
+  const name = learn ? "learn-on" : "learn-off";
+  const env = { ...ctx.env };
+  for (const [variable, dir] of [
+    ["XDG_CONFIG_HOME", "config"],
+    ["XDG_DATA_HOME", "data"],
+    ["XDG_RUNTIME_DIR", "run"],
+  ]) {
+    env[variable] = join(ctx.tmp, name, dir);
+    mkdirSync(env[variable], { recursive: true, mode: 0o700 });
+  }
+  const configDir = join(env.XDG_CONFIG_HOME, "git-credential-pat");
+  mkdirSync(configDir, { mode: 0o700 });
+  writeFileSync(join(configDir, "config.json"), `${JSON.stringify({ learn })}\n`, { mode: 0o600 });
+  const otherToken = {
+    host: LEARN_HOST,
+    fingerprint: "0000aaaa",
+    login: "someone",
+    kind: "classic",
+    checkedAtMs: 0,
+    check: "valid",
+    apiUrl: LEARN_API_URL,
+  };
+  const accounts = `${JSON.stringify({ version: 1, accounts: [], tokens: [otherToken] })}\n`;
+  const accountsFile = join(configDir, "accounts.json");
+  const storeFile = join(env.XDG_DATA_HOME, STORE_FILE);
+  mkdirSync(dirname(storeFile), { mode: 0o700 });
+  const seeded = `https://bench:${OLD_TOKEN}@${LEARN_HOST}\n`;
+  const lockDir = join(env.XDG_RUNTIME_DIR, "git-credential-pat");
+  return {
+    command: BIN,
+    args: ["--store=file", "--timeout=0", "store"],
+    env,
+    before: () => {
+      writeFileSync(storeFile, seeded, { mode: 0o600 });
+      writeFileSync(accountsFile, accounts, { mode: 0o600 });
+      rmSync(lockDir, { recursive: true, force: true });
+    },
+    after: () => {
+      if (!readFileSync(storeFile, "utf8").includes(FAKE_TOKEN))
+        throw new Error(`store (learning ${learn ? "on" : "off"}): the new token is not in the store`);
+      if (learn) {
+        const done = waitFor(() => existsSync(lockDir) && learnerPids(LEARN_HOST).length === 0, 10_000);
+        if (!done) throw new Error("store (learning on): no learner ran, or it did not end within 10 s");
+      } else if (existsSync(lockDir) || learnerPids(LEARN_HOST).length > 0) {
+        throw new Error("store (learning off): a learner was started");
+      }
+    },
+  };
+}
+
+/** Pids of running learners for `host` (a learner's argv names its host). */
+function learnerPids(host) {
+  return readdirSync("/proc").filter((pid) => {
+    if (!/^\d+$/.test(pid)) return false;
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      return argv.includes("learn") && argv.includes(`--host=${host}`);
+    } catch {
+      return false; // Gone meanwhile.
+    }
+  });
+}
+
+/** Polls `check` (every 5 ms, sleeping synchronously: the bench has nothing else to do) until it holds. */
+function waitFor(check, timeoutMs) {
+  const deadline = performance.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    if (check()) return true;
+    if (performance.now() > deadline) return false;
+    Atomics.wait(pause, 0, 0, 5);
+  }
 }
 
 /** The runtime floor for the binary: the same bun, the same flags (scripts/build.mjs), no code. */

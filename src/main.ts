@@ -7,7 +7,7 @@ import { runHelper } from "./helper/run-helper.js";
 import type { Deps } from "./platform/deps.js";
 import { createNodeDeps } from "./platform/node-deps.js";
 import { scrub } from "./secret.js";
-import { isDebug } from "./settings.js";
+import { isDebug, learnTimeoutMs } from "./settings.js";
 
 const CLI_COMMANDS = new Set([
   "login",
@@ -18,6 +18,8 @@ const CLI_COMMANDS = new Set([
   "setup",
   "doctor",
   "import",
+  // Internal, hidden from --help: the learner git's store starts (cli/learn.ts).
+  "learn",
   "help",
   "completion",
   "--help",
@@ -56,6 +58,12 @@ async function main(argv: readonly string[]): Promise<void> {
         }),
       deps,
     );
+  } else if (argv[0] === "learn") {
+    // The learner git's store started in the background (helper/learn-trigger.ts): nothing waits
+    // for it and nobody would end it, so it ends at its hard bound whatever it waits on. It stops
+    // asking well before (cli/learn.ts), so this only ever cuts a stuck call short.
+    setTimeout(() => process.exit(1), learnTimeoutMs(deps.env)).unref();
+    process.exitCode = await statusOf(async () => (await loadCli()).runCli(argv, deps), deps);
   } else if (isCliInvocation(argv)) {
     process.exitCode = await statusOf(async () => (await loadCli()).runCli(argv, deps), deps);
   } else {

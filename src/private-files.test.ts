@@ -7,6 +7,7 @@ import {
   leaseHolder,
   readPrivateFile,
   rewritePrivateFile,
+  tryWithLockFile,
   withLockFile,
 } from "./private-files.js";
 
@@ -291,5 +292,64 @@ describe("private files and directories: the advice given", () => {
     await expect(readPrivateFile("/home/user", deps)).rejects.toMatchObject({
       message: "/home/user is a directory; name a file instead",
     });
+  });
+});
+
+describe("tryWithLockFile", () => {
+  const lockPath = "/home/user/app/learn.lock";
+  const staleMs = 30_000;
+
+  function setup() {
+    const deps = makeTestDeps({ clock: new FakeClock(Date.now()) });
+    deps.vol.mkdirSync("/home/user/app", { recursive: true, mode: 0o700 });
+    const plant = (content: string, ageMs: number) => {
+      deps.vol.writeFileSync(lockPath, content, { mode: 0o600 });
+      const at = new Date(deps.clock.now() - ageMs);
+      deps.vol.utimesSync(lockPath, at, at);
+    };
+    const lockFile = () => deps.vol.toJSON()[lockPath];
+    return { deps, plant, lockFile };
+  }
+
+  it("runs under a lock it creates, and removes it afterwards", async () => {
+    const { deps, lockFile } = setup();
+    const done = await tryWithLockFile(lockPath, { staleMs }, async () => lockFile(), deps);
+    expect(done?.result).toMatch(/^lock \S+\n$/);
+    expect(lockFile()).toBeUndefined();
+  });
+
+  it("does nothing, at once, while a live holder has the lock", async () => {
+    const { deps, plant, lockFile } = setup();
+    plant("lock a\nbeat\n", staleMs - 1000);
+    const startedMs = deps.clock.now();
+    let ran = false;
+    const done = await tryWithLockFile(lockPath, { staleMs }, async () => (ran = true), deps);
+    expect(done).toBeUndefined();
+    expect(ran).toBe(false);
+    expect(deps.clock.now()).toBe(startedMs);
+    expect(lockFile()).toBe("lock a\nbeat\n");
+  });
+
+  it("takes over a lock not stamped for staleMs (its holder died), and removes it afterwards", async () => {
+    const { deps, plant, lockFile } = setup();
+    plant("lock a\nbeat\n", staleMs + 1000);
+    const done = await tryWithLockFile(lockPath, { staleMs }, async () => lockFile(), deps);
+    expect(done?.result).toMatch(/^lock a\nbeat\nclaim \S+ 2 a\n$/);
+    expect(lockFile()).toBeUndefined();
+  });
+
+  it("releases the lock when the work fails", async () => {
+    const { deps, lockFile } = setup();
+    await expect(
+      tryWithLockFile(
+        lockPath,
+        { staleMs },
+        async () => {
+          throw new Error("API down");
+        },
+        deps,
+      ),
+    ).rejects.toThrow("API down");
+    expect(lockFile()).toBeUndefined();
   });
 });

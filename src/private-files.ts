@@ -280,26 +280,49 @@ export async function withLockFile<T>(
     lockPath,
     Math.max(options.timeoutMs, staleMs + beatMs),
     deps,
-    () =>
-      deferSignals(async () => {
-        const lease = (await createLease(lockPath, deps)) ?? (await claimStaleLease(lockPath, staleMs, deps));
-        if (lease === undefined) return undefined;
-        // A real timer: the beat is for other processes, which judge it by the file's mtime.
-        const beat = setInterval(() => void lease.handle.writeFile("beat\n").catch(() => {}), beatMs);
-        beat.unref?.();
-        try {
-          return { result: await run() };
-        } finally {
-          clearInterval(beat);
-          await releaseLease(lockPath, lease, deps).catch(() => {});
-        }
-      }),
+    () => deferSignals(() => runUnderLease(lockPath, staleMs, run, deps)),
     // Not "remove it": a lease nobody renews is taken over by itself, so this one is in use.
     {
       hint: "another git-credential-pat process is using it (a keychain unlock prompt may be waiting); try again",
     },
   );
   return done.result;
+}
+
+/**
+ * withLockFile's lease, taken at once or not at all: when it is free (or stale: its holder died)
+ * `run` runs under it and its result comes back; when a live process holds it, undefined at
+ * once. For work that one process doing is enough, such as learning about a token. Signals are
+ * not held back while `run` runs: a lease a signal leaves behind goes stale after `staleMs`.
+ */
+export async function tryWithLockFile<T>(
+  lockPath: string,
+  options: { staleMs: number },
+  run: () => Promise<T>,
+  deps: PrivateFileDeps,
+): Promise<{ result: T } | undefined> {
+  return runUnderLease(lockPath, options.staleMs, run, deps);
+}
+
+/** One attempt at the lease: `run`'s result under it, or undefined when another holds it. */
+async function runUnderLease<T>(
+  lockPath: string,
+  staleMs: number,
+  run: () => Promise<T>,
+  deps: PrivateFileDeps,
+): Promise<{ result: T } | undefined> {
+  const beatMs = Math.min(MAX_BEAT_MS, staleMs / 4);
+  const lease = (await createLease(lockPath, deps)) ?? (await claimStaleLease(lockPath, staleMs, deps));
+  if (lease === undefined) return undefined;
+  // A real timer: the beat is for other processes, which judge it by the file's mtime.
+  const beat = setInterval(() => void lease.handle.writeFile("beat\n").catch(() => {}), beatMs);
+  beat.unref?.();
+  try {
+    return { result: await run() };
+  } finally {
+    clearInterval(beat);
+    await releaseLease(lockPath, lease, deps).catch(() => {});
+  }
 }
 
 /** How often a lease holder stamps its file, at most. */

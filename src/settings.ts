@@ -23,6 +23,13 @@ export const ENV = {
   apiTimeoutMs: "GIT_CREDENTIAL_PAT_API_TIMEOUT_MS",
   /** 1 (or true/yes/on): keep and serve tokens for plain http to any host, as config.json "allowHttp" does. */
   allowHttp: "GIT_CREDENTIAL_PAT_ALLOW_HTTP",
+  /**
+   * 0 (or anything but 1/true/yes/on) turns off learning about a token git stores (login, scopes,
+   * expiry, asked of the API in the background); wins over config.json "learn".
+   */
+  learn: "GIT_CREDENTIAL_PAT_LEARN",
+  /** How long the background learning after a `store` may take in all, API request included. */
+  learnTimeoutMs: "GIT_CREDENTIAL_PAT_LEARN_TIMEOUT_MS",
 } as const;
 
 export const DEFAULTS = {
@@ -40,6 +47,11 @@ export const DEFAULTS = {
    * to repeat a warning, so git is never held up for it.
    */
   stateLockTimeoutMs: 250,
+  /**
+   * The learner started by `store` ends within this, whatever it waits on (the API, a lock, the
+   * keychain): nothing waits for it, so nothing else would end it.
+   */
+  learnTimeoutMs: 30_000,
 } as const;
 
 /**
@@ -151,6 +163,12 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 export function apiTimeoutMs(env: Readonly<Record<string, string | undefined>>): number {
   const ms = positiveInt(env[ENV.apiTimeoutMs], DEFAULTS.apiTimeoutMs);
   return ms === 0 ? DEFAULTS.apiTimeoutMs : Math.min(ms, MAX_TIMER_MS);
+}
+
+/** GIT_CREDENTIAL_PAT_LEARN_TIMEOUT_MS: 0 or anything but digits means the default; at most ~24 days. */
+export function learnTimeoutMs(env: Readonly<Record<string, string | undefined>>): number {
+  const ms = positiveInt(env[ENV.learnTimeoutMs], DEFAULTS.learnTimeoutMs);
+  return ms === 0 ? DEFAULTS.learnTimeoutMs : Math.min(ms, MAX_TIMER_MS);
 }
 
 /** gh's token variables (env-token-source.ts reads them): never handed to a child. */

@@ -6,6 +6,7 @@ import type { Deps } from "../platform/deps.js";
 import { VERSION } from "../version.js";
 import { doctorCommand } from "./doctor.js";
 import { importCommand } from "./import.js";
+import { learnCommand } from "./learn.js";
 import { listCommand } from "./list.js";
 import { loginCommand } from "./login.js";
 import { logoutCommand } from "./logout.js";
@@ -35,6 +36,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<void>
     .command(importCommand(deps))
     .command(setupCommand(deps))
     .command(doctorCommand(deps))
+    .command(learnCommand(deps))
     .completion("completion", "print a bash/zsh completion script")
     .demandCommand(1, "name a command (or see --help)")
     .wrap(Math.min(100, process.stdout.columns || 80))

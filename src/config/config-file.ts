@@ -13,6 +13,11 @@ export interface Config {
   file?: string;
   /** Keep and serve tokens for plain http to real hosts too (off: https, and http to loopback only). */
   allowHttp?: boolean;
+  /**
+   * Ask GitHub's API, in the background, whose a token git stores is, its scopes and its expiry
+   * (default true; false: never, and `store` never reads accounts.json or starts a process).
+   */
+  learn?: boolean;
 }
 
 export function configFilePath(deps: Pick<Deps, "env" | "paths">): string {
@@ -56,6 +61,12 @@ export async function loadConfig(
     }
     config.allowHttp = record.allowHttp;
   }
+  if (record.learn !== undefined) {
+    if (typeof record.learn !== "boolean") {
+      throw new PatError(`config file ${path}: "learn" must be true or false`, { hint });
+    }
+    config.learn = record.learn;
+  }
   return config;
 }
 
@@ -67,4 +78,14 @@ export function isHttpAllowed(config: Config, env: Deps["env"]): boolean {
   const value = env[ENV.allowHttp];
   if (value) return /^(1|true|yes|on)$/i.test(value);
   return config.allowHttp === true;
+}
+
+/**
+ * Whether a token git stores is learned about in the background: GIT_CREDENTIAL_PAT_LEARN when
+ * set (1/true/yes/on: yes; anything else, 0 included: no), else config.json's "learn", else yes.
+ */
+export function isLearningOn(config: Config, env: Deps["env"]): boolean {
+  const value = env[ENV.learn];
+  if (value) return /^(1|true|yes|on)$/i.test(value);
+  return config.learn !== false;
 }

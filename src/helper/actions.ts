@@ -1,6 +1,7 @@
 // git's three actions against the resolved sources and the persistent store.
-import type { Account } from "../accounts/account.js";
-import { findAccount } from "../accounts/accounts.js";
+import type { Account, AccountsData } from "../accounts/account.js";
+import { findAccount, sameHost } from "../accounts/accounts.js";
+import { findFacts } from "../accounts/token-facts.js";
 import { PatError } from "../errors.js";
 import type { Deps, Io } from "../platform/deps.js";
 import {
@@ -24,7 +25,7 @@ import {
 import { lookupPatterns } from "../resolve/route-request.js";
 import { fingerprint } from "../secret.js";
 import { DEFAULTS, ENV, positiveInt } from "../settings.js";
-import type { TokenStore } from "../stores/token-store.js";
+import type { StoredCredential, TokenStore } from "../stores/token-store.js";
 import { expiryVerdict } from "./check-expiry.js";
 import { claimDailyWarning, type WarningStateDeps } from "./expiry-warnings.js";
 import type { CacheLike } from "./tolerant-cache.js";
@@ -34,8 +35,11 @@ export interface GetSources {
   env: TokenSource;
   /** The cache and the persistent store, in that order, asked with the routed request. */
   stored: readonly TokenSource[];
-  /** accounts.json; called at most once, and only when the environment has no token for the request. */
-  accounts: () => Promise<readonly Account[]>;
+  /**
+   * accounts.json (accounts and facts about stored tokens); called at most once, and only when
+   * the environment has no token for the request.
+   */
+  accounts: () => Promise<AccountsData>;
   /** The user allowed tokens over plain http to real hosts (config.json "allowHttp"). */
   allowHttp: boolean;
 }
@@ -73,9 +77,9 @@ export async function helperGet(
     deps.io.out.write(reply(fromEnv.credential, withAuthtype));
     return;
   }
-  const accounts = await sources.accounts();
+  const data = await sources.accounts();
   let resolution: Resolution = { kind: "none", reason: "no stored token matches" };
-  for (const { pattern, exactPath } of lookupPatterns(request, accounts)) {
+  for (const { pattern, exactPath } of lookupPatterns(request, data.accounts)) {
     resolution = await resolveToken(pattern, sources.stored, {
       exactPath,
       withAuthtype,
@@ -86,30 +90,25 @@ export async function helperGet(
   if (resolution.kind === "none") return;
   let credential = resolution.credential;
   let warning: string | undefined;
+  const known = knownToken(data, request.host, credential);
+  // The expiry the store keeps beside the token (git handed it over, or verify or learning found
+  // it) counts when no record names one: the warning works for a token git stored from its prompt.
   const { username, password } = credential;
-  const account = username === undefined ? undefined : findAccount(accounts, request.host, username);
-  // Metadata about another token (say one git stored after a prompt) says nothing about this one.
-  const isAccounts =
-    account !== undefined && password !== undefined && account.fingerprint === fingerprint(password);
-  if (isAccounts && account.expiresAtMs !== undefined)
-    credential = { ...credential, passwordExpiresAtMs: account.expiresAtMs };
-  // The expiry the store keeps beside the token (git handed it over, or verify learned it) counts
-  // as much as an account's: the warning works for a token git stored from its prompt too.
-  const { passwordExpiresAtMs } = credential;
-  const judged = isAccounts
-    ? account
-    : passwordExpiresAtMs !== undefined && username !== undefined && password !== undefined
-      ? { host: request.host, login: username, expiresAtMs: passwordExpiresAtMs }
-      : undefined;
-  if (judged && password) {
+  const expiresAtMs = known?.expiresAtMs ?? credential.passwordExpiresAtMs;
+  if (expiresAtMs !== undefined) credential = { ...credential, passwordExpiresAtMs: expiresAtMs };
+  const login = known?.login ?? username;
+  if (password !== undefined && login !== undefined && expiresAtMs !== undefined) {
     const warnDays = positiveInt(deps.env[ENV.expiryWarningDays], DEFAULTS.expiryWarningDays);
-    const verdict = expiryVerdict(judged, deps.clock.now(), warnDays);
+    const verdict = expiryVerdict({ host: request.host, login, expiresAtMs }, deps.clock.now(), warnDays);
     if (verdict.kind === "expired") {
       // Never serve a token GitHub will refuse: an empty reply makes git prompt instead.
       deps.io.err.write(`git-credential-pat: ${printable(verdict.message)}\n`);
       return;
     }
-    if (verdict.kind === "expiring" && (await claimDailyWarning(fingerprint(password), deps))) {
+    if (
+      verdict.kind === "expiring" &&
+      (await claimDailyWarning(known?.fingerprint ?? fingerprint(password), deps))
+    ) {
       warning = `git-credential-pat: ${printable(verdict.message)}\n`;
     }
   }
@@ -117,6 +116,28 @@ export async function helperGet(
   const text = reply(credential, withAuthtype);
   if (warning) deps.io.err.write(warning);
   deps.io.out.write(text);
+}
+
+/**
+ * What is known about the token that answered: the account git's username names when it holds
+ * that very token (login), else the facts recorded about the token on this host (a `verify`, or
+ * the learning after the `store` of a token git prompted for). Metadata about another token (say
+ * an account whose token git replaced after a prompt) says nothing about this one. The
+ * fingerprint (sha256: node:crypto under Node) is computed only when there is metadata to compare.
+ */
+function knownToken(
+  data: AccountsData,
+  host: string,
+  credential: ResolvedCredential,
+): Pick<Account, "host" | "login" | "expiresAtMs" | "fingerprint"> | undefined {
+  const { username, password } = credential;
+  if (password === undefined) return undefined;
+  const account = username === undefined ? undefined : findAccount(data.accounts, host, username);
+  if (!account && !data.tokens.some((facts) => sameHost(facts.host, host))) return undefined;
+  const print = fingerprint(password);
+  if (account && account.fingerprint === print) return account;
+  const facts = findFacts(data, host, print);
+  return facts && { host, login: facts.login, expiresAtMs: facts.expiresAtMs, fingerprint: print };
 }
 
 /** The reply to git: the reply fields of attributes.ts, announcing authtype to a git that asked. */
@@ -142,23 +163,36 @@ export interface StoreTargets {
   allowHttp: boolean;
 }
 
-export async function helperStore(request: CredentialRequest, targets: StoreTargets, io: Io): Promise<void> {
+/**
+ * Returns what the persistent store now holds when its slot did not hold that token before (a
+ * token new to the store, worth learning about: learn-trigger.ts); undefined otherwise.
+ */
+export async function helperStore(
+  request: CredentialRequest,
+  targets: StoreTargets,
+  io: Io,
+): Promise<StoredCredential | undefined> {
   const { lists: _lists, ...credential } = request;
   const { protocol, host, username, password, authtype, authCredential } = credential;
-  if (!protocol || !host || credential.isEphemeral) return;
+  if (!protocol || !host || credential.isEphemeral) return undefined;
   const hasPassword = username !== undefined && password !== undefined;
-  if (!hasPassword && authtype === undefined && authCredential === undefined) return;
+  if (!hasPassword && authtype === undefined && authCredential === undefined) return undefined;
   if (!isSafeTransport(protocol, host, targets.allowHttp)) {
     const refusal = `not storing a token for ${protocol}://${host}: tokens are kept only for https; ${ALLOW_HTTP_HINT}`;
     io.err.write(`${printable(`git-credential-pat: ${refusal}`)}\n`);
-    return;
+    return undefined;
   }
   const unsafe = findUnsafeField(credential);
   if (unsafe)
     throw new PatError(`refusing to store a credential whose ${unsafe} contains a control character`);
   // The store first: a token the store refuses must not be served from the cache either.
-  if (hasPassword) await targets.store?.store({ ...credential, protocol, host, username, password });
+  let newToken: StoredCredential | undefined;
+  if (hasPassword && targets.store) {
+    const stored: StoredCredential = { ...credential, protocol, host, username, password };
+    if (await targets.store.store(stored)) newToken = stored;
+  }
   await targets.cache?.store({ ...credential, protocol, host }, targets.timeoutSeconds);
+  return newToken;
 }
 
 /**

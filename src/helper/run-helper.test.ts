@@ -540,6 +540,49 @@ describe("runHelper get with accounts.json", () => {
     }
   });
 
+  /** carol's token, stored by git after a prompt: no account, only the facts learned about it. */
+  function learned(expiresAtMs: number | undefined) {
+    const deps = seeded();
+    deps.vol.writeFileSync(FILE, `https://carol:${CANARY.plain}@github.com\n`, { mode: 0o600 });
+    const facts = {
+      host: "github.com",
+      fingerprint: fingerprint(new Secret(CANARY.plain)),
+      login: "carol",
+      kind: "other",
+      ...(expiresAtMs === undefined ? {} : { expiresAtMs }),
+      checkedAtMs: NOW,
+      check: "valid",
+    };
+    writeAccounts(deps, JSON.stringify({ version: 1, accounts: [], tokens: [facts] }));
+    return deps;
+  }
+
+  it("adds the expiry learned about a token git prompted for, and warns as for a login's", async () => {
+    const expiresAtMs = NOW + 2 * DAY_MS;
+    const deps = learned(expiresAtMs);
+    const { stdout, stderr } = await get(deps, "protocol=https\nhost=github.com\n");
+    expect(stdout).toBe(
+      `username=carol\npassword=${CANARY.plain}\npassword_expiry_utc=${expirySeconds(expiresAtMs)}\n`,
+    );
+    expect(stderr).toBe(
+      'git-credential-pat: warning: the token for carol@github.com expires in 2 days (2026-11-24); rotate it with "git-credential-pat rotate --host github.com --user carol"\n',
+    );
+  });
+
+  it("never serves a token the learned facts say has expired", async () => {
+    const deps = learned(Date.UTC(2026, 10, 1));
+    const { stdout, stderr } = await get(deps, "protocol=https\nhost=github.com\n");
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/the token for carol@github.com expired on 2026-11-01/);
+  });
+
+  it("serves a learned token that never expires as it is", async () => {
+    const deps = learned(undefined);
+    const { stdout, stderr } = await get(deps, "protocol=https\nhost=github.com\n");
+    expect(stdout).toBe(`username=carol\npassword=${CANARY.plain}\n`);
+    expect(stderr).toBe("");
+  });
+
   it("ignores metadata about another token (fingerprint mismatch)", async () => {
     const deps = seeded({ fingerprint: "deadbeef", expiresAtMs: Date.UTC(2026, 10, 1) });
     const { stdout, stderr } = await get(deps, "protocol=https\nhost=github.com\n");
@@ -573,10 +616,17 @@ describe("runHelper get with accounts.json", () => {
     );
   });
 
-  it.each(["store", "erase"])("does not read accounts.json for %s", async (action) => {
-    const deps = seeded();
-    writeAccounts(deps, "{broken");
-    await helper(action, `protocol=https\nhost=github.com\nusername=carol\npassword=${CANARY.plain}\n`, deps);
-    expect(deps.stderr()).toBe("");
-  });
+  it.each(["store", "erase"])(
+    "never shows a broken accounts.json on %s (a store reads it only to decide on learning)",
+    async (action) => {
+      const deps = seeded();
+      writeAccounts(deps, "{broken");
+      await helper(
+        action,
+        `protocol=https\nhost=github.com\nusername=carol\npassword=${CANARY.plain}\n`,
+        deps,
+      );
+      expect(deps.stderr()).toBe("");
+    },
+  );
 });

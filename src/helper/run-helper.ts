@@ -1,7 +1,7 @@
 // The fast path git runs on every HTTPS operation: get | store | erase | exit.
 // Must not import cli/, github/, yargs or @octokit (test/boundaries.test.ts enforces it).
-import type { Account } from "../accounts/account.js";
-import { loadAccounts } from "../accounts/accounts-file.js";
+import type { AccountsData } from "../accounts/account.js";
+import { loadAccountsData } from "../accounts/accounts-file.js";
 import { SocketCacheClient } from "../cache/client.js";
 import { defaultSocketPath } from "../cache/socket-path.js";
 import { isHttpAllowed, loadConfig } from "../config/config-file.js";
@@ -12,6 +12,7 @@ import { userPath } from "../settings.js";
 import { EnvTokenSource, envTokens } from "../stores/env-token-source.js";
 import { chooseStoreName, openStore } from "../stores/open-store.js";
 import { helperErase, helperGet, helperStore } from "./actions.js";
+import { learnAfterStore } from "./learn-trigger.js";
 import { type HelperOptions, parseHelperArgs } from "./parse-helper-args.js";
 import { readRequest } from "./read-request.js";
 import { sshWarning } from "./ssh-warning.js";
@@ -64,7 +65,13 @@ export async function runHelper(argv: readonly string[], deps: Deps): Promise<vo
   } else if (action === "store") {
     // git stores whatever just worked; a token from the environment is read-only and stays there.
     if (request.password && env.find(request)?.token.equals(request.password)) return;
-    await helperStore(request, { cache, timeoutSeconds: options.timeoutSeconds, store, allowHttp }, deps.io);
+    const newToken = await helperStore(
+      request,
+      { cache, timeoutSeconds: options.timeoutSeconds, store, allowHttp },
+      deps.io,
+    );
+    // In the background, and only for a token new to the store: the usual store costs nothing.
+    await learnAfterStore(newToken, storeName, config, deps);
   } else {
     await helperErase(request, { cache, store });
   }
@@ -74,15 +81,15 @@ export async function runHelper(argv: readonly string[], deps: Deps): Promise<vo
  * accounts.json for a `get`. A broken file is reported on every run but does not fail git: the
  * metadata only refines which token is served, and the stores still answer without it.
  */
-async function accountsForGit(deps: Deps): Promise<readonly Account[]> {
+async function accountsForGit(deps: Deps): Promise<AccountsData> {
   try {
-    return await loadAccounts(deps);
+    return await loadAccountsData(deps);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     deps.io.err.write(`git-credential-pat: warning: ${printable(message)}; account metadata ignored\n`);
     const hint = hintOf(error);
     if (hint) deps.io.err.write(`hint: ${printable(hint)}\n`);
-    return [];
+    return { accounts: [], tokens: [] };
   }
 }
 

@@ -15,6 +15,16 @@ export interface BunRuntime {
     cmd: string[],
     options: { env: Record<string, string>; stdin: "pipe"; stdout: "ignore"; stderr: "inherit" },
   ): { stdin: { end(): unknown }; unref(): void };
+  /** `detached`: setsid() on POSIX, so the child outlives us and our terminal's signals. */
+  spawn(
+    cmd: string[],
+    options: {
+      env: Record<string, string>;
+      cwd: string;
+      stdio: ["ignore", "ignore", "ignore"];
+      detached: true;
+    },
+  ): { unref(): void };
 }
 
 /** bun's buffered writer on a descriptor; flush() returns a promise while the OS is not ready. */

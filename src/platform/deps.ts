@@ -128,6 +128,13 @@ export interface Deps {
   selfCommand: readonly string[];
   /** Starts this program's cache daemon detached on `socketPath`; resolves once it listens. */
   startDaemon: (socketPath: string) => Promise<void>;
+  /**
+   * Starts `<self> learn ARGS` in its own session and returns at once, waiting for nothing: stdio
+   * on /dev/null (nothing reaches git, and git's pipes are not held open), cwd "/", and the
+   * environment of an allow-list (no token variable). ARGS never hold a token: the learner reads
+   * it from the store. Throws only if the process cannot be created at all.
+   */
+  startLearner: (args: readonly string[]) => void;
   /** Talks to the cache daemon. */
   unixExchange: UnixExchange;
   /** Lazy, like gh's Config func(): the native addon loads on first use, never on paths that don't need it. */

@@ -74,15 +74,26 @@ export class FileTokenStore implements TokenStore {
     return this.withAttributes(await this.entries(), await this.readAttributes());
   }
 
-  async store(credential: StoredCredential, options: StoreOptions = {}): Promise<void> {
+  async store(credential: StoredCredential, options: StoreOptions = {}): Promise<boolean> {
     const newLine: Entry = { kind: "credential", credential, text: formatCredentialLine(credential) };
     const replaces = (entry: Credential) =>
       options.exactSlot ? isSameSlot(credential, entry) : matchCredential(slotOf(credential), entry);
+    let isNewToken = true;
     // git's store_credential: the new line first, then every line that is not the same slot.
     await this.rewrite(
-      (lines) => [newLine, ...lines.filter((line) => line.kind === "other" || !replaces(line.credential))],
+      (lines) => {
+        // Decided from the lines read under the lock, like the rewrite itself.
+        isNewToken = !lines.some(
+          (line) =>
+            line.kind === "credential" &&
+            isSameSlot(line.credential, credential) &&
+            line.credential.password.equals(credential.password),
+        );
+        return [newLine, ...lines.filter((line) => line.kind === "other" || !replaces(line.credential))];
+      },
       { text: newLine.text, credential },
     );
+    return isNewToken;
   }
 
   async erase(pattern: Credential, options?: MatchOptions): Promise<number> {

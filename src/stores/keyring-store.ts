@@ -98,13 +98,13 @@ export class KeyringTokenStore implements TokenStore {
   // could delete that process's newer item while keeping an older one no serial run keeps.
   // The listing carries every item's secret, so it also replaces reading items one by one.
 
-  async store(credential: StoredCredential, options: StoreOptions = {}): Promise<void> {
+  async store(credential: StoredCredential, options: StoreOptions = {}): Promise<boolean> {
     const keyring = await this.deps.keyring();
     const account = keychainAccount(credential);
     const slot = slotOf(credential);
     const replaces = (entry: Credential) =>
       options.exactSlot ? isSameSlot(slot, entry) : matchCredential(slot, entry);
-    await this.exclusive(async () => {
+    return this.exclusive(async () => {
       const items = await this.items();
       const known = items.find((item) => item.account === account)?.credential;
       const secret = keychainSecret(withKnownExtras("keychain", credential, known));
@@ -117,6 +117,7 @@ export class KeyringTokenStore implements TokenStore {
           await keyring.delete(KEYCHAIN_SERVICE, item.account);
         }
       }
+      return !known?.password.equals(credential.password);
     });
   }
 

@@ -23,7 +23,7 @@ export class MemoryTokenStore implements TokenStore {
     return [...this.#entries];
   }
 
-  async store(credential: StoredCredential, options: StoreOptions = {}): Promise<void> {
+  async store(credential: StoredCredential, options: StoreOptions = {}): Promise<boolean> {
     const known = this.#entries.find((entry) => isSameSlot(entry, credential));
     const replaces = (entry: StoredCredential) =>
       options.exactSlot ? isSameSlot(credential, entry) : matchCredential(slotOf(credential), entry);
@@ -31,6 +31,7 @@ export class MemoryTokenStore implements TokenStore {
       keepFor("memory", withKnownExtras("memory", credential, known)),
       ...this.#entries.filter((entry) => !replaces(entry)),
     ];
+    return !known?.password.equals(credential.password);
   }
 
   async erase(pattern: Credential): Promise<number> {

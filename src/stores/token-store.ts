@@ -33,9 +33,12 @@ export interface TokenStore {
    * Replaces every entry with the same protocol, host, path and username, then keeps
    * `credential`: the attributes this store keeps (protocol/attributes.ts), and no others.
    * A credential without a path replaces the user's entries for any path too, unless
-   * `options.exactSlot`.
+   * `options.exactSlot`. Resolves to true when that slot did not already hold this very
+   * password (a new slot, or a new token in it), false when it did: git stores the token again
+   * after every successful use, and only a token new to its slot is worth learning about
+   * (helper/learn-trigger.ts).
    */
-  store(credential: StoredCredential, options?: StoreOptions): Promise<void>;
+  store(credential: StoredCredential, options?: StoreOptions): Promise<boolean>;
   /**
    * Removes every entry `pattern` matches; when the pattern carries a password only entries
    * with that password go. Returns how many were removed.

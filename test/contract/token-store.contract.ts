@@ -255,6 +255,33 @@ export function runTokenStoreContract(name: string, make: () => Promise<Contract
       expect(found?.isEphemeral).toBeUndefined();
     });
 
+    it.each([
+      { name: "a slot it never held", before: [], stored: {}, want: true },
+      { name: "the same token again (git stores after every use)", before: [{}], stored: {}, want: false },
+      {
+        name: "the same token again with an expiry it did not have",
+        before: [{}],
+        stored: { passwordExpiresAtMs: 9_999_999_999_000 },
+        want: false,
+      },
+      { name: "a new token in a held slot", before: [{}], stored: { password: "token-alice-2" }, want: true },
+      {
+        name: "the token another username holds",
+        before: [{ username: "bob", password: "token-alice-1" }],
+        stored: {},
+        want: true,
+      },
+      {
+        name: "the token held host-wide, for a repository",
+        before: [{}],
+        stored: { path: "acme/app.git" },
+        want: true,
+      },
+    ])("says a store is new to its slot for $name", async ({ before, stored, want }) => {
+      for (const entry of before) await subject.store.store(cred(entry));
+      expect(await subject.store.store(cred(stored))).toBe(want);
+    });
+
     it("erasing what is not there removes nothing", async () => {
       await subject.store.store(cred({}));
       expect(await subject.store.erase({ protocol: "https", host: host("nothing") })).toBe(0);

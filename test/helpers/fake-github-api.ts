@@ -45,6 +45,14 @@ export interface FakeGithubApi {
   requests: FakeRequest[];
   /** Sets the mode for paths starting with `pathPrefix` (longest prefix wins), or for all paths. */
   setMode(mode: FakeMode, pathPrefix?: string): void;
+  /**
+   * Holds every request from now on (recorded in `requests` as it arrives) until the function
+   * returned is called; that answers the held ones as the mode says and stops holding. For tests
+   * that must tell "did not wait for the API" from "the API was quick", with no sleep.
+   */
+  hold(): () => void;
+  /** How many requests have been answered (or dropped by a hang mode): held ones are not. */
+  answered(): number;
   close(): Promise<void>;
 }
 
@@ -68,11 +76,26 @@ export async function startFakeGithubApi(options: FakeGithubApiOptions = {}): Pr
     return longest === undefined ? globalMode : (modes.get(longest) ?? globalMode);
   };
 
+  let held: Array<() => void> | undefined;
+  let answeredCount = 0;
   const handle: RequestListener = (req, res) => {
     const path = new URL(req.url ?? "/", "http://placeholder").pathname;
     const entry = tokens.get(tokenOf(req) ?? "");
     requests.push({ method: req.method ?? "", path, authorized: entry !== undefined });
     req.resume();
+    if (held) {
+      held.push(() => answer(req, res, path, entry));
+      return;
+    }
+    answer(req, res, path, entry);
+  };
+  const answer: (...args: [IncomingMessage, ServerResponse, string, FakeTokenEntry | undefined]) => void = (
+    req,
+    res,
+    path,
+    entry,
+  ) => {
+    answeredCount++;
     const requestId = `FAKE:${(++requestCount).toString(16).toUpperCase()}`;
     const mode = modeFor(path);
     if (mode === "hang") return;
@@ -113,6 +136,15 @@ export async function startFakeGithubApi(options: FakeGithubApiOptions = {}): Pr
       if (pathPrefix === undefined) globalMode = mode;
       else modes.set(pathPrefix, mode);
     },
+    hold() {
+      const queue: Array<() => void> = [];
+      held = queue;
+      return () => {
+        if (held === queue) held = undefined;
+        for (const release of queue.splice(0)) release();
+      };
+    },
+    answered: () => answeredCount,
     close: async () => {
       if (!server.listening) return; // Idempotent: a test may close early, and afterEach again.
       await new Promise<void>((resolve, reject) => {

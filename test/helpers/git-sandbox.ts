@@ -121,6 +121,9 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     GIT_TERMINAL_PROMPT: "0",
     GIT_ASKPASS: failingAskpass,
     SSH_ASKPASS: failingAskpass,
+    // No background learning after a store: a token stored for github.com would make the learner
+    // ask the real api.github.com. The tests of learning turn it on, with a fake API.
+    GIT_CREDENTIAL_PAT_LEARN: "0",
   });
   for (const [name, value] of Object.entries(options.extraEnv ?? {})) {
     if (value !== undefined) env[name] = value;

@@ -57,6 +57,8 @@ export interface TestDeps extends Deps {
   spawnCalls: Array<{ file: string; args: readonly string[] }>;
   /** The env each spawn got, in the order of spawnCalls (undefined: inherited). */
   spawnEnvs: Array<Record<string, string> | undefined>;
+  /** The arguments of every learner started (`learn ARGS`), in order. */
+  learnerCalls: Array<readonly string[]>;
 }
 
 /**
@@ -98,6 +100,7 @@ export function makeTestDeps(overrides: Partial<Deps> & { spawnResults?: SpawnRe
   let err = "";
   const spawnCalls: TestDeps["spawnCalls"] = [];
   const spawnEnvs: TestDeps["spawnEnvs"] = [];
+  const learnerCalls: TestDeps["learnerCalls"] = [];
   let touch = (): void => {};
   /** Throws `error` after handing it to the canary guard (these messages quote what they got). */
   const fail = (label: string, error: Error): never => {
@@ -131,8 +134,15 @@ export function makeTestDeps(overrides: Partial<Deps> & { spawnResults?: SpawnRe
       if (!result) return fail("unexpected spawn", new Error(`unexpected spawn: ${file} ${args.join(" ")}`));
       return result;
     },
+    // Recorded, never run: a unit test runs the learner itself (runLearn) when it wants to.
+    startLearner: (args) => {
+      touch();
+      learnerCalls.push(args);
+      recordChild("learner", ["learn", ...args], undefined);
+    },
     spawnCalls,
     spawnEnvs,
+    learnerCalls,
     io: {
       readStdin: async ({ maxBytes }) => stdin.slice(0, maxBytes + 1),
       out: {
