@@ -65,3 +65,11 @@ export function isKnownGithubHost(host: string, data: AccountsData, ghHost: stri
     data.tokens.some((facts) => sameHost(facts.host, name))
   );
 }
+
+/** The API URL someone gave for this host (login --api-url), from an account or a token's facts. */
+export function recordedApiUrl(data: AccountsData, host: string): string | undefined {
+  return (
+    data.accounts.find((account) => sameHost(account.host, host) && account.apiUrl !== undefined)?.apiUrl ??
+    data.tokens.find((facts) => sameHost(facts.host, host) && facts.apiUrl !== undefined)?.apiUrl
+  );
+}

@@ -19,11 +19,7 @@ const FP = fingerprint(new Secret(TOKEN));
 const EXPIRES = "2026-12-20 10:00:00 UTC";
 const EXPIRES_MS = Date.UTC(2026, 11, 20, 10);
 
-const options = (over: Partial<LearnOptions["slot"]> = {}, print = FP): LearnOptions => ({
-  store: "file",
-  slot: { protocol: "https", host: "github.com", username: "carol", ...over },
-  fingerprint: print,
-});
+const options = (print = FP): LearnOptions => ({ store: "file", fingerprint: print });
 
 /** A file store holding carol's token as git stored it after a prompt, and the API's answer for it. */
 function setup(host = "github.com", stubbed = true) {
@@ -57,46 +53,19 @@ async function storedEntry(deps: TestDeps) {
 }
 
 describe("toLearnOptions", () => {
-  it.each([
-    {
-      name: "takes the slot and the fingerprint",
-      argv: { store: "file", protocol: "https", host: "github.com", username: "carol", fingerprint: FP },
-      want: options(),
-    },
-    {
-      name: "keeps a path and an empty username",
-      argv: {
-        store: "keychain",
-        protocol: "https",
-        host: "h",
-        username: "",
-        path: "a/b.git",
-        fingerprint: FP,
-      },
-      want: {
-        store: "keychain",
-        slot: { protocol: "https", host: "h", username: "", path: "a/b.git" },
-        fingerprint: FP,
-      },
-    },
-  ])("$name", ({ argv, want }) => {
-    expect(toLearnOptions(argv)).toEqual(want);
+  it("takes the store and the fingerprint, nothing else", () => {
+    expect(toLearnOptions({ store: "keychain", fingerprint: FP })).toEqual({
+      store: "keychain",
+      fingerprint: FP,
+    });
   });
 
   it.each([
-    {
-      name: "a missing username",
-      argv: { store: "file", protocol: "https", host: "h", fingerprint: FP },
-      want: /--username/,
-    },
-    {
-      name: "an unknown store",
-      argv: { store: "vault", protocol: "https", host: "h", username: "u", fingerprint: FP },
-      want: /--store/,
-    },
+    { name: "a missing fingerprint", argv: { store: "file" }, want: /--fingerprint/ },
+    { name: "an unknown store", argv: { store: "vault", fingerprint: FP }, want: /--store/ },
     {
       name: "a fingerprint that is not one",
-      argv: { store: "file", protocol: "https", host: "h", username: "u", fingerprint: "ghp_x" },
+      argv: { store: "file", fingerprint: "ghp_x" },
       want: /--fingerprint/,
     },
   ])("refuses $name", ({ argv, want }) => {
@@ -134,7 +103,7 @@ describe("runLearn", () => {
       version: 1,
       accounts: [account("ghe.acme.com", "bob", { apiUrl: "https://api.ghe.acme.com" })],
     });
-    expect(await runLearn(options({ host: "ghe.acme.com" }), deps)).toMatchObject({ kind: "learned" });
+    expect(await runLearn(options(), deps)).toMatchObject({ kind: "learned" });
     expect(stub.calls.map((call) => call.url)).toEqual(["https://api.ghe.acme.com/user"]);
     expect((await loadAccountsData(deps)).tokens[0]).toMatchObject({ apiUrl: "https://api.ghe.acme.com" });
   });
@@ -142,7 +111,7 @@ describe("runLearn", () => {
   it("asks a GH_HOST host's default API", async () => {
     const { deps, stub } = setup("ghe.acme.com");
     deps.env = { GH_HOST: "ghe.acme.com" };
-    expect(await runLearn(options({ host: "ghe.acme.com" }), deps)).toMatchObject({ kind: "learned" });
+    expect(await runLearn(options(), deps)).toMatchObject({ kind: "learned" });
     expect(stub.calls.map((call) => call.url)).toEqual(["https://ghe.acme.com/api/v3/user"]);
   });
 
@@ -186,16 +155,10 @@ describe("runLearn", () => {
 
   it.each<{ name: string; prepare: (deps: TestDeps) => void; opts?: LearnOptions; want: RegExp }>([
     {
-      name: "a slot that holds another token by now",
+      name: "a token the store no longer holds (another replaced it by now)",
       prepare: () => {},
-      opts: options({}, "0123abcd"),
+      opts: options("0123abcd"),
       want: /no longer holds that token/,
-    },
-    {
-      name: "a slot that is empty by now",
-      prepare: () => {},
-      opts: options({ username: "dave" }),
-      want: /no longer/,
     },
     {
       name: "a token whose facts someone recorded meanwhile",
@@ -238,9 +201,9 @@ describe("runLearn", () => {
 
   it("asks nothing for a host that is not GitHub's", async () => {
     const { deps, stub } = setup("git.example.com");
-    expect(await runLearn(options({ host: "git.example.com" }), deps)).toEqual({
+    expect(await runLearn(options(), deps)).toEqual({
       kind: "skipped",
-      reason: "git.example.com is not a GitHub host",
+      reason: "the token is on no GitHub host",
     });
     expect(stub.calls).toEqual([]);
   });

@@ -9,7 +9,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import type { AccountsData, TokenFacts } from "../accounts/account.js";
 import { sameHost } from "../accounts/accounts.js";
 import { loadAccountsData } from "../accounts/accounts-file.js";
-import { findFacts, isKnownGithubHost } from "../accounts/token-facts.js";
+import { findFacts, isKnownGithubHost, recordedApiUrl } from "../accounts/token-facts.js";
 import { isLearningOn, loadConfig } from "../config/config-file.js";
 import { AuthError, UsageError } from "../errors.js";
 import type { TokenInfo } from "../github/types.js";
@@ -26,18 +26,16 @@ import { recordCheck } from "./stored-tokens.js";
 
 export interface LearnOptions {
   store: StoreName;
-  /** The slot git stored the token in: no password, ever. */
-  slot: Required<Pick<Credential, "protocol" | "host" | "username">> & Pick<Credential, "path">;
-  /** fingerprint() of the token git stored: the learner learns about that token or none. */
+  /**
+   * fingerprint() of the token git stored: the learner learns about that token or none. Nothing
+   * else of git's request reaches its argv (world-readable in /proc), not even the username (it
+   * may be a token): the token's entries are found in the store by this.
+   */
   fingerprint: string;
 }
 
 interface LearnArgs {
   store?: string;
-  protocol?: string;
-  host?: string;
-  username?: string;
-  path?: string;
   fingerprint?: string;
 }
 
@@ -53,19 +51,7 @@ export function toLearnOptions(argv: LearnArgs): LearnOptions {
   }
   const print = required("fingerprint");
   if (!/^[0-9a-f]{8}$/.test(print)) throw new UsageError("--fingerprint must be 8 hex digits");
-  const host = required("host");
-  if (host === "") throw new UsageError("--host must not be empty");
-  return {
-    store: store as StoreName,
-    slot: {
-      protocol: required("protocol"),
-      host,
-      // git may store an empty username: it is still a slot.
-      username: required("username"),
-      ...(argv.path === undefined ? {} : { path: argv.path }),
-    },
-    fingerprint: print,
-  };
+  return { store: store as StoreName, fingerprint: print };
 }
 
 export type LearnOutcome =
@@ -90,7 +76,7 @@ export function learnLockPath(paths: Deps["paths"], print: string): string {
 }
 
 /**
- * Learns about the token in `opts.slot` once: under the token's lock, taken at once or not at
+ * Learns about the token with `opts.fingerprint` once: under the token's lock, taken at once or not at
  * all (a second learner for the same token does nothing; a lock whose holder died is taken over
  * once it is older than the hard bound), and within the learner's deadline.
  */
@@ -149,15 +135,15 @@ async function learnOnce(
   deadline: AbortSignal,
   deps: Deps,
 ): Promise<LearnOutcome> {
-  const { host } = opts.slot;
-  const entry = (await store.list()).find((candidate) => isSameSlot(candidate, opts.slot));
-  if (!entry || fingerprint(entry.password) !== opts.fingerprint) {
-    return { kind: "skipped", reason: "the slot no longer holds that token" };
-  }
+  const entries = (await store.list()).filter(
+    (candidate) => candidate.protocol === "https" && fingerprint(candidate.password) === opts.fingerprint,
+  );
+  if (entries.length === 0) return { kind: "skipped", reason: "the store no longer holds that token" };
   const data = await loadAccountsData(deps);
-  if (!isKnownGithubHost(host, data, deps.env.GH_HOST)) {
-    return { kind: "skipped", reason: `${host} is not a GitHub host` };
-  }
+  // The token's host (a token is for one host; of several, the first GitHub host it is on).
+  const entry = entries.find((candidate) => isKnownGithubHost(candidate.host, data, deps.env.GH_HOST));
+  if (!entry) return { kind: "skipped", reason: "the token is on no GitHub host" };
+  const { host } = entry;
   if (findFacts(data, host, opts.fingerprint))
     return { kind: "skipped", reason: "the token is known already" };
   const apiUrl = recordedApiUrl(data, host);
@@ -186,27 +172,13 @@ async function learnOnce(
   return { kind: "learned", facts };
 }
 
-/** The API URL someone gave for this host (login --api-url), from an account or a token's facts. */
-export function recordedApiUrl(data: AccountsData, host: string): string | undefined {
-  return (
-    data.accounts.find((account) => sameHost(account.host, host) && account.apiUrl !== undefined)?.apiUrl ??
-    data.tokens.find((facts) => sameHost(facts.host, host) && facts.apiUrl !== undefined)?.apiUrl
-  );
-}
-
 export function learnCommand(deps: Deps): CommandModule<object, LearnArgs> {
   return {
     command: "learn",
     // Internal: git's store starts it. `false` keeps it out of --help.
     describe: false,
     builder: (yargs: Argv) =>
-      yargs
-        .option("store", { type: "string" })
-        .option("protocol", { type: "string" })
-        .option("host", { type: "string" })
-        .option("username", { type: "string" })
-        .option("path", { type: "string" })
-        .option("fingerprint", { type: "string" }) as Argv<LearnArgs>,
+      yargs.option("store", { type: "string" }).option("fingerprint", { type: "string" }) as Argv<LearnArgs>,
     handler: async (argv: ArgumentsCamelCase<LearnArgs>) => {
       const outcome = await runLearn(toLearnOptions(argv), deps);
       deps.log.debug(`learn: ${outcome.kind}${"reason" in outcome ? ` (${outcome.reason})` : ""}`);

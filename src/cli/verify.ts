@@ -4,7 +4,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import type { Account, AccountsData, TokenFacts } from "../accounts/account.js";
 import { sameHost, sameLogin } from "../accounts/accounts.js";
 import { loadAccountsData } from "../accounts/accounts-file.js";
-import { isKnownGithubHost } from "../accounts/token-facts.js";
+import { isKnownGithubHost, recordedApiUrl } from "../accounts/token-facts.js";
 import { exitCodeOf, NotFoundError, SilentError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import type { Secret } from "../secret.js";
@@ -156,7 +156,8 @@ function whoOf(target: Target): string {
 async function verifyOne(target: Target, data: AccountsData, deps: Deps): Promise<VerifyResult> {
   const base = { host: target.host, login: whoOf(target) };
   const now = deps.clock.now();
-  const apiUrl = target.facts?.apiUrl ?? target.account?.apiUrl;
+  // The token's own record, its account's, else what anyone gave for the host (a GHES elsewhere).
+  const apiUrl = target.facts?.apiUrl ?? target.account?.apiUrl ?? recordedApiUrl(data, target.host);
   const isGithub = isKnownGithubHost(target.host, data, deps.env.GH_HOST);
   const rotate = `run "git-credential-pat rotate --host ${target.host} --user ${base.login}"`;
   try {

@@ -57,14 +57,8 @@ describe("decideLearning", () => {
     password: new Secret(CANARY.classic),
     ...over,
   });
-  const startArgs = (host: string, extra: string[] = []) => [
-    "--store=file",
-    "--protocol=https",
-    `--host=${host}`,
-    "--username=alice",
-    ...extra,
-    `--fingerprint=${FP}`,
-  ];
+  // Only the store and the token's fingerprint: nothing of git's request in a child's argv.
+  const startArgs = (_host: string, _extra: string[] = []) => ["--store=file", `--fingerprint=${FP}`];
 
   it.each<{
     name: string;
@@ -77,7 +71,7 @@ describe("decideLearning", () => {
   }>([
     { name: "learns a token new to its slot on github.com", want: startArgs("github.com") },
     {
-      name: "names the repository's slot when git stored the token with a path",
+      name: "names no slot (not even a path) when git stored the token with a path",
       stored: stored({ path: "acme/app.git" }),
       want: startArgs("github.com", ["--path=acme/app.git"]),
     },
@@ -191,9 +185,7 @@ describe("runHelper store and learning", () => {
     const deps = makeTestDeps();
     const reads = recordReads(deps);
     await store(deps, approve(CANARY.classic));
-    expect(deps.learnerCalls).toEqual([
-      ["--store=file", "--protocol=https", "--host=github.com", "--username=alice", `--fingerprint=${FP}`],
-    ]);
+    expect(deps.learnerCalls).toEqual([["--store=file", `--fingerprint=${FP}`]]);
     expect(reads).toContain(ACCOUNTS);
     reads.length = 0;
     await store(deps, approve(CANARY.classic));

@@ -23,8 +23,8 @@ export type LearnTriggerDeps = Pick<
  * learning on (config.json "learn", GIT_CREDENTIAL_PAT_LEARN) reads accounts.json; and only a
  * token on a GitHub host (isKnownGithubHost) that nothing is known about yet (no facts for its
  * host and fingerprint) is learned. Environment tokens never get here: runHelper does not store them.
- * The learner's arguments name the slot and the token's fingerprint, never the token: it reads
- * the token from the store itself.
+ * The learner's arguments name the store and the token's fingerprint, never the token nor its
+ * slot: it finds the token in the store itself.
  */
 export async function decideLearning(
   stored: StoredCredential | undefined,
@@ -48,14 +48,9 @@ export async function decideLearning(
   if (findFacts(data, stored.host, print)) return skip(`the token (fp ${print}) is known already`);
   return {
     kind: "start",
-    args: [
-      `--store=${storeName}`,
-      `--protocol=${stored.protocol}`,
-      `--host=${stored.host}`,
-      `--username=${stored.username}`,
-      ...(stored.path === undefined ? [] : [`--path=${stored.path}`]),
-      `--fingerprint=${print}`,
-    ],
+    // Nothing of git's request in argv (/proc/PID/cmdline is world-readable, and people put a
+    // token in the username too): the learner finds the token in the store by its fingerprint.
+    args: [`--store=${storeName}`, `--fingerprint=${print}`],
   };
 }
 

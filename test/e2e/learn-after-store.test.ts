@@ -42,15 +42,16 @@ function expirationHeader(ms: number): string {
 }
 
 /**
- * Pids of the learners running for `host` (from /proc: a learner is started before the helper,
+ * Pids of the learners running for the token `print` (from /proc: a learner is started before the helper,
  * and so git, returns, so one that git's store started is there, or done, by then).
  */
-function learnerPids(host: string): number[] {
+function learnerPids(print: string): number[] {
   return readdirSync("/proc").flatMap((name) => {
     if (!/^\d+$/.test(name)) return [];
     try {
       const argv = readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0");
-      return argv.includes("learn") && argv.includes(`--host=${host}`) ? [Number(name)] : [];
+      // A learner's argv names the token only by its fingerprint (nothing of git's request).
+      return argv.includes("learn") && argv.includes(`--fingerprint=${print}`) ? [Number(name)] : [];
     } catch {
       return []; // Gone meanwhile.
     }
@@ -126,7 +127,7 @@ function describeSuite(artifact: Artifact, store: StoreKind): void {
     afterEach(async () => {
       for (const release of holds.splice(0)) release();
       // No learner may outlive the test and write into the removed sandbox.
-      expect(await eventually(() => learnerPids(server.host).length === 0)).toBe(true);
+      expect(await eventually(() => learnerPids(CAROL_FP).length === 0)).toBe(true);
       await runArtifact(artifact, ["exit"], { env: sandbox.env });
       if (store === "keychain") await clearKeychainHosts([server.host], sandbox.env);
       await sandbox.cleanup();
@@ -189,7 +190,7 @@ function describeSuite(artifact: Artifact, store: StoreKind): void {
         apiUrl: api.url,
       });
       // The learner is done (the expiry goes into the store after accounts.json).
-      expect(await eventually(() => learnerPids(server.host).length === 0)).toBe(true);
+      expect(await eventually(() => learnerPids(CAROL_FP).length === 0)).toBe(true);
       const request = `protocol=https\nhost=${server.host}\nusername=carol\n\n`;
       const get = await cli([`--store=${store}`, "get"], request);
       expect(get.stdout.toString()).toContain(`password_expiry_utc=${expiresAtMs / 1000}\n`);
@@ -206,7 +207,7 @@ function describeSuite(artifact: Artifact, store: StoreKind): void {
       const releaseAgain = hold();
       await clone("again");
       expect(sandbox.askpassLog()).toHaveLength(1);
-      expect(learnerPids(server.host)).toEqual([]);
+      expect(learnerPids(CAROL_FP)).toEqual([]);
       expect(carolRequests()).toBe(1);
       releaseAgain();
     });
@@ -218,7 +219,7 @@ function describeSuite(artifact: Artifact, store: StoreKind): void {
       await clone("app");
       expect(sandbox.askpassLog()).toHaveLength(1);
       // A learner is started before git returns: none is running, none asked.
-      expect(learnerPids(server.host)).toEqual([]);
+      expect(learnerPids(CAROL_FP)).toEqual([]);
       expect(carolRequests()).toBe(0);
       expect(await carolFacts()).toBeUndefined();
       release();
@@ -230,7 +231,7 @@ function describeSuite(artifact: Artifact, store: StoreKind): void {
       await clone("app");
       expect(await eventually(() => carolRequests() === 1)).toBe(true);
       const started = Date.now();
-      expect(await eventually(() => learnerPids(server.host).length === 0, 5000)).toBe(true);
+      expect(await eventually(() => learnerPids(CAROL_FP).length === 0, 5000)).toBe(true);
       expect(Date.now() - started).toBeLessThan(2000);
       const lockDir = join(sandbox.root, "run", "git-credential-pat");
       expect(readdirSync(lockDir).filter((name) => name.startsWith("learn-"))).toEqual([]);
