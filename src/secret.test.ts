@@ -2,7 +2,16 @@ import { format, inspect } from "node:util";
 import { expect, describe as group, it } from "vitest";
 import { CANARY } from "../test/helpers/canary.js";
 import { recordOutput } from "../test/helpers/canary-guard.js";
-import { describe, fingerprint, Secret, scrub, sha256Hex, type TokenKind, tokenKind } from "./secret.js";
+import {
+  describe,
+  fingerprint,
+  looksLikeToken,
+  Secret,
+  scrub,
+  sha256Hex,
+  type TokenKind,
+  tokenKind,
+} from "./secret.js";
 
 const MASK = "********";
 
@@ -146,6 +155,20 @@ group("describe", () => {
     const text = describe(new Secret(input));
     recordOutput("describe", text);
     expect(text).toBe(want);
+  });
+});
+
+group("looksLikeToken", () => {
+  it.each([
+    { name: "a GitHub token prefix", input: "gho_short", want: true },
+    { name: "40 hex digits in any case", input: CANARY.hex40.toUpperCase(), want: true },
+    { name: "a name longer than any GitHub login", input: "x".repeat(40), want: true },
+    { name: "a GitHub login of the longest length", input: "x".repeat(39), want: false },
+    { name: "a long e-mail address", input: `${"x".repeat(40)}@example.com`, want: false },
+    { name: "a long name with a space", input: `${"x".repeat(40)} y`, want: false },
+    { name: "x-access-token", input: "x-access-token", want: false },
+  ])("$name: $want", ({ input, want }) => {
+    expect(looksLikeToken(input)).toBe(want);
   });
 });
 

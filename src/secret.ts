@@ -82,6 +82,21 @@ export function sha256Hex(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
+/** GitHub logins are at most 39 letters, digits and single hyphens, so a longer name is not one. */
+const MAX_LOGIN_LENGTH = 39;
+
+/**
+ * Whether a name (a username git keeps, a URL's user) is really a token: a GitHub token prefix,
+ * 40 hex digits (classic tokens before 2021), or anything longer than a GitHub login that is not
+ * an e-mail address (Bitbucket and Azure DevOps user names are). People put tokens there too
+ * (`https://TOKEN@github.com/…`), and git then stores the token as the username.
+ */
+export function looksLikeToken(name: string): boolean {
+  if (PREFIX_KINDS.some(([prefix]) => name.startsWith(prefix))) return true;
+  if (/^[0-9a-f]{40}$/i.test(name)) return true;
+  return name.length > MAX_LOGIN_LENGTH && !/[@\s]/.test(name);
+}
+
 /** "ghp_… (fp 3f9a1c2b)": the prefix gh shows, plus a fingerprint. */
 export function describe(secret: Secret): string {
   const prefix = PREFIX_KINDS.find(([p]) => secret.reveal().startsWith(p))?.[0];

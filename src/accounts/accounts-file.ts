@@ -255,7 +255,7 @@ function decodeAccount(entry: unknown, fail: (what: string) => never): Account {
   const apiUrl = optional("apiUrl");
   if (apiUrl !== undefined) {
     account.apiUrl =
-      typeof apiUrl === "string" && /^https?:\/\/\S+$/.test(apiUrl)
+      typeof apiUrl === "string" && /^https?:\/\/\S+$/i.test(apiUrl)
         ? apiUrl
         : fail(".apiUrl must be an http(s) URL");
   }
@@ -310,7 +310,7 @@ function decodeTokenFacts(entry: unknown, fail: (what: string) => never): TokenF
   const apiUrl = optional("apiUrl");
   if (apiUrl !== undefined) {
     facts.apiUrl =
-      typeof apiUrl === "string" && /^https?:\/\/\S+$/.test(apiUrl)
+      typeof apiUrl === "string" && /^https?:\/\/\S+$/i.test(apiUrl)
         ? apiUrl
         : fail(".apiUrl must be an http(s) URL");
   }

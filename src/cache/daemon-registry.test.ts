@@ -7,6 +7,7 @@ import { makeTestDeps } from "../../test/helpers/test-deps.js";
 import { Secret } from "../secret.js";
 import {
   daemonRegistryDir,
+  daemonRegistryDirs,
   eraseFromEveryDaemon,
   readDaemonRecords,
   registerDaemon,
@@ -40,6 +41,23 @@ describe("the daemon registry", () => {
     expect(deps.vol.statSync(path as string).mode & 0o777).toBe(0o600);
     expect(deps.vol.statSync(REGISTRY).mode & 0o777).toBe(0o700);
     expect(await readDaemonRecords(deps)).toEqual([{ file: path, socketPath: CUSTOM }]);
+  });
+
+  it("reads the cache directory's registry too, where daemons started without a runtime directory register", async () => {
+    const deps = makeTestDeps();
+    await registerDaemon(CUSTOM, deps);
+    const withRuntime = { ...deps, paths: { ...deps.paths, runtimeDir: "/run/user/1000" } };
+    await registerDaemon(OTHER, withRuntime);
+    expect(daemonRegistryDirs(withRuntime.paths)).toEqual([
+      "/run/user/1000/git-credential-pat/daemons",
+      REGISTRY,
+    ]);
+    expect((await readDaemonRecords(withRuntime)).map((record) => record.socketPath)).toEqual([
+      OTHER,
+      CUSTOM,
+    ]);
+    // Without a runtime directory there is only the one.
+    expect((await readDaemonRecords(deps)).map((record) => record.socketPath)).toEqual([CUSTOM]);
   });
 
   it("lets a daemon remove only its own record, so one that took over the socket stays registered", async () => {
@@ -96,7 +114,7 @@ describe("eraseFromEveryDaemon", () => {
   const alice = { protocol: "https", host: "github.com", username: "alice" };
   const cached = { ...alice, password: new Secret(CANARY.classic) };
   const erase = (deps: ReturnType<typeof makeTestDeps>) =>
-    eraseFromEveryDaemon(DEFAULT, [alice], { timeoutMs: 1000 }, deps);
+    eraseFromEveryDaemon([DEFAULT], [alice], { timeoutMs: 1000 }, deps);
 
   it("clears the default socket's daemon and every registered one, and leaves the registry as it was", async () => {
     const deps = makeTestDeps();
@@ -182,7 +200,7 @@ describe("eraseFromEveryDaemon", () => {
     daemons.seed(CUSTOM, { ...bot, password: new Secret(CANARY.classic) });
     daemons.seed(CUSTOM, { ...bot, path: "acme/other.git", password: new Secret(CANARY.classic2) });
     await eraseFromEveryDaemon(
-      DEFAULT,
+      [DEFAULT],
       [alice, { ...bot, password: new Secret(CANARY.classic) }],
       { timeoutMs: 1000 },
       deps,

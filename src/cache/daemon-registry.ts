@@ -25,6 +25,14 @@ export function daemonRegistryDir(paths: Paths): string {
   return joinPath(paths.runtimeDir ?? paths.xdgCacheHome, APP_DIR, "daemons");
 }
 
+/**
+ * Every registry a daemon of this user may have written to: a daemon started where there is no
+ * runtime directory (cron, some ssh sessions) registered in the cache directory instead.
+ */
+export function daemonRegistryDirs(paths: Paths): string[] {
+  return [...new Set([daemonRegistryDir(paths), daemonRegistryDir({ ...paths, runtimeDir: undefined })])];
+}
+
 /** One daemon's record: its file in the registry, and the socket path it holds (undefined: unreadable). */
 export interface DaemonRecord {
   file: string;
@@ -61,11 +69,17 @@ export async function registerDaemon(socketPath: string, deps: RegistryDeps): Pr
 }
 
 /**
- * Every record in the registry; none when it does not exist (no daemon ever registered).
+ * Every record in the registries (daemonRegistryDirs); none when they do not exist (no daemon ever
+ * registered).
  * Refuses a registry directory another user could write to (it names sockets we connect to).
  */
 export async function readDaemonRecords(deps: RegistryDeps): Promise<DaemonRecord[]> {
-  const dir = daemonRegistryDir(deps.paths);
+  const records: DaemonRecord[] = [];
+  for (const dir of daemonRegistryDirs(deps.paths)) records.push(...(await readRegistry(dir, deps)));
+  return records;
+}
+
+async function readRegistry(dir: string, deps: RegistryDeps): Promise<DaemonRecord[]> {
   const stats = await deps.fs.stat(dir).catch((error: unknown) => {
     if (errorCode(error) === "ENOENT") return undefined;
     throw error;
@@ -107,13 +121,13 @@ export interface EraseEverywhereResult {
 export type EraseEverywhereDeps = RegistryDeps & CacheClientDeps & { log: Logger };
 
 /**
- * Erases every pattern from every running daemon of this user: the one on `defaultSocket` and
+ * Erases every pattern from every running daemon of this user: the ones on `defaultSockets` and
  * each one the registry names, all at once, each exchange bounded by `timeoutMs`. A record whose
  * socket has no daemon any more (gone, or a socket nobody listens on) is removed; a daemon that
  * does not answer in time, or whose socket path is unsafe, is reported, never waited for longer.
  */
 export async function eraseFromEveryDaemon(
-  defaultSocket: string,
+  defaultSockets: readonly string[],
   patterns: readonly Credential[],
   options: { timeoutMs: number },
   deps: EraseEverywhereDeps,
@@ -126,7 +140,7 @@ export async function eraseFromEveryDaemon(
     registryProblem = describeError(error);
   }
   const broken = records.filter((record) => record.socketPath === undefined);
-  const sockets = [...new Set([defaultSocket, ...records.flatMap((record) => record.socketPath ?? [])])];
+  const sockets = [...new Set([...defaultSockets, ...records.flatMap((record) => record.socketPath ?? [])])];
   const outcomes = await Promise.all(
     sockets.map(async (socketPath) => {
       const client = new SocketCacheClient({ socketPath, timeoutMs: options.timeoutMs }, deps);

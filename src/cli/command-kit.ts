@@ -3,7 +3,7 @@
 import type { Account, AccountsData } from "../accounts/account.js";
 import { updateAccounts, updateAccountsData } from "../accounts/accounts-file.js";
 import {
-  daemonRegistryDir,
+  daemonRegistryDirs,
   type EraseEverywhereResult,
   eraseFromEveryDaemon,
 } from "../cache/daemon-registry.js";
@@ -84,12 +84,13 @@ export async function forgetCached(
   patterns: readonly Credential[],
   deps: Deps,
 ): Promise<EraseEverywhereResult> {
-  return eraseFromEveryDaemon(
+  // The default socket with and without a runtime directory: the daemon may have started in a
+  // session that had none (cron, some ssh logins), or this command may run in one.
+  const defaults = [
     defaultSocketPath(deps.paths),
-    patterns,
-    { timeoutMs: CACHE_CLEAR_TIMEOUT_MS },
-    deps,
-  );
+    defaultSocketPath({ ...deps.paths, runtimeDir: undefined }),
+  ];
+  return eraseFromEveryDaemon(defaults, patterns, { timeoutMs: CACHE_CLEAR_TIMEOUT_MS }, deps);
 }
 
 /**
@@ -104,7 +105,7 @@ export function reportUncleared(result: EraseEverywhereResult, deps: Pick<Deps, 
   }
   if (result.registryProblem !== undefined) {
     say(
-      `git-credential-pat: cache daemons on other sockets may still hand git the old token: only the default socket's was cleared, as the registry of daemons (${daemonRegistryDir(deps.paths)}) was not read: ${result.registryProblem}`,
+      `git-credential-pat: cache daemons on other sockets may still hand git the old token: only the default socket's was cleared, as the registry of daemons (${daemonRegistryDirs(deps.paths).join(", ")}) was not read: ${result.registryProblem}`,
     );
     say("hint: stop a daemon on another socket yourself: git-credential-pat --socket=PATH exit");
   }
@@ -185,7 +186,8 @@ export async function commitStoreChange(
  * put back must not drop that name's entries under a path).
  */
 export async function putBack(store: TokenStore, entries: readonly StoredCredential[]): Promise<void> {
-  for (const entry of entries) await store.store(entry, { exactSlot: true });
+  // Last first: each store writes its entry at the top, so the first ends up first again.
+  for (const entry of [...entries].reverse()) await store.store(entry, { exactSlot: true });
 }
 
 /**

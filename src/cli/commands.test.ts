@@ -1,7 +1,7 @@
 // Behaviour of people's commands (gh's runF tables): flags → options, and run* against memfs,
 // a fake keyring and a stubbed GitHub API. Output never carries a token.
 import { describe, expect, it } from "vitest";
-import { CANARY } from "../../test/helpers/canary.js";
+import { CANARY, findCanaries } from "../../test/helpers/canary.js";
 import { githubFetchStub, type StubToken } from "../../test/helpers/github-fetch-stub.js";
 import { makeTestDeps, type TestDeps } from "../../test/helpers/test-deps.js";
 import { loadAccounts } from "../accounts/accounts-file.js";
@@ -345,6 +345,34 @@ describe("commands on a token git stored from its prompt", () => {
     expect(table).not.toContain(CANARY.classic);
   });
 
+  it("a token git keeps as the username (https://TOKEN@github.com) is described by every command, never shown", async () => {
+    const { deps } = setup();
+    await gitStores(deps, CANARY.classic2, CANARY.plain);
+    await runList(toListOptions({}), deps);
+    expect((await listJson(deps))[0].username).toMatch(/^ghp_… \(fp [0-9a-f]{8}\)$/);
+    await expect(runVerify(toVerifyOptions({}), deps)).rejects.toMatchObject({ exitCode: 4 });
+    expect(deps.stdout()).toContain(
+      'git keeps it under a token as the username: run "git-credential-pat doctor"',
+    );
+    await runLogout(toLogoutOptions({}), deps);
+    expect(deps.stdout()).toMatch(/Logged out ghp_… \(fp [0-9a-f]{8}\) from github\.com/);
+    expect(keychainItems(deps)).toEqual({});
+    expect(findCanaries(deps.stdout() + deps.stderr())).toEqual([]);
+  });
+
+  it("a username with escape sequences is printed with them made harmless", async () => {
+    const { deps } = setup();
+    await gitStores(deps, "\x1b]0;owned\x07alice", CANARY.classic);
+    await runList(toListOptions({}), deps);
+    await expect(runVerify(toVerifyOptions({}), deps)).rejects.toMatchObject({ exitCode: 4 });
+    await runLogout(toLogoutOptions({}), deps);
+    expect(deps.stdout()).toContain("?]0;owned?alice (unverified)");
+    expect(deps.stdout()).toContain("FAIL ?]0;owned?alice@github.com: ");
+    expect(deps.stdout()).toContain("Logged out ?]0;owned?alice from github.com");
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters.
+    expect(deps.stdout() + deps.stderr()).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/);
+  });
+
   it("verify checks it, records what GitHub says, and git then gets its expiry", async () => {
     const { deps, stub } = setup({
       [CANARY.classic]: { login: "octocat", scopes: ["repo", "delete_repo"], expiresAt: IN_28_DAYS },
@@ -404,8 +432,18 @@ describe("commands on a token git stored from its prompt", () => {
     await expect(runVerify(toVerifyOptions({}), deps)).rejects.toMatchObject({ exitCode: 4 });
     expect(deps.stdout()).toContain("FAIL octocat@github.com: ");
     expect(deps.stdout()).toContain('run "git-credential-pat rotate --host github.com --user octocat"');
+    // Nobody learned whose it is (only git's username): nothing is recorded, the next verify asks again.
+    expect(await listJson(deps)).toEqual([expect.objectContaining({ lastCheck: null, isVerified: false })]);
+  });
+
+  it("verify records GitHub's refusal of a token whose login it learned before", async () => {
+    const { deps, stub } = setup({ [CANARY.classic2]: { login: "octocat", scopes: ["repo"] } });
+    await gitStores(deps, "x-access-token", CANARY.classic2);
+    await runVerify(toVerifyOptions({}), deps);
+    stub.tokens.delete(CANARY.classic2);
+    await expect(runVerify(toVerifyOptions({}), deps)).rejects.toMatchObject({ exitCode: 4 });
     expect(await listJson(deps)).toEqual([
-      expect.objectContaining({ lastCheck: "rejected", isVerified: true }),
+      expect.objectContaining({ login: "octocat", lastCheck: "rejected", isVerified: true }),
     ]);
   });
 
@@ -424,7 +462,7 @@ describe("commands on a token git stored from its prompt", () => {
     }) as typeof globalThis.fetch;
     await gitStores(deps, "someone", CANARY.plain, "gitlab.example");
     await runVerify(toVerifyOptions({}), deps);
-    expect(deps.stdout()).toMatch(/^skip someone@gitlab\.example: not a GitHub host/m);
+    expect(deps.stdout()).toMatch(/^skip someone@gitlab\.example: not a known GitHub host/m);
     expect(stub.calls).toHaveLength(0);
   });
 

@@ -1317,6 +1317,18 @@ describe("checkTokens on tokens git stored", () => {
       ],
     },
     {
+      name: "describes a token git keeps as the username, and says to log out, not rotate, an expired one",
+      input: [held({ expiresAtMs: NOW - DAY }, CANARY.classic2)],
+      want: [
+        {
+          status: "fail",
+          message: expect.stringMatching(/^ghp_… \(fp [0-9a-f]{8}\)@github\.com: token expired/),
+          fix: "git-credential-pat logout --host github.com, then git-credential-pat login --host github.com",
+        },
+        expect.objectContaining({ status: "warn", message: expect.not.stringContaining(CANARY.classic2) }),
+      ],
+    },
+    {
       name: "counts a token git copied under several paths once",
       input: [
         held({ facts: verified(), expiresAtMs: NOW + 60 * DAY }),

@@ -17,7 +17,8 @@ import {
 import { sshRemoteToHttps } from "../git/ssh-remote-to-https.js";
 import { findUrlSecret, maskCommand, maskUrl, secretFreePattern, type UrlSecret } from "../git/url-secret.js";
 import { octal } from "../private-files.js";
-import { describe } from "../secret.js";
+import { shownName } from "../protocol/index.js";
+import { describe, looksLikeToken } from "../secret.js";
 import { STORE_NAMES, type StoreName } from "../stores/token-store.js";
 import type { DoctorFacts, FileRole, PathFact, RepoFacts } from "./doctor-facts.js";
 import { expiryState, formatExpiry, formatScopes, isoDate, kindLabel } from "./format.js";
@@ -905,8 +906,11 @@ function storedTokenFindings(token: StoredToken, facts: Pick<DoctorFacts, "nowMs
   const area = "tokens";
   const { host, username } = token.credential;
   const login = token.facts?.login ?? username;
-  const who = `${login}@${host}`;
-  const rotate = `git-credential-pat rotate ${command(["--host", host, "--user", login])}`;
+  // git keeps `https://TOKEN@host/…`'s token as the username: described, never shown.
+  const who = `${shownName(login)}@${host}`;
+  const rotate = looksLikeToken(login)
+    ? `git-credential-pat logout ${command(["--host", host])}, then git-credential-pat login ${command(["--host", host])}`
+    : `git-credential-pat rotate ${command(["--host", host, "--user", login])}`;
   const findings = [
     ...expiryFindings(who, token.expiresAtMs, token.facts?.check, token.facts?.checkedAtMs, rotate, facts),
   ];

@@ -1,6 +1,8 @@
 // How `doctor` prints its findings: grouped by area, one line each with the fix under it, and a
 // summary. Marks (✓ ! ✗) and colour only on a terminal; plain ok/warn/fail otherwise. Every line
-// goes through scrub(): a URL or helper command may carry a token the user put there.
+// goes through scrub() (a URL or helper command may carry a token the user put there) and
+// printable() (a remote URL or username may carry escape sequences).
+import { printable } from "../protocol/index.js";
 import { scrub } from "../secret.js";
 import { AREAS, type Finding, type Status } from "./doctor-checks.js";
 import { paint } from "./format.js";
@@ -26,9 +28,9 @@ export function formatDoctorReport(
       const mark = MARKS[finding.status];
       const prefix = isTTY ? paint(mark.tty, mark.colour, true) : mark.plain;
       const indent = " ".repeat(isTTY ? 4 : 7);
-      lines.push(`  ${prefix} ${finding.message}`);
+      lines.push(`  ${prefix} ${printable(finding.message)}`);
       const auto = finding.action !== undefined && !options.fixMode ? " (--fix)" : "";
-      if (finding.fix !== undefined) lines.push(`${indent}fix${auto}: ${finding.fix}`);
+      if (finding.fix !== undefined) lines.push(`${indent}fix${auto}: ${printable(finding.fix)}`);
     }
   }
   const count = (status: Status) => findings.filter((finding) => finding.status === status).length;

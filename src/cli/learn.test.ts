@@ -269,3 +269,26 @@ describe("untilDeadline", () => {
     expect(await untilDeadline(new Promise(() => {}), deadline.signal)).toEqual({ kind: "timed-out" });
   });
 });
+
+describe("runLearn with a token stored for two GitHub hosts", () => {
+  it("asks each host's own API about it, never another host's", async () => {
+    const { deps, stub } = setup("ghe-a.test");
+    deps.vol.writeFileSync(FILE, `https://carol:${TOKEN}@ghe-a.test\nhttps://carol:${TOKEN}@ghe-b.test\n`, {
+      mode: 0o600,
+    });
+    writeAccounts(deps, {
+      version: 1,
+      accounts: [
+        account("ghe-a.test", "bob", { apiUrl: "https://api-a.test/api/v3", store: "file" }),
+        account("ghe-b.test", "dave", { apiUrl: "https://api-b.test/api/v3", store: "file" }),
+      ],
+    });
+    expect(await runLearn(options(), deps)).toMatchObject({ kind: "learned" });
+    expect(stub.calls.map((call) => new URL(call.url).host).sort()).toEqual(["api-a.test", "api-b.test"]);
+    const data = await loadAccountsData(deps);
+    expect(data.tokens.map((facts) => [facts.host, facts.apiUrl]).sort()).toEqual([
+      ["ghe-a.test", "https://api-a.test/api/v3"],
+      ["ghe-b.test", "https://api-b.test/api/v3"],
+    ]);
+  });
+});

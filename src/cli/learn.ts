@@ -17,7 +17,7 @@ import type { Deps } from "../platform/deps.js";
 import { dirnamePath, joinPath } from "../posix-path.js";
 import { ensurePrivateDir, tryWithLockFile } from "../private-files.js";
 import { type Credential, isSameSlot } from "../protocol/index.js";
-import { fingerprint } from "../secret.js";
+import { fingerprint, type Secret } from "../secret.js";
 import { APP_DIR, learnTimeoutMs } from "../settings.js";
 import { openStore } from "../stores/open-store.js";
 import { STORE_NAMES, type StoreName, type TokenStore } from "../stores/token-store.js";
@@ -140,16 +140,39 @@ async function learnOnce(
   );
   if (entries.length === 0) return { kind: "skipped", reason: "the store no longer holds that token" };
   const data = await loadAccountsData(deps);
-  // The token's host (a token is for one host; of several, the first GitHub host it is on).
-  const entry = entries.find((candidate) => isKnownGithubHost(candidate.host, data, deps.env.GH_HOST));
-  if (!entry) return { kind: "skipped", reason: "the token is on no GitHub host" };
-  const { host } = entry;
-  if (findFacts(data, host, opts.fingerprint))
-    return { kind: "skipped", reason: "the token is known already" };
-  const apiUrl = recordedApiUrl(data, host);
+  // Every GitHub host the token is stored for, each asked at its own API: a token is only ever
+  // sent to the API of a host it is stored for (never another host's, whatever the store's order).
+  const hosts = [
+    ...new Set(
+      entries
+        .map((entry) => entry.host.toLowerCase())
+        .filter((host) => isKnownGithubHost(host, data, deps.env.GH_HOST)),
+    ),
+  ];
+  if (hosts.length === 0) return { kind: "skipped", reason: "the token is on no GitHub host" };
+  const unknown = hosts.filter((host) => !findFacts(data, host, opts.fingerprint));
+  if (unknown.length === 0) return { kind: "skipped", reason: "the token is known already" };
+  let outcome: LearnOutcome = { kind: "skipped", reason: "nothing asked" };
+  for (const host of unknown) {
+    const token = (entries.find((entry) => entry.host.toLowerCase() === host) as (typeof entries)[number])
+      .password;
+    const learned = await learnHost(host, token, recordedApiUrl(data, host), store, deadline, deps);
+    if (outcome.kind !== "learned") outcome = learned;
+  }
+  return outcome;
+}
+
+async function learnHost(
+  host: string,
+  token: Secret,
+  apiUrl: string | undefined,
+  store: TokenStore,
+  deadline: AbortSignal,
+  deps: Deps,
+): Promise<LearnOutcome> {
   let info: TokenInfo;
   try {
-    info = await (await githubFor(host, apiUrl, deps)).validate(entry.password);
+    info = await (await githubFor(host, apiUrl, deps)).validate(token);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return error instanceof AuthError ? { kind: "rejected", reason } : { kind: "failed", reason };
@@ -159,7 +182,7 @@ async function learnOnce(
   const facts = await recordCheck(
     store,
     host,
-    entry.password,
+    token,
     {
       login: info.login,
       ...(info.scopes === undefined ? {} : { scopes: info.scopes }),

@@ -7,6 +7,7 @@ import { sameHost, sameLogin } from "../accounts/accounts.js";
 import { loadAccountsData } from "../accounts/accounts-file.js";
 import { exitCodeOf } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
+import { printable, shownName } from "../protocol/index.js";
 import { fingerprint, tokenKind } from "../secret.js";
 import { DEFAULTS, ENV, positiveInt } from "../settings.js";
 import { envTokens } from "../stores/env-token-source.js";
@@ -110,7 +111,7 @@ function printTable(rows: readonly ListRow[], now: number, deps: Deps): void {
   const widths = table[0]?.map((_, i) => Math.max(...table.map((line) => (line[i] ?? "").length))) ?? [];
   table.forEach((line, index) => {
     const text = line
-      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .map((cell, i) => printable(cell).padEnd(widths[i] ?? 0))
       .join("  ")
       .trimEnd();
     const state = index === 0 ? undefined : rows[index - 1]?.expiry;
@@ -121,7 +122,7 @@ function printTable(rows: readonly ListRow[], now: number, deps: Deps): void {
   for (const row of rows) {
     const who = `${row.login ?? row.username ?? "?"}@${row.host}`;
     for (const warning of row.warnings)
-      deps.io.out.write(`${paint("warning", "yellow", tty)}: ${who}: ${warning}\n`);
+      deps.io.out.write(`${paint("warning", "yellow", tty)}: ${printable(`${who}: ${warning}`)}\n`);
   }
   const hosts = [
     ...new Set(rows.filter((row) => !row.isVerified && row.username !== null).map((row) => row.host)),
@@ -158,7 +159,8 @@ function storedRow(
   return {
     host: credential.host,
     path: credential.path ?? null,
-    username: credential.username,
+    // git stores `https://TOKEN@github.com/…`'s token as the username: described, never shown.
+    username: shownName(credential.username),
     login: facts?.login ?? null,
     kind: kindLabel(token.kind),
     fingerprint: token.fingerprint,

@@ -218,6 +218,30 @@ describe("runLogout", () => {
     expect(deps.stderr()).toBe("");
   });
 
+  it("keeps what is known of a token another login's entry still holds (pasted at alice's prompt, carol's)", async () => {
+    const deps = makeTestDeps();
+    await seed(deps, [entry("alice", BOB), entry("carol", BOB)], [facts(BOB, "carol")]);
+    await logout(deps, { user: "alice" });
+    expect(keychain(deps)).toEqual(["https://carol@github.com"]);
+    expect((await loadAccountsData(deps)).tokens).toEqual([facts(BOB, "carol")]);
+  });
+
+  it("clears the daemons of a session without a runtime directory (cron, ssh) from one that has it", async () => {
+    const deps = makeTestDeps();
+    await seed(deps, [entry("Alice", ALICE)]);
+    // Started where XDG_RUNTIME_DIR was unset: default socket and record in the cache directory.
+    const daemons = installFakeDaemons(deps, { [DEFAULT_SOCKET]: "serving", [CUSTOM_SOCKET]: "serving" });
+    await registerDaemon(CUSTOM_SOCKET, deps);
+    daemons.seed(DEFAULT_SOCKET, entry("Alice", ALICE));
+    daemons.seed(CUSTOM_SOCKET, entry("Alice", ALICE));
+    deps.paths = { ...deps.paths, runtimeDir: "/run/user/1000" };
+
+    await logout(deps, { user: "alice" });
+    expect(daemons.tables.get(DEFAULT_SOCKET)?.size).toBe(0);
+    expect(daemons.tables.get(CUSTOM_SOCKET)?.size).toBe(0);
+    expect(deps.stderr()).toBe("");
+  });
+
   it("says which daemon it could not clear and how to stop it, and exits 1 after doing everything else", async () => {
     const deps = makeTestDeps();
     await seed(deps, [entry("Alice", ALICE)], [facts(ALICE, "alice")]);

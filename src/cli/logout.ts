@@ -7,8 +7,8 @@ import { loadAccountsData } from "../accounts/accounts-file.js";
 import { dropFacts } from "../accounts/token-facts.js";
 import { SilentError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
-import { type Credential, isSameSlot, slotOf } from "../protocol/index.js";
-import { describe as describeToken } from "../secret.js";
+import { type Credential, isSameSlot, shownName, slotOf } from "../protocol/index.js";
+import { describe as describeToken, fingerprint } from "../secret.js";
 import { envTokens, GITHUB_HOST } from "../stores/env-token-source.js";
 import type { StoredCredential } from "../stores/token-store.js";
 import { commitStoreChange, forgetCached, putBack, reportUncleared, storesInPlay } from "./command-kit.js";
@@ -53,10 +53,14 @@ export async function runLogout(opts: LogoutOptions, deps: Deps): Promise<void> 
       // Decided again from what the store and accounts.json hold now, under the lock: git may
       // have stored another copy since they were first read.
       removed.length = 0;
+      const stillHeld = new Set<string>();
       for (const { name, store } of stores) {
         const before = await storedTokens(store, current);
         const mine = tokensOfLogin(tokensOnHost(before, opts.host), login, current.accounts);
-        if (mine.length === 0) continue;
+        if (mine.length === 0) {
+          for (const token of tokensOnHost(before, opts.host)) stillHeld.add(token.fingerprint);
+          continue;
+        }
         undo.push(() =>
           putBack(
             store,
@@ -67,6 +71,9 @@ export async function runLogout(opts: LogoutOptions, deps: Deps): Promise<void> 
         for (const { credential } of mine)
           await store.erase({ ...slotOf(credential), password: credential.password });
         const after = await store.list();
+        // The same token may stay in other entries (another login's slot): its facts stay too.
+        for (const entry of after)
+          if (sameHost(entry.host, opts.host)) stillHeld.add(fingerprint(entry.password));
         for (const token of mine) {
           const { credential } = token;
           const isGone = !after.some(
@@ -80,7 +87,11 @@ export async function runLogout(opts: LogoutOptions, deps: Deps): Promise<void> 
       );
       return {
         accounts: removeAccount(current.accounts, opts.host, login),
-        tokens: dropFacts(current.tokens, opts.host, new Set(removed.map((entry) => entry.fingerprint))),
+        tokens: dropFacts(
+          current.tokens,
+          opts.host,
+          new Set(removed.flatMap((entry) => (stillHeld.has(entry.fingerprint) ? [] : [entry.fingerprint]))),
+        ),
       };
     }, deps);
     cleared = await forgetCached(cachePatterns(opts.host, login, removed), deps);
@@ -140,10 +151,10 @@ function report(
         ? "no token was stored; account forgotten"
         : "nothing was left to remove"
       : `${byToken.size === 1 ? "token" : `${byToken.size} tokens`} removed from ${storeNames}`;
-  const lines = [`Logged out ${login} from ${host} (${what})`];
+  const lines = [`Logged out ${shownName(login)} from ${host} (${what})`];
   for (const entries of byToken.values()) {
     const first = entries[0] as Removed;
-    const names = [...new Set(entries.map((entry) => entry.credential.username))].join(", ");
+    const names = [...new Set(entries.map((entry) => shownName(entry.credential.username)))].join(", ");
     const count = entries.length === 1 ? "1 entry" : `${entries.length} entries`;
     lines.push(`  ${describeToken(first.credential.password)}: ${count} (${names})`);
   }

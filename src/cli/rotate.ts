@@ -8,7 +8,7 @@ import { loadAccountsData } from "../accounts/accounts-file.js";
 import { dropFacts, upsertFacts } from "../accounts/token-facts.js";
 import { AuthError, NotFoundError, SilentError, UsageError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
-import { type Credential, isHttpProtocol, slotOf } from "../protocol/index.js";
+import { type Credential, isHttpProtocol, shownName, slotOf } from "../protocol/index.js";
 import { describe as describeToken, fingerprint, type Secret, tokenKind } from "../secret.js";
 import { GITHUB_HOST } from "../stores/env-token-source.js";
 import type { StoredCredential, TokenStore } from "../stores/token-store.js";
@@ -22,7 +22,7 @@ import {
   storesInPlay,
 } from "./command-kit.js";
 import { formatExpiry, formatScopes, isoDate, lostScopes } from "./format.js";
-import { selectLogin, tokensOfLogin, tokensOnHost } from "./select-tokens.js";
+import { knownLoginOf, selectLogin, tokensOfLogin, tokensOnHost } from "./select-tokens.js";
 import type { StoredToken } from "./stored-tokens.js";
 
 export interface RotateOptions {
@@ -70,15 +70,34 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
   const login = selectLogin(host, opts.user, onHost, data.accounts);
   const account = findAccount(data.accounts, host, login);
   const old = oldTokenOf(tokensOfLogin(onHost, login, data.accounts), account, host, login);
+  // A token stored under this name that GitHub says is someone else's (pasted at a prompt for
+  // the wrong user): replacing it everywhere would put this login's token into the owner's slots.
+  const owner = old && knownLoginOf(old, data.accounts);
+  if (owner !== undefined && !sameLogin(owner, login)) {
+    throw new AuthError(
+      `the token stored for ${shownName(login)}@${host} authenticates as ${shownName(owner)}: rotating it would change ${shownName(owner)}'s entries too; nothing changed`,
+      {
+        hint: `rotate ${shownName(owner)}'s token with "git-credential-pat rotate --host ${host} --user ${shownName(owner)}", or remove ${shownName(login)}'s entries with "git-credential-pat logout --host ${host} --user ${shownName(login)}"`,
+      },
+    );
+  }
 
-  const token = await readToken(opts.withToken, `Paste the new token for ${login}@${host}: `, deps);
+  const token = await readToken(
+    opts.withToken,
+    `Paste the new token for ${shownName(login)}@${host}: `,
+    deps,
+  );
   if (old?.credential.password.equals(token)) {
-    throw new UsageError(`that token is the one already stored for ${login}@${host}; nothing changed`);
+    throw new UsageError(
+      `that token is the one already stored for ${shownName(login)}@${host}; nothing changed`,
+    );
   }
   const apiUrl = opts.apiUrl ?? account?.apiUrl ?? old?.facts?.apiUrl;
   const info = await (await githubFor(host, apiUrl, deps)).validate(token);
   if (!sameLogin(info.login, login)) {
-    throw new AuthError(`the new token authenticates as ${info.login}, not ${login}; nothing changed`);
+    throw new AuthError(
+      `the new token authenticates as ${shownName(info.login)}, not ${shownName(login)}; nothing changed`,
+    );
   }
   const known = knownAboutOld(old, account);
   const lost = lostScopes(known.scopes, info.scopes);
@@ -141,9 +160,11 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
       const currentAccount = findAccount(current.accounts, host, login);
       if (replaced.length === 0) {
         // No stored token to replace (the account's was removed): the account's own slot, as ever.
-        if (!currentAccount) throw new NotFoundError(`no token stored for ${login}@${host}; nothing changed`);
+        if (!currentAccount)
+          throw new NotFoundError(`no token stored for ${shownName(login)}@${host}; nothing changed`);
         const target = stores.find(({ name }) => name === currentAccount.store) ?? stores[0];
-        if (!target) throw new NotFoundError(`no store holds ${login}@${host}'s token; nothing changed`);
+        if (!target)
+          throw new NotFoundError(`no store holds ${shownName(login)}@${host}'s token; nothing changed`);
         const slot = { protocol: "https", host: currentAccount.host, username: currentAccount.login };
         undo.push(restore(target.store, await target.store.list()));
         await target.store.store({ ...slot, password: token, ...expiry }, { exactSlot: true });
@@ -181,7 +202,7 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
   const entries = held.length;
   deps.io.out.write(
     [
-      `Rotated the token for ${login}@${host}: now ${describeToken(token)}`,
+      `Rotated the token for ${shownName(login)}@${host}: now ${describeToken(token)}`,
       ...(old && entries > 0
         ? [
             `  replaced: ${describeToken(old.credential.password)} in ${entries === 1 ? "1 entry" : `${entries} entries`} (${stored})`,
@@ -226,9 +247,9 @@ function oldTokenOf(
     })
     .join(", ");
   throw new UsageError(
-    `${login}@${host} has ${byPrint.size} different tokens stored: ${listed}; nothing changed`,
+    `${shownName(login)}@${host} has ${byPrint.size} different tokens stored: ${listed}; nothing changed`,
     {
-      hint: `forget them all with "git-credential-pat logout --host ${host} --user ${login}", then log in with the new token`,
+      hint: `forget them all with "git-credential-pat logout --host ${host} --user ${shownName(login)}", then log in with the new token`,
     },
   );
 }

@@ -4,7 +4,7 @@
 import type { Account } from "../accounts/account.js";
 import { sameHost, sameLogin } from "../accounts/accounts.js";
 import { NotFoundError, UsageError } from "../errors.js";
-import { isHttpProtocol } from "../protocol/index.js";
+import { isHttpProtocol, shownName } from "../protocol/index.js";
 import type { StoredToken } from "./stored-tokens.js";
 
 /** The entries for `host`: https, and http to that same host (a token works over both). */
@@ -82,12 +82,12 @@ export function selectLogin(
 ): string {
   const logins = loginsOnHost(tokens, host, accounts);
   const onHost = accounts.filter((account) => sameHost(account.host, host));
-  const choices = [...logins.values()].join(", ");
+  const choices = [...logins.values()].map(shownName).join(", ");
   if (user !== undefined) {
     const account = onHost.find((candidate) => sameLogin(candidate.login, user));
     if (account) return account.login;
     if (tokensOfLogin(tokens, user, accounts).length > 0) return logins.get(user.toLowerCase()) ?? user;
-    throw new NotFoundError(`no token stored for ${user}@${host}`, {
+    throw new NotFoundError(`no token stored for ${shownName(user)}@${host}`, {
       hint: choices ? `stored for ${host}: ${choices}` : '"git-credential-pat list" shows what is stored',
     });
   }

@@ -95,8 +95,12 @@ export async function recordCheck(
         entry.password.equals(token) &&
         entry.passwordExpiresAtMs !== result.expiresAtMs
       ) {
-        // That entry alone: a host-wide store would otherwise replace the user's path entries.
-        await store.store({ ...entry, passwordExpiresAtMs: result.expiresAtMs }, { exactSlot: true });
+        // That entry alone (a host-wide store would replace the user's path entries), in place, and
+        // only while it still holds this token: a logout or rotate since the listing stays done.
+        await store.store(
+          { ...entry, passwordExpiresAtMs: result.expiresAtMs },
+          { exactSlot: true, onlyIfHeld: true },
+        );
       }
     }
   }

@@ -7,7 +7,8 @@ import { loadAccountsData } from "../accounts/accounts-file.js";
 import { isKnownGithubHost, recordedApiUrl } from "../accounts/token-facts.js";
 import { exitCodeOf, NotFoundError, SilentError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
-import type { Secret } from "../secret.js";
+import { printable, shownName } from "../protocol/index.js";
+import { looksLikeToken, type Secret } from "../secret.js";
 import type { StoreName, TokenStore } from "../stores/token-store.js";
 import { githubFor, storesInUse } from "./command-kit.js";
 import { formatExpiry, formatScopes, paint } from "./format.js";
@@ -84,7 +85,7 @@ export async function runVerify(opts: VerifyOptions, deps: Deps): Promise<void> 
           : result.outcome === "skipped"
             ? paint("skip", "dim", deps.io.isStdoutTTY)
             : paint("FAIL", "red", deps.io.isStdoutTTY);
-      deps.io.out.write(`${mark} ${result.login}@${result.host}: ${result.detail}\n`);
+      deps.io.out.write(`${mark} ${printable(`${result.login}@${result.host}: ${result.detail}`)}\n`);
     }
   }
   // Exit 4 when any token is unusable: the report above already said which and why.
@@ -153,13 +154,21 @@ function whoOf(target: Target): string {
   return target.facts?.login ?? target.account?.login ?? (target.usernames[0] as string);
 }
 
+/** What to do about a token that failed: rotate it, unless git keeps it under a token (no login to name). */
+function fixFor(host: string, who: string): string {
+  return looksLikeToken(who)
+    ? 'git keeps it under a token as the username: run "git-credential-pat doctor" to find the URL that holds it'
+    : `run "git-credential-pat rotate --host ${host} --user ${who}"`;
+}
+
 async function verifyOne(target: Target, data: AccountsData, deps: Deps): Promise<VerifyResult> {
-  const base = { host: target.host, login: whoOf(target) };
+  const who = whoOf(target);
+  const base = { host: target.host, login: shownName(who) };
   const now = deps.clock.now();
   // The token's own record, its account's, else what anyone gave for the host (a GHES elsewhere).
   const apiUrl = target.facts?.apiUrl ?? target.account?.apiUrl ?? recordedApiUrl(data, target.host);
   const isGithub = isKnownGithubHost(target.host, data, deps.env.GH_HOST);
-  const rotate = `run "git-credential-pat rotate --host ${target.host} --user ${base.login}"`;
+  const rotate = fixFor(target.host, who);
   try {
     const github = await githubFor(target.host, apiUrl, deps);
     const info = await github.validate(target.token);
@@ -180,6 +189,15 @@ async function verifyOne(target: Target, data: AccountsData, deps: Deps): Promis
     if (target.account && !sameLogin(target.account.login, info.login)) {
       return { ...login, outcome: "rejected", detail: `the stored token now authenticates as ${info.login}` };
     }
+    // GitHub answers 401 for an expired token; an API that says otherwise is taken at its word
+    // about the login, but the token is still past its expiry.
+    if (info.expiresAtMs !== undefined && info.expiresAtMs <= now) {
+      return {
+        ...login,
+        outcome: "expired",
+        detail: `expired ${formatExpiry(info.expiresAtMs, now)}; ${rotate}`,
+      };
+    }
     const warnings = tokenWarnings({
       kind: facts.kind,
       scopes: facts.scopes,
@@ -195,30 +213,35 @@ async function verifyOne(target: Target, data: AccountsData, deps: Deps): Promis
       ].join("; "),
     };
   } catch (error) {
+    // A host nobody knows to be GitHub's, whatever it answered: another forge, or a git server
+    // whose HTTP auth answers 401 to everything. Nothing is recorded, so it stays unknown.
+    if (!isGithub) {
+      return { ...base, outcome: "skipped", detail: `not a known GitHub host (${errorMessage(error)})` };
+    }
     // By exit code, not instanceof: see errors.ts exitCodeOf.
     if (exitCodeOf(error) !== 4) {
-      // Not GitHub's API at all (another forge's host): nothing to check there.
-      if (!isGithub) {
-        return { ...base, outcome: "skipped", detail: `not a GitHub host (${errorMessage(error)})` };
-      }
       // The API could not be asked (down, rate-limited): say so, record nothing about the token.
       return { ...base, outcome: "error", detail: errorMessage(error) };
     }
     const knownExpiry = target.facts?.expiresAtMs ?? target.account?.expiresAtMs;
     const expired = knownExpiry !== undefined && knownExpiry <= now;
-    await recordCheck(
-      target.store,
-      target.host,
-      target.token,
-      {
-        login: base.login,
-        ...(target.facts?.scopes === undefined ? {} : { scopes: target.facts.scopes }),
-        ...(knownExpiry === undefined ? {} : { expiresAtMs: knownExpiry }),
-        check: expired ? "expired" : "rejected",
-        ...(apiUrl === undefined ? {} : { apiUrl }),
-      },
-      deps,
-    );
+    const knownLogin = target.facts?.login ?? target.account?.login;
+    // Without a login anyone learned (only git's username, which may even be a token), nothing
+    // is recorded: the report says it, and the next verify asks again.
+    if (knownLogin !== undefined)
+      await recordCheck(
+        target.store,
+        target.host,
+        target.token,
+        {
+          login: knownLogin,
+          ...(target.facts?.scopes === undefined ? {} : { scopes: target.facts.scopes }),
+          ...(knownExpiry === undefined ? {} : { expiresAtMs: knownExpiry }),
+          check: expired ? "expired" : "rejected",
+          ...(apiUrl === undefined ? {} : { apiUrl }),
+        },
+        deps,
+      );
     return {
       ...base,
       outcome: expired ? "expired" : "rejected",

@@ -1,6 +1,6 @@
 // Secrets people write into URLs that git keeps (`https://user:TOKEN@host/…`, `https://TOKEN@host/…`):
 // found, masked for messages, taken out, and matched by a pattern that does not hold them. Pure: no I/O.
-import { Secret } from "../secret.js";
+import { looksLikeToken, Secret } from "../secret.js";
 
 export type UrlSecret =
   | { kind: "none" }
@@ -22,22 +22,9 @@ export type UrlSecret =
       length: number;
     };
 
-/** Documented GitHub token prefixes (github.blog 2021-04-05 "Behind GitHub's new authentication token formats"). */
-const TOKEN_PREFIXES = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"];
-
-/** GitHub logins are at most 39 letters, digits and single hyphens, so a longer user name is not one. */
-const MAX_LOGIN_LENGTH = 39;
-
-/**
- * Whether a URL's user name (percent-decoded) is a token rather than a login: a GitHub token
- * prefix, 40 hex digits (classic tokens before 2021), or anything longer than a GitHub login
- * that is not an e-mail address (Bitbucket and Azure DevOps URLs carry those).
- */
+/** Whether a URL's user name (percent-decoded) is a token rather than a login (secret.ts looksLikeToken). */
 export function isTokenLikeUsername(username: string): boolean {
-  const name = percentDecode(username);
-  if (TOKEN_PREFIXES.some((prefix) => name.startsWith(prefix))) return true;
-  if (/^[0-9a-f]{40}$/i.test(name)) return true;
-  return name.length > MAX_LOGIN_LENGTH && !/[@\s]/.test(name);
+  return looksLikeToken(percentDecode(username));
 }
 
 function percentDecode(text: string): string {

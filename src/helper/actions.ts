@@ -14,6 +14,7 @@ import {
   replyFields,
   serializeCredential,
   serializeList,
+  shownName,
   slotOf,
 } from "../protocol/index.js";
 import {
@@ -96,8 +97,9 @@ export async function helperGet(
   const { username, password } = credential;
   const expiresAtMs = known?.expiresAtMs ?? credential.passwordExpiresAtMs;
   if (expiresAtMs !== undefined) credential = { ...credential, passwordExpiresAtMs: expiresAtMs };
-  const login = known?.login ?? username;
-  if (password !== undefined && login !== undefined && expiresAtMs !== undefined) {
+  // A username git keeps may be a token (`https://TOKEN@github.com/…`): never in a message.
+  const login = shownName(known?.login ?? username ?? "");
+  if (password !== undefined && login !== "" && expiresAtMs !== undefined) {
     const warnDays = positiveInt(deps.env[ENV.expiryWarningDays], DEFAULTS.expiryWarningDays);
     const verdict = expiryVerdict({ host: request.host, login, expiresAtMs }, deps.clock.now(), warnDays);
     if (verdict.kind === "expired") {

@@ -167,6 +167,22 @@ describe("runHelper", () => {
     );
   });
 
+  it("names a token git keeps as the username by its description in that warning, never by itself", async () => {
+    // Not a canary: git's answer must carry it back as the username, which the guard would flag.
+    const tokenAsName = `ghp_${"u".repeat(36)}`;
+    const deps = makeTestDeps();
+    const inThreeDays = Math.floor(deps.clock.now() / 1000) + 3 * 86_400;
+    await helper(
+      "store",
+      `protocol=https\nhost=github.com\nusername=${tokenAsName}\npassword=x\npassword_expiry_utc=${inThreeDays}\n`,
+      deps,
+    );
+    await helper("get", "protocol=https\nhost=github.com\n", deps);
+    expect(deps.stderr()).toMatch(/the token for ghp_… \(fp [0-9a-f]{8}\)@github\.com expires in 3 days/);
+    expect(deps.stderr()).not.toContain(tokenAsName);
+    expect(deps.stdout()).toContain(`username=${tokenAsName}\n`);
+  });
+
   it("keeps a token for http to a loopback test server", async () => {
     const deps = await helper(
       "store",

@@ -1,3 +1,5 @@
+import { describe, looksLikeToken, Secret } from "../secret.js";
+
 /**
  * Makes text from a request safe to show on a terminal: control characters (escape
  * sequences, CR) become "?" so a crafted host cannot rewrite what the user sees (CVE-2024-50349).
@@ -5,4 +7,12 @@
 export function printable(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
+}
+
+/**
+ * A username or login as people's commands show it: printable, and a name that is really a token
+ * (`https://TOKEN@github.com/…` makes git store the token as the username) described, never shown.
+ */
+export function shownName(name: string): string {
+  return looksLikeToken(name) ? describe(new Secret(name)) : printable(name);
 }

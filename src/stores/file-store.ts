@@ -79,20 +79,25 @@ export class FileTokenStore implements TokenStore {
     const replaces = (entry: Credential) =>
       options.exactSlot ? isSameSlot(credential, entry) : matchCredential(slotOf(credential), entry);
     let isNewToken = true;
-    // git's store_credential: the new line first, then every line that is not the same slot.
-    await this.rewrite(
-      (lines) => {
-        // Decided from the lines read under the lock, like the rewrite itself.
-        isNewToken = !lines.some(
-          (line) =>
-            line.kind === "credential" &&
-            isSameSlot(line.credential, credential) &&
-            line.credential.password.equals(credential.password),
-        );
-        return [newLine, ...lines.filter((line) => line.kind === "other" || !replaces(line.credential))];
-      },
-      { text: newLine.text, credential },
-    );
+    await this.rewrite((lines) => {
+      // Decided from the lines read under the lock, like the rewrite itself.
+      const held = lines.find(
+        (line): line is Entry =>
+          line.kind === "credential" &&
+          isSameSlot(line.credential, credential) &&
+          line.credential.password.equals(credential.password),
+      );
+      isNewToken = held === undefined;
+      if (options.onlyIfHeld) {
+        // The line stays as it is and where it is; only its attributes change.
+        return { lines, stored: held && { text: held.text, credential } };
+      }
+      // git's store_credential: the new line first, then every line that is not the same slot.
+      return {
+        lines: [newLine, ...lines.filter((line) => line.kind === "other" || !replaces(line.credential))],
+        stored: { text: newLine.text, credential },
+      };
+    });
     return isNewToken;
   }
 
@@ -106,7 +111,7 @@ export class FileTokenStore implements TokenStore {
     await this.rewrite((lines) => {
       const kept = lines.filter((line) => !erases(line));
       removed = lines.length - kept.length;
-      return kept;
+      return { lines: kept };
     });
     return removed;
   }
@@ -116,10 +121,12 @@ export class FileTokenStore implements TokenStore {
     return lines.filter((line): line is Entry => line.kind === "credential");
   }
 
-  /** Applies `change` under the lock, writing only when the content really changes. */
+  /**
+   * Applies `change` under the lock, writing only when the content really changes; `stored` is
+   * the line a store wrote (or kept), whose attributes are the credential's.
+   */
   private async rewrite(
-    change: (lines: CredentialLine[]) => CredentialLine[],
-    stored?: StoredLine,
+    change: (lines: CredentialLine[]) => { lines: CredentialLine[]; stored?: StoredLine | undefined },
   ): Promise<void> {
     // Through a symlink to the file itself (git's credential-store does the same), never over the link.
     const path = await resolveSymlinks(this.options.path, this.deps.fs);
@@ -128,7 +135,7 @@ export class FileTokenStore implements TokenStore {
       path,
       async (current) => {
         const lines = this.decode(current);
-        const changed = change(lines);
+        const { lines: changed, stored } = change(lines);
         await this.rewriteAttributes(changed, stored);
         const before = current === undefined ? undefined : formatCredentialFile(lines);
         const after = formatCredentialFile(changed);

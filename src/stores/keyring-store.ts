@@ -107,6 +107,18 @@ export class KeyringTokenStore implements TokenStore {
     return this.exclusive(async () => {
       const items = await this.items();
       const known = items.find((item) => item.account === account)?.credential;
+      const isHeld = known?.password.equals(credential.password) === true;
+      if (options.onlyIfHeld) {
+        // Attributes beside a token the item still holds; never a token back in a slot that lost it.
+        if (isHeld) {
+          await keyring.set(
+            KEYCHAIN_SERVICE,
+            account,
+            keychainSecret(withKnownExtras("keychain", credential, known)),
+          );
+        }
+        return false;
+      }
       const secret = keychainSecret(withKnownExtras("keychain", credential, known));
       // git sends store after every successful use: skip the keychain write when nothing changed.
       if (!items.some((item) => item.account === account && item.secret === secret)) {

@@ -25,6 +25,15 @@ export class MemoryTokenStore implements TokenStore {
 
   async store(credential: StoredCredential, options: StoreOptions = {}): Promise<boolean> {
     const known = this.#entries.find((entry) => isSameSlot(entry, credential));
+    if (options.onlyIfHeld) {
+      // In place, and only for the token the slot still holds.
+      if (known?.password.equals(credential.password)) {
+        this.#entries = this.#entries.map((entry) =>
+          entry === known ? keepFor("memory", withKnownExtras("memory", credential, known)) : entry,
+        );
+      }
+      return false;
+    }
     const replaces = (entry: StoredCredential) =>
       options.exactSlot ? isSameSlot(credential, entry) : matchCredential(slotOf(credential), entry);
     this.#entries = [

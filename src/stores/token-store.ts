@@ -23,6 +23,14 @@ export interface StoreOptions {
    * lines and the account-wide line of a git-credential-store file with it.
    */
   exactSlot?: boolean;
+  /**
+   * Only when the exact slot holds this very password already: the store then keeps the
+   * credential's attributes (an expiry GitHub reported) beside the token, where the entry is
+   * (its place in the file, and so git's precedence, unchanged), and never brings back a token
+   * another process removed or replaced since the caller listed the store. Otherwise nothing is
+   * written. (recordCheck: verify and the learner write what they learned this way.)
+   */
+  onlyIfHeld?: boolean;
 }
 
 export interface TokenStore {

@@ -282,6 +282,37 @@ export function runTokenStoreContract(name: string, make: () => Promise<Contract
       expect(await subject.store.store(cred(stored))).toBe(want);
     });
 
+    it("with onlyIfHeld, keeps attributes beside the token the slot holds, in place", async () => {
+      await subject.store.store(cred({ username: "alice" }));
+      await subject.store.store(cred({ username: "bob", password: "token-bob-1" }));
+      const order = (await ours()).map((entry) => entry.username);
+      const written = await subject.store.store(
+        cred({ username: "alice", passwordExpiresAtMs: 1_900_000_000_000 }),
+        {
+          exactSlot: true,
+          onlyIfHeld: true,
+        },
+      );
+      expect(written).toBe(false);
+      expect((await ours()).map((entry) => entry.username)).toEqual(order);
+      expect(
+        (await subject.store.get({ protocol: "https", host: host("github"), username: "alice" }))
+          ?.passwordExpiresAtMs,
+      ).toBe(1_900_000_000_000);
+    });
+
+    it.each([
+      { name: "another token", before: "token-alice-2" },
+      { name: "none (removed meanwhile)", before: undefined },
+    ])("with onlyIfHeld, never writes a token into a slot that holds $name", async ({ before }) => {
+      if (before) await subject.store.store(cred({ password: before }));
+      await subject.store.store(cred({ password: "token-alice-1", passwordExpiresAtMs: 1 }), {
+        exactSlot: true,
+        onlyIfHeld: true,
+      });
+      expect((await ours()).map((entry) => entry.password)).toEqual(before ? [before] : []);
+    });
+
     it("erasing what is not there removes nothing", async () => {
       await subject.store.store(cred({}));
       expect(await subject.store.erase({ protocol: "https", host: host("nothing") })).toBe(0);
