@@ -193,6 +193,20 @@ describe("runRotate", () => {
     expect(keychain(deps)).toEqual({ "https://alice@github.com": withExpiry(NEW) });
   });
 
+  it("refuses to rotate a token stored under alice's name that GitHub said is bob's (exit 4, GitHub not asked)", async () => {
+    const { deps, stub } = setup();
+    // Bob's token pasted at the prompt for alice, and bob's own entry holding it too.
+    await seed(deps, [entry("alice", OLD), entry("bob", OLD)], [facts(OLD, "bob")]);
+    const before = keychain(deps);
+    await expect(rotate(deps, NEW, { user: "alice" })).rejects.toMatchObject({
+      exitCode: 4,
+      message:
+        "the token stored for alice@github.com authenticates as bob: rotating it would change bob's entries too; nothing changed",
+    });
+    expect(stub.calls).toHaveLength(0);
+    expect(keychain(deps)).toEqual(before);
+  });
+
   it("replaces a copy git stored while GitHub was being asked", async () => {
     const { deps, stub } = setup();
     await seed(deps, [entry("Alice", OLD)]);
