@@ -6,6 +6,7 @@ import { runCacheDaemon } from "./helper/run-cache-daemon.js";
 import { runHelper } from "./helper/run-helper.js";
 import type { Deps } from "./platform/deps.js";
 import { createNodeDeps } from "./platform/node-deps.js";
+import { printable } from "./protocol/printable.js";
 import { scrub } from "./secret.js";
 import { isDebug, learnTimeoutMs } from "./settings.js";
 
@@ -90,9 +91,10 @@ async function statusOf(work: () => Promise<unknown>, deps: Deps): Promise<numbe
 
 function reportError(error: unknown, deps: Deps): void {
   const message = error instanceof Error ? error.message : String(error);
-  if (message) deps.io.err.write(`git-credential-pat: ${scrub(message.split("\n")[0] ?? "")}\n`);
+  // One line each, printable: a message may carry a server's text (an API error's body).
+  if (message) deps.io.err.write(`git-credential-pat: ${printable(scrub(message.split("\n")[0] ?? ""))}\n`);
   const hint = hintOf(error);
-  if (hint) deps.io.err.write(`hint: ${scrub(hint)}\n`);
+  if (hint) deps.io.err.write(`hint: ${printable(scrub(hint))}\n`);
   if (isDebug(deps.env) && error instanceof Error) {
     deps.io.err.write(`${scrub(error.stack ?? "")}\n`);
     if (error.cause instanceof Error)

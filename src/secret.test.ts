@@ -167,6 +167,9 @@ group("looksLikeToken", () => {
     { name: "a long e-mail address", input: `${"x".repeat(40)}@example.com`, want: false },
     { name: "a long name with a space", input: `${"x".repeat(40)} y`, want: false },
     { name: "x-access-token", input: "x-access-token", want: false },
+    { name: "a token pasted with a trailing newline", input: `${CANARY.hex40}\n`, want: true },
+    { name: "a token pasted with a leading space", input: ` ${CANARY.classic}`, want: true },
+    { name: "a GitLab token, shorter than a login", input: "glpat-abcdefghij0123456789", want: true },
   ])("$name: $want", ({ input, want }) => {
     expect(looksLikeToken(input)).toBe(want);
   });

@@ -21,6 +21,15 @@ function setup(tokens: Record<string, StubToken> = {}, env: Record<string, strin
   return { deps, stub };
 }
 
+/** Makes `host`'s API answer with `answer()`; every other host still gets the GitHub stub. */
+function answerFor(deps: TestDeps, host: string, answer: () => Response): void {
+  const github = deps.fetch;
+  deps.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+    const url = input instanceof Request ? input.url : String(input);
+    return new URL(url).host === host ? answer() : github(input, init);
+  }) as typeof globalThis.fetch;
+}
+
 const keychainItems = (deps: TestDeps) =>
   Object.fromEntries(deps.keyringImpl.services.get(KEYCHAIN) ?? new Map());
 
@@ -48,6 +57,11 @@ describe("toLoginOptions", () => {
 
   it.each([
     { name: "--no-verify without --user", argv: { verify: false }, want: "--no-verify needs --user" },
+    {
+      name: "a token typed as --user (it would be written to accounts.json as a login)",
+      argv: { verify: false, user: CANARY.hex40 },
+      want: "--user takes a GitHub login, and that looks like a token",
+    },
     {
       name: "a host with a scheme",
       argv: { host: "https://github.com" },
@@ -351,10 +365,13 @@ describe("commands on a token git stored from its prompt", () => {
     await runList(toListOptions({}), deps);
     expect((await listJson(deps))[0].username).toMatch(/^ghp_… \(fp [0-9a-f]{8}\)$/);
     await expect(runVerify(toVerifyOptions({}), deps)).rejects.toMatchObject({ exitCode: 4 });
-    expect(deps.stdout()).toContain(
-      'git keeps it under a token as the username: run "git-credential-pat doctor"',
-    );
-    await runLogout(toLogoutOptions({}), deps);
+    const fix =
+      /remove it with "git-credential-pat logout --host github\.com --user '(fp [0-9a-f]{8})'"/.exec(
+        deps.stdout(),
+      );
+    expect(fix).not.toBeNull();
+    // The command it suggests works as written: the token never has to be typed.
+    await runLogout(toLogoutOptions({ user: fix?.[1] }), deps);
     expect(deps.stdout()).toMatch(/Logged out ghp_… \(fp [0-9a-f]{8}\) from github\.com/);
     expect(keychainItems(deps)).toEqual({});
     expect(findCanaries(deps.stdout() + deps.stderr())).toEqual([]);
@@ -449,21 +466,53 @@ describe("commands on a token git stored from its prompt", () => {
 
   it("verify skips a token for a host whose API is not GitHub's", async () => {
     const { deps, stub } = setup();
-    const github = deps.fetch;
-    deps.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
-      const url = input instanceof Request ? input.url : String(input);
-      if (new URL(url).host === "gitlab.example") {
-        return new Response("<html>not found</html>", {
-          status: 404,
-          headers: { "content-type": "text/html" },
-        });
-      }
-      return github(input, init);
-    }) as typeof globalThis.fetch;
+    answerFor(
+      deps,
+      "gitlab.example",
+      () => new Response("<html>not found</html>", { status: 404, headers: { "content-type": "text/html" } }),
+    );
     await gitStores(deps, "someone", CANARY.plain, "gitlab.example");
     await runVerify(toVerifyOptions({}), deps);
     expect(deps.stdout()).toMatch(/^skip someone@gitlab\.example: not a known GitHub host/m);
     expect(stub.calls).toHaveLength(0);
+  });
+
+  it("verify skips a host nobody knows to be GitHub's whose API answers 200 without GitHub's request id, and records nothing", async () => {
+    const { deps } = setup();
+    // A server answering 200 with a login to anything: not GitHub (no X-GitHub-Request-Id).
+    answerFor(deps, "git.example", () =>
+      Response.json({ login: "mallory" }, { headers: { "content-type": "application/json" } }),
+    );
+    await gitStores(deps, "someone", CANARY.plain, "git.example");
+    await runVerify(toVerifyOptions({}), deps);
+    expect(deps.stdout()).toMatch(/^skip someone@git\.example: not a known GitHub host/m);
+    expect(await listJson(deps)).toEqual([expect.objectContaining({ isVerified: false })]);
+  });
+
+  it("verify records an expired token as expired, and says it once", async () => {
+    const { deps } = setup({
+      [CANARY.classic2]: { login: "octocat", scopes: ["repo"], expiresAt: "2020-01-01 00:00:00 UTC" },
+    });
+    await gitStores(deps, "octocat", CANARY.classic2);
+    await expect(runVerify(toVerifyOptions({}), deps)).rejects.toMatchObject({ exitCode: 4 });
+    expect(deps.stdout()).toMatch(/^FAIL octocat@github\.com: expired 2020-01-01 \(/m);
+    expect(deps.stdout()).not.toContain("expired expired");
+    expect(await listJson(deps)).toEqual([expect.objectContaining({ lastCheck: "expired" })]);
+  });
+
+  it("verify never shows a token typed as --user, nor one git keeps as the username, in its progress", async () => {
+    const { deps } = setup();
+    deps.io.isStderrTTY = true;
+    await gitStores(deps, CANARY.classic, "x-oauth-basic");
+    await gitStores(deps, "\u001b]0;owned\u0007bob", CANARY.classic2);
+    await expect(runVerify(toVerifyOptions({}), deps)).rejects.toMatchObject({ exitCode: 4 });
+    await expect(runVerify(toVerifyOptions({ user: CANARY.hex40 }), deps)).rejects.toMatchObject({
+      exitCode: 3,
+    });
+    const output = deps.stdout() + deps.stderr();
+    expect(findCanaries(output)).toEqual([]);
+    expect(deps.stderr()).toMatch(/checking 1\/2: ghp_… \(fp [0-9a-f]{8}\)@github\.com/);
+    expect(output).not.toContain("\u001b]");
   });
 
   it("verify names what it cannot find (exit 3)", async () => {

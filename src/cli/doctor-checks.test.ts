@@ -1323,7 +1323,10 @@ describe("checkTokens on tokens git stored", () => {
         {
           status: "fail",
           message: expect.stringMatching(/^ghp_… \(fp [0-9a-f]{8}\)@github\.com: token expired/),
-          fix: "git-credential-pat logout --host github.com, then git-credential-pat login --host github.com",
+          // Named by fingerprint: a bare `logout --host` would log out the host's default account.
+          fix: expect.stringMatching(
+            /^git-credential-pat logout --host github\.com --user 'fp [0-9a-f]{8}', then git-credential-pat login --host github\.com$/,
+          ),
         },
         expect.objectContaining({ status: "warn", message: expect.not.stringContaining(CANARY.classic2) }),
       ],

@@ -17,7 +17,7 @@ import {
 import { sshRemoteToHttps } from "../git/ssh-remote-to-https.js";
 import { findUrlSecret, maskCommand, maskUrl, secretFreePattern, type UrlSecret } from "../git/url-secret.js";
 import { octal } from "../private-files.js";
-import { shownName } from "../protocol/index.js";
+import { shownName, userSelector } from "../protocol/index.js";
 import { describe, looksLikeToken } from "../secret.js";
 import { STORE_NAMES, type StoreName } from "../stores/token-store.js";
 import type { DoctorFacts, FileRole, PathFact, RepoFacts } from "./doctor-facts.js";
@@ -908,8 +908,10 @@ function storedTokenFindings(token: StoredToken, facts: Pick<DoctorFacts, "nowMs
   const login = token.facts?.login ?? username;
   // git keeps `https://TOKEN@host/…`'s token as the username: described, never shown.
   const who = `${shownName(login)}@${host}`;
+  // Named as list shows it (logout takes that for --user): a bare `logout --host` would log out
+  // the host's default account instead, and the token itself must not be typed.
   const rotate = looksLikeToken(login)
-    ? `git-credential-pat logout ${command(["--host", host])}, then git-credential-pat login ${command(["--host", host])}`
+    ? `git-credential-pat logout ${command(["--host", host, "--user", userSelector(login)])}, then git-credential-pat login ${command(["--host", host])}`
     : `git-credential-pat rotate ${command(["--host", host, "--user", login])}`;
   const findings = [
     ...expiryFindings(who, token.expiresAtMs, token.facts?.check, token.facts?.checkedAtMs, rotate, facts),

@@ -1,7 +1,7 @@
 // What `import` prints: each credential line's outcome (tokens only as kind and fingerprint,
 // secret.ts describe()), a summary, or the same as JSON.
 import type { Io } from "../platform/deps.js";
-import { printable } from "../protocol/index.js";
+import { printable, shownName } from "../protocol/index.js";
 import { describe } from "../secret.js";
 import type { StoredCredential } from "../stores/token-store.js";
 import type { PlannedLine } from "./import-plan.js";
@@ -21,10 +21,10 @@ export interface ImportResult {
   notInStore: number[];
 }
 
-/** `https://host/path (user)`, printable. */
+/** `https://host/path (user)`, printable; a token kept as the username described, never shown. */
 function where(credential: StoredCredential): string {
   const { protocol, host, path, username } = credential;
-  return printable(`${protocol}://${host}${path ? `/${path}` : ""} (${username})`);
+  return printable(`${protocol}://${host}${path ? `/${path}` : ""} (${shownName(username)})`);
 }
 
 function describeLine(line: PlannedLine, storeName: string): string {
@@ -113,7 +113,7 @@ function jsonRow(line: PlannedLine, removed: readonly number[] | undefined): Rec
     line: line.lineNumber,
     protocol: credential.protocol,
     host: credential.host,
-    username: credential.username,
+    username: shownName(credential.username),
     ...(credential.path === undefined ? {} : { path: credential.path }),
     result,
     ...(outcome.kind === "not-https" ? { reason: "not https" } : {}),

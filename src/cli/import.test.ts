@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CANARY } from "../../test/helpers/canary.js";
+import { CANARY, findCanaries } from "../../test/helpers/canary.js";
 import { makeTestDeps, type TestDeps } from "../../test/helpers/test-deps.js";
 import { describe as describeToken, Secret } from "../secret.js";
 import { KEYCHAIN_SERVICE } from "../stores/keyring-store.js";
@@ -193,6 +193,17 @@ describe("runImport into the keychain", () => {
       ].join("\n"),
     );
     expect(deps.vol.readFileSync(GIT_CREDENTIALS, "utf8")).toBe(`${SOURCE}\n`);
+  });
+
+  it("describes a token git keeps as the username (https://TOKEN@host), in text and JSON, never shows it", async () => {
+    for (const json of [false, true]) {
+      const deps = setup(withTokens(`https://${T.T2}:x-oauth-basic@github.com\n`));
+      await runImport(toImportOptions({ json }), deps);
+      expect(findCanaries(deps.stdout())).toEqual([]);
+      expect(deps.stdout()).toContain(
+        json ? `"username": "ghp_… (fp ` : "imported https://github.com (ghp_… (fp ",
+      );
+    }
   });
 
   it("--delete removes exactly the moved lines and keeps the rest", async () => {

@@ -6,8 +6,7 @@
 // at a time, silent (its stdio is /dev/null), and it never receives the token: it reads it from
 // the store, by the slot its arguments name.
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import type { AccountsData, TokenFacts } from "../accounts/account.js";
-import { sameHost } from "../accounts/accounts.js";
+import type { TokenFacts } from "../accounts/account.js";
 import { loadAccountsData } from "../accounts/accounts-file.js";
 import { findFacts, isKnownGithubHost, recordedApiUrl } from "../accounts/token-facts.js";
 import { isLearningOn, loadConfig } from "../config/config-file.js";
@@ -16,7 +15,6 @@ import type { TokenInfo } from "../github/types.js";
 import type { Deps } from "../platform/deps.js";
 import { dirnamePath, joinPath } from "../posix-path.js";
 import { ensurePrivateDir, tryWithLockFile } from "../private-files.js";
-import { type Credential, isSameSlot } from "../protocol/index.js";
 import { fingerprint, type Secret } from "../secret.js";
 import { APP_DIR, learnTimeoutMs } from "../settings.js";
 import { openStore } from "../stores/open-store.js";
@@ -192,7 +190,9 @@ async function learnHost(
     },
     deps,
   );
-  return { kind: "learned", facts };
+  return facts === undefined
+    ? { kind: "skipped", reason: "the store no longer holds that token" }
+    : { kind: "learned", facts };
 }
 
 export function learnCommand(deps: Deps): CommandModule<object, LearnArgs> {

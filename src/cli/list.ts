@@ -128,7 +128,7 @@ function printTable(rows: readonly ListRow[], now: number, deps: Deps): void {
     ...new Set(rows.filter((row) => !row.isVerified && row.username !== null).map((row) => row.host)),
   ];
   if (hosts.length > 0) {
-    const flags = hosts.length === 1 ? ` --host ${hosts[0]}` : "";
+    const flags = hosts.length === 1 ? ` --host ${printable(hosts[0] as string)}` : "";
     deps.io.out.write(
       `Not verified yet: run "git-credential-pat verify${flags}" to learn their login, scopes and expiry.\n`,
     );

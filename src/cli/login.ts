@@ -5,7 +5,7 @@ import { upsertAccount } from "../accounts/accounts.js";
 import { AuthError, UsageError } from "../errors.js";
 import type { TokenInfo } from "../github/types.js";
 import type { Deps } from "../platform/deps.js";
-import { describe as describeToken, fingerprint, tokenKind } from "../secret.js";
+import { describe as describeToken, fingerprint, looksLikeToken, tokenKind } from "../secret.js";
 import { GITHUB_HOST } from "../stores/env-token-source.js";
 import { commitAccountChange, githubFor, persistentStore, readToken } from "./command-kit.js";
 import { formatExpiry, formatScopes, kindLabel } from "./format.js";
@@ -40,6 +40,11 @@ export function toLoginOptions(argv: LoginArgs): LoginOptions {
   const owners = (argv.owner ?? []).map((owner) => owner.trim()).filter(Boolean);
   if (argv.verify === false && !argv.user)
     throw new UsageError("--no-verify needs --user: without the API nobody can tell whose token it is");
+  // A token typed where the login goes would be written to accounts.json and shown as a login.
+  if (argv.user !== undefined && looksLikeToken(argv.user))
+    throw new UsageError("--user takes a GitHub login, and that looks like a token", {
+      hint: "paste the token at the prompt (or pipe it with --with-token), never as an argument",
+    });
   return {
     host,
     user: argv.user,

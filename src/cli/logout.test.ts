@@ -3,7 +3,7 @@
 // account and the removed tokens' facts go; what is someone else's stays.
 import { describe, expect, it } from "vitest";
 import { account } from "../../test/helpers/account-fixture.js";
-import { CANARY } from "../../test/helpers/canary.js";
+import { CANARY, findCanaries } from "../../test/helpers/canary.js";
 import { installFakeDaemons } from "../../test/helpers/fake-daemons.js";
 import { makeTestDeps, type TestDeps } from "../../test/helpers/test-deps.js";
 import type { TokenFacts } from "../accounts/account.js";
@@ -304,6 +304,57 @@ describe("runLogout", () => {
     deps.keyringImpl.unavailable = true;
     await expect(logout(deps, { store: "keychain" })).rejects.toMatchObject({ exitCode: 5 });
     await expect(logout(deps, { store: "memory" })).rejects.toMatchObject({ exitCode: 2 });
+  });
+
+  it("logs out a token git keeps as the username by the name list shows, leaving entries that share its placeholder password", async () => {
+    const deps = makeTestDeps();
+    // `https://TOKEN@github.com/…` makes git store the token as the username, x-oauth-basic as the password.
+    await seed(
+      deps,
+      [entry(BOB, "x-oauth-basic"), entry("carol", "x-oauth-basic"), entry("alice", ALICE)],
+      [],
+      [
+        account("github.com", "alice", { isDefault: true, fingerprint: fingerprint(new Secret(ALICE)) }),
+      ] as never,
+    );
+    await logout(deps, { user: `ghp_… (fp ${fingerprint(new Secret(BOB))})` });
+    expect(keychain(deps)).toEqual(["https://alice@github.com", "https://carol@github.com"]);
+    expect((await loadAccountsData(deps)).accounts).toHaveLength(1);
+    expect(deps.stdout()).toMatch(
+      /^Logged out ghp_… \(fp [0-9a-f]{8}\) from github\.com \(token removed from keychain\)\n {2}ghp_… \(fp /,
+    );
+    expect(findCanaries(deps.stdout() + deps.stderr())).toEqual([]);
+  });
+
+  it("takes the bare fingerprint too, as doctor and get's warning write it", async () => {
+    const deps = makeTestDeps();
+    await seed(deps, [entry(BOB, "x-oauth-basic"), entry("alice", ALICE)]);
+    await logout(deps, { user: `fp ${fingerprint(new Secret(BOB))}` });
+    expect(keychain(deps)).toEqual(["https://alice@github.com"]);
+  });
+
+  it("clears what the daemons hold of a login the store no longer holds, then says nothing was stored (exit 3)", async () => {
+    const deps = makeTestDeps();
+    await seed(deps, [entry("bob", BOB)]);
+    const daemons = await withDaemons(deps);
+    daemons.seed(DEFAULT_SOCKET, entry("alice", ALICE));
+    daemons.seed(CUSTOM_SOCKET, entry("alice", ALICE, { path: "acme/app.git" }));
+    // As typed and in lower case, as git's prompt gets it: the store no longer says how git spelt it.
+    await expect(logout(deps, { user: "Alice" })).rejects.toMatchObject({ exitCode: 3 });
+    expect(daemons.tables.get(DEFAULT_SOCKET)?.size).toBe(0);
+    expect(daemons.tables.get(CUSTOM_SOCKET)?.size).toBe(0);
+    expect(keychain(deps)).toEqual(["https://bob@github.com"]);
+  });
+
+  it("with --store=file, keeps what is known of a token the keychain still holds", async () => {
+    const deps = makeTestDeps();
+    const file = await openStore("file", {}, deps);
+    await file.store(entry("alice", ALICE));
+    await seed(deps, [entry("alice", ALICE, { path: "acme/app.git" })], [facts(ALICE, "alice")]);
+    await logout(deps, { user: "alice", store: "file" });
+    expect(await file.list()).toEqual([]);
+    expect(keychain(deps)).toHaveLength(1);
+    expect((await loadAccountsData(deps)).tokens).toEqual([facts(ALICE, "alice")]);
   });
 
   it("puts every removed entry back when accounts.json cannot be written", async () => {

@@ -2,16 +2,24 @@
 // spelling git could have stored them under, the account, what is known about the tokens, and
 // every cache daemon's copy.
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
+import type { AccountsData } from "../accounts/account.js";
 import { removeAccount, sameHost, sameLogin } from "../accounts/accounts.js";
 import { loadAccountsData } from "../accounts/accounts-file.js";
 import { dropFacts } from "../accounts/token-facts.js";
-import { SilentError } from "../errors.js";
+import { exitCodeOf, SilentError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { type Credential, isSameSlot, shownName, slotOf } from "../protocol/index.js";
-import { describe as describeToken, fingerprint } from "../secret.js";
+import { describe as describeToken, fingerprint, looksLikeToken } from "../secret.js";
 import { envTokens, GITHUB_HOST } from "../stores/env-token-source.js";
 import type { StoredCredential } from "../stores/token-store.js";
-import { commitStoreChange, forgetCached, putBack, reportUncleared, storesInPlay } from "./command-kit.js";
+import {
+  commitStoreChange,
+  forgetCached,
+  putBack,
+  reportUncleared,
+  type StoreInPlay,
+  storesInPlay,
+} from "./command-kit.js";
 import { selectLogin, tokensOfLogin, tokensOnHost } from "./select-tokens.js";
 import { storedTokens } from "./stored-tokens.js";
 
@@ -43,7 +51,19 @@ export async function runLogout(opts: LogoutOptions, deps: Deps): Promise<void> 
   const data = await loadAccountsData(deps);
   const stores = await storesInPlay(opts.store, data, deps);
   const onHost = stores.flatMap(({ tokens }) => tokensOnHost(tokens, opts.host));
-  const login = selectLogin(opts.host, opts.user, onHost, data.accounts);
+  let login: string;
+  try {
+    login = selectLogin(opts.host, opts.user, onHost, data.accounts);
+  } catch (error) {
+    // Nothing stored for the login any more (an earlier logout, a store edited by hand): a cache
+    // daemon may still hold its token, and is cleared all the same before saying so (exit 3).
+    if (opts.user === undefined || exitCodeOf(error) !== 3) throw error;
+    const result = await deps.deferSignals(() =>
+      forgetCached(cachePatterns(opts.host, opts.user as string, []), deps),
+    );
+    reportUncleared(result, deps);
+    throw error;
+  }
 
   const removed: Removed[] = [];
   let hadAccount = false;
@@ -82,6 +102,9 @@ export async function runLogout(opts: LogoutOptions, deps: Deps): Promise<void> 
           if (isGone) removed.push({ storeName: name, credential, fingerprint: token.fingerprint });
         }
       }
+      // With --store, the other stores in use may hold the same token: its facts stay while one does.
+      if (opts.store !== undefined)
+        for (const print of await heldElsewhere(opts.host, stores, current, deps)) stillHeld.add(print);
       hadAccount = current.accounts.some(
         (account) => sameHost(account.host, opts.host) && sameLogin(account.login, login),
       );
@@ -105,6 +128,31 @@ export async function runLogout(opts: LogoutOptions, deps: Deps): Promise<void> 
     );
   }
   if (cleared && reportUncleared(cleared, deps)) throw new SilentError(1);
+}
+
+/**
+ * Fingerprints of the tokens on `host` that the stores in use other than those in play hold. A
+ * store that cannot be read counts as holding every token: facts kept for nothing do no harm,
+ * facts lost for a token still in use would leave it unverified.
+ */
+async function heldElsewhere(
+  host: string,
+  inPlay: readonly StoreInPlay[],
+  data: AccountsData,
+  deps: Deps,
+): Promise<string[]> {
+  const prints: string[] = [];
+  let others: StoreInPlay[];
+  try {
+    others = (await storesInPlay(undefined, data, deps)).filter(
+      (other) => !inPlay.some((store) => store.name === other.name),
+    );
+  } catch {
+    return data.tokens.filter((facts) => sameHost(facts.host, host)).map((facts) => facts.fingerprint);
+  }
+  for (const other of others)
+    for (const token of tokensOnHost(other.tokens, host)) prints.push(token.fingerprint);
+  return prints;
 }
 
 /**
@@ -156,7 +204,10 @@ function report(
     const first = entries[0] as Removed;
     const names = [...new Set(entries.map((entry) => shownName(entry.credential.username)))].join(", ");
     const count = entries.length === 1 ? "1 entry" : `${entries.length} entries`;
-    lines.push(`  ${describeToken(first.credential.password)}: ${count} (${names})`);
+    // A token kept as the username has a placeholder as its password: the token is the name.
+    const { username, password } = first.credential;
+    const token = looksLikeToken(username) ? shownName(username) : describeToken(password);
+    lines.push(`  ${token}: ${count} (${names})`);
   }
   if (byToken.size > 0 && !hadAccount) lines.push("  (no account was recorded for it)");
   deps.io.out.write(`${lines.join("\n")}\n`);

@@ -22,7 +22,7 @@ import {
   storesInPlay,
 } from "./command-kit.js";
 import { formatExpiry, formatScopes, isoDate, lostScopes } from "./format.js";
-import { knownLoginOf, selectLogin, tokensOfLogin, tokensOnHost } from "./select-tokens.js";
+import { knownLoginOf, selectLogin, tokensOfLogin, tokensOnHost, userFlag } from "./select-tokens.js";
 import type { StoredToken } from "./stored-tokens.js";
 
 export interface RotateOptions {
@@ -77,7 +77,7 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
     throw new AuthError(
       `the token stored for ${shownName(login)}@${host} authenticates as ${shownName(owner)}: rotating it would change ${shownName(owner)}'s entries too; nothing changed`,
       {
-        hint: `rotate ${shownName(owner)}'s token with "git-credential-pat rotate --host ${host} --user ${shownName(owner)}", or remove ${shownName(login)}'s entries with "git-credential-pat logout --host ${host} --user ${shownName(login)}"`,
+        hint: `rotate ${shownName(owner)}'s token with "git-credential-pat rotate --host ${host} ${userFlag(owner)}", or remove ${shownName(login)}'s entries with "git-credential-pat logout --host ${host} ${userFlag(login)}"`,
       },
     );
   }
@@ -249,7 +249,7 @@ function oldTokenOf(
   throw new UsageError(
     `${shownName(login)}@${host} has ${byPrint.size} different tokens stored: ${listed}; nothing changed`,
     {
-      hint: `forget them all with "git-credential-pat logout --host ${host} --user ${shownName(login)}", then log in with the new token`,
+      hint: `forget them all with "git-credential-pat logout --host ${host} ${userFlag(login)}", then log in with the new token`,
     },
   );
 }

@@ -4,7 +4,9 @@
 import type { Account } from "../accounts/account.js";
 import { sameHost, sameLogin } from "../accounts/accounts.js";
 import { NotFoundError, UsageError } from "../errors.js";
-import { isHttpProtocol, shownName } from "../protocol/index.js";
+import { isHttpProtocol, shownName, userSelector } from "../protocol/index.js";
+import { fingerprint, looksLikeToken, Secret } from "../secret.js";
+import { shellQuote } from "./setup-plan.js";
 import type { StoredToken } from "./stored-tokens.js";
 
 /** The entries for `host`: https, and http to that same host (a token works over both). */
@@ -43,7 +45,13 @@ export function tokensOfLogin(
     const known = owner(token);
     return sameLogin(token.credential.username, login) || (known !== undefined && sameLogin(known, login));
   };
-  const prints = new Set(tokens.filter(isTheirs).map((token) => token.fingerprint));
+  // An entry whose username is the token holds a placeholder as its password (x-oauth-basic, ""):
+  // other entries holding the same placeholder are not the same token.
+  const prints = new Set(
+    tokens
+      .filter((token) => isTheirs(token) && !looksLikeToken(token.credential.username))
+      .map((token) => token.fingerprint),
+  );
   return tokens.filter(
     (token) => isTheirs(token) || (prints.has(token.fingerprint) && owner(token) === undefined),
   );
@@ -84,6 +92,8 @@ export function selectLogin(
   const onHost = accounts.filter((account) => sameHost(account.host, host));
   const choices = [...logins.values()].map(shownName).join(", ");
   if (user !== undefined) {
+    const named = [...logins.values()].find((login) => looksLikeToken(login) && isShownAs(login, user));
+    if (named !== undefined) return named;
     const account = onHost.find((candidate) => sameLogin(candidate.login, user));
     if (account) return account.login;
     if (tokensOfLogin(tokens, user, accounts).length > 0) return logins.get(user.toLowerCase()) ?? user;
@@ -103,4 +113,18 @@ export function selectLogin(
   throw new UsageError(`tokens of several logins are stored for ${host}: ${choices}`, {
     hint: "name one with --user",
   });
+}
+
+/**
+ * Whether `user` names a token git keeps as the username the way list shows it
+ * ("ghp_… (fp 3f9a1c2b)", or just "fp 3f9a1c2b"): the token itself never has to be typed.
+ */
+function isShownAs(tokenName: string, user: string): boolean {
+  const print = /(?:^|\()fp ([0-9a-f]{8})\)?$/.exec(user.trim())?.[1];
+  return print !== undefined && print === fingerprint(new Secret(tokenName));
+}
+
+/** `--user NAME` as a person types it to name `name` in logout or rotate (never a token: its fingerprint). */
+export function userFlag(name: string): string {
+  return `--user ${shellQuote(userSelector(name))}`;
 }

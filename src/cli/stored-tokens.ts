@@ -50,6 +50,9 @@ export interface CheckResult {
  * own record of that very token, for files read by older versions), and its expiry in the store,
  * beside every entry holding it on that host, so git gets password_expiry_utc and `get` stops
  * serving it once it has passed. The store keeps what it already knew of the token otherwise.
+ * A token no longer on the host in `store` (a logout or rotate finished while GitHub was asked)
+ * gets nothing recorded: undefined. The store is read under accounts.json's lock, which logout
+ * and rotate hold while they change it, so the answer cannot go stale before the facts are written.
  */
 export async function recordCheck(
   store: TokenStore,
@@ -57,7 +60,7 @@ export async function recordCheck(
   token: Secret,
   result: CheckResult,
   deps: Deps,
-): Promise<TokenFacts> {
+): Promise<TokenFacts | undefined> {
   const print = fingerprint(token);
   const facts: TokenFacts = {
     host: host.toLowerCase(),
@@ -70,39 +73,46 @@ export async function recordCheck(
     check: result.check,
     ...(result.apiUrl === undefined ? {} : { apiUrl: result.apiUrl }),
   };
-  await updateAccountsData(
-    (data) => ({
-      tokens: upsertFacts(data.tokens, facts),
-      accounts: data.accounts.map((account) =>
-        sameHost(account.host, host) && account.fingerprint === print
-          ? {
-              ...account,
-              kind: facts.kind,
-              ...(result.scopes === undefined ? {} : { scopes: result.scopes }),
-              ...(result.expiresAtMs === undefined ? {} : { expiresAtMs: result.expiresAtMs }),
-              lastCheckedAtMs: facts.checkedAtMs,
-              lastCheck: facts.check,
-            }
-          : account,
-      ),
-    }),
-    deps,
-  );
-  if (result.expiresAtMs !== undefined) {
+  let held = false;
+  await updateAccountsData(async (data) => {
+    held = (await store.list()).some((entry) => sameHost(entry.host, host) && entry.password.equals(token));
+    return held ? withFacts(data, facts) : data;
+  }, deps);
+  if (!held) return undefined;
+  if (facts.expiresAtMs !== undefined) {
     for (const entry of await store.list()) {
       if (
         sameHost(entry.host, host) &&
         entry.password.equals(token) &&
-        entry.passwordExpiresAtMs !== result.expiresAtMs
+        entry.passwordExpiresAtMs !== facts.expiresAtMs
       ) {
         // That entry alone (a host-wide store would replace the user's path entries), in place, and
         // only while it still holds this token: a logout or rotate since the listing stays done.
         await store.store(
-          { ...entry, passwordExpiresAtMs: result.expiresAtMs },
+          { ...entry, passwordExpiresAtMs: facts.expiresAtMs },
           { exactSlot: true, onlyIfHeld: true },
         );
       }
     }
   }
   return facts;
+}
+
+/** `facts` recorded, and in the account logged in with that very token (read by older versions). */
+function withFacts(data: AccountsData, facts: TokenFacts): AccountsData {
+  return {
+    tokens: upsertFacts(data.tokens, facts),
+    accounts: data.accounts.map((account) =>
+      sameHost(account.host, facts.host) && account.fingerprint === facts.fingerprint
+        ? {
+            ...account,
+            kind: facts.kind,
+            ...(facts.scopes === undefined ? {} : { scopes: facts.scopes }),
+            ...(facts.expiresAtMs === undefined ? {} : { expiresAtMs: facts.expiresAtMs }),
+            lastCheckedAtMs: facts.checkedAtMs,
+            lastCheck: facts.check,
+          }
+        : account,
+    ),
+  };
 }

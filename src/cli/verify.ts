@@ -8,10 +8,11 @@ import { isKnownGithubHost, recordedApiUrl } from "../accounts/token-facts.js";
 import { exitCodeOf, NotFoundError, SilentError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { printable, shownName } from "../protocol/index.js";
-import { looksLikeToken, type Secret } from "../secret.js";
+import { looksLikeToken, type Secret, tokenKind } from "../secret.js";
 import type { StoreName, TokenStore } from "../stores/token-store.js";
 import { githubFor, storesInUse } from "./command-kit.js";
 import { formatExpiry, formatScopes, paint } from "./format.js";
+import { userFlag } from "./select-tokens.js";
 import { recordCheck, type StoredToken, storedTokens } from "./stored-tokens.js";
 import { tokenWarnings } from "./token-warnings.js";
 
@@ -57,7 +58,10 @@ export async function runVerify(opts: VerifyOptions, deps: Deps): Promise<void> 
   const data = await loadAccountsData(deps);
   const { targets, missing } = await selectTargets(opts, data, deps);
   if (targets.length === 0 && missing.length === 0) {
-    const what = [opts.user, opts.host].filter(Boolean).join("@") || "any host";
+    const what =
+      [opts.user === undefined ? undefined : shownName(opts.user), opts.host && printable(opts.host)]
+        .filter(Boolean)
+        .join("@") || "any host";
     throw new NotFoundError(`no stored token for ${what}`, {
       hint: 'run "git-credential-pat list" to see what is stored, or "git-credential-pat login"',
     });
@@ -66,11 +70,12 @@ export async function runVerify(opts: VerifyOptions, deps: Deps): Promise<void> 
     host: account.host,
     login: account.login,
     outcome: "missing",
-    detail: `no token in ${account.store}; run "git-credential-pat login --host ${account.host} --user ${account.login}"`,
+    detail: `no token in ${account.store}; run "git-credential-pat login --host ${account.host} --user ${shownName(account.login)}"`,
   }));
   for (const [index, target] of targets.entries()) {
     if (deps.io.isStderrTTY && targets.length > 1) {
-      deps.io.err.write(`\rchecking ${index + 1}/${targets.length}: ${whoOf(target)}@${target.host}…`);
+      const who = printable(`${shownName(whoOf(target))}@${target.host}`);
+      deps.io.err.write(`\rchecking ${index + 1}/${targets.length}: ${who}…`);
     }
     results.push(await verifyOne(target, data, deps));
   }
@@ -157,7 +162,7 @@ function whoOf(target: Target): string {
 /** What to do about a token that failed: rotate it, unless git keeps it under a token (no login to name). */
 function fixFor(host: string, who: string): string {
   return looksLikeToken(who)
-    ? 'git keeps it under a token as the username: run "git-credential-pat doctor" to find the URL that holds it'
+    ? `git keeps it under a token as the username: remove it with "git-credential-pat logout --host ${host} ${userFlag(who)}" and take the token out of the remote's URL ("git-credential-pat doctor" finds it)`
     : `run "git-credential-pat rotate --host ${host} --user ${who}"`;
 }
 
@@ -172,6 +177,12 @@ async function verifyOne(target: Target, data: AccountsData, deps: Deps): Promis
   try {
     const github = await githubFor(target.host, apiUrl, deps);
     const info = await github.validate(target.token);
+    // A host nobody knows to be GitHub's counts as one only when GitHub itself answered: a server
+    // answering 200 to anything would otherwise be recorded, and the learner would send it tokens.
+    if (!isGithub && !info.answeredByGithub) {
+      return { ...base, outcome: "skipped", detail: "not a known GitHub host (its API is not GitHub's)" };
+    }
+    const expired = info.expiresAtMs !== undefined && info.expiresAtMs <= now;
     const facts = await recordCheck(
       target.store,
       target.host,
@@ -180,35 +191,35 @@ async function verifyOne(target: Target, data: AccountsData, deps: Deps): Promis
         login: info.login,
         ...(info.scopes === undefined ? {} : { scopes: info.scopes }),
         ...(info.expiresAtMs === undefined ? {} : { expiresAtMs: info.expiresAtMs }),
-        check: "valid",
+        check: expired ? "expired" : "valid",
         ...(apiUrl === undefined ? {} : { apiUrl }),
       },
       deps,
     );
-    const login = { ...base, login: info.login };
+    const login = { ...base, login: shownName(info.login) };
     if (target.account && !sameLogin(target.account.login, info.login)) {
-      return { ...login, outcome: "rejected", detail: `the stored token now authenticates as ${info.login}` };
+      return {
+        ...login,
+        outcome: "rejected",
+        detail: `the stored token now authenticates as ${shownName(info.login)}`,
+      };
     }
     // GitHub answers 401 for an expired token; an API that says otherwise is taken at its word
     // about the login, but the token is still past its expiry.
-    if (info.expiresAtMs !== undefined && info.expiresAtMs <= now) {
-      return {
-        ...login,
-        outcome: "expired",
-        detail: `expired ${formatExpiry(info.expiresAtMs, now)}; ${rotate}`,
-      };
-    }
+    if (expired)
+      return { ...login, outcome: "expired", detail: `${formatExpiry(info.expiresAtMs, now)}; ${rotate}` };
+    const kind = facts?.kind ?? tokenKind(target.token);
     const warnings = tokenWarnings({
-      kind: facts.kind,
-      scopes: facts.scopes,
-      expiresAtMs: facts.expiresAtMs,
+      kind,
+      scopes: info.scopes,
+      expiresAtMs: info.expiresAtMs,
       isVerified: true,
     });
     return {
       ...login,
       outcome: "valid",
       detail: [
-        `valid; scopes ${formatScopes(info.scopes, facts.kind)}; expires ${formatExpiry(info.expiresAtMs, now)}`,
+        `valid; scopes ${formatScopes(info.scopes, kind)}; expires ${formatExpiry(info.expiresAtMs, now)}`,
         ...warnings.map((warning) => `warning: ${warning}`),
       ].join("; "),
     };
@@ -245,7 +256,7 @@ async function verifyOne(target: Target, data: AccountsData, deps: Deps): Promis
     return {
       ...base,
       outcome: expired ? "expired" : "rejected",
-      detail: `${expired ? `expired ${formatExpiry(knownExpiry, now)}` : errorMessage(error)}; ${rotate}`,
+      detail: `${expired ? formatExpiry(knownExpiry, now) : errorMessage(error)}; ${rotate}`,
     };
   }
 }

@@ -82,6 +82,7 @@ describe("createGithubApi().validate", () => {
         login: "octocat",
         scopes: ["repo", "read:org"],
         expiresAtMs: Date.parse("2026-12-20T10:00:00Z"),
+        answeredByGithub: false,
       },
     },
     {
@@ -90,27 +91,42 @@ describe("createGithubApi().validate", () => {
         "x-oauth-scopes": "repo",
         "github-authentication-token-expiration": "2023-04-26 20:23:26 +0200",
       },
-      want: { login: "octocat", scopes: ["repo"], expiresAtMs: Date.parse("2023-04-26T18:23:26Z") },
+      want: {
+        login: "octocat",
+        scopes: ["repo"],
+        expiresAtMs: Date.parse("2023-04-26T18:23:26Z"),
+        answeredByGithub: false,
+      },
     },
     {
       name: "an empty X-OAuth-Scopes is a classic token with no scopes",
       headers: { "x-oauth-scopes": "" },
-      want: { login: "octocat", scopes: [], expiresAtMs: undefined },
+      want: { login: "octocat", scopes: [], expiresAtMs: undefined, answeredByGithub: false },
     },
     {
       name: "no X-OAuth-Scopes (fine-grained token) leaves scopes unknown, not empty",
       headers: { "github-authentication-token-expiration": "2026-12-20 10:00:00 UTC" },
-      want: { login: "octocat", scopes: undefined, expiresAtMs: Date.parse("2026-12-20T10:00:00Z") },
+      want: {
+        login: "octocat",
+        scopes: undefined,
+        expiresAtMs: Date.parse("2026-12-20T10:00:00Z"),
+        answeredByGithub: false,
+      },
     },
     {
       name: "no expiry header means the token never expires",
       headers: { "x-oauth-scopes": "repo" },
-      want: { login: "octocat", scopes: ["repo"], expiresAtMs: undefined },
+      want: { login: "octocat", scopes: ["repo"], expiresAtMs: undefined, answeredByGithub: false },
     },
     {
       name: "an unreadable expiry header is treated as unknown",
       headers: { "x-oauth-scopes": "repo", "github-authentication-token-expiration": "next tuesday" },
-      want: { login: "octocat", scopes: ["repo"], expiresAtMs: undefined },
+      want: { login: "octocat", scopes: ["repo"], expiresAtMs: undefined, answeredByGithub: false },
+    },
+    {
+      name: "X-GitHub-Request-Id says GitHub answered",
+      headers: { "x-oauth-scopes": "repo", "x-github-request-id": "C0DE:1" },
+      want: { login: "octocat", scopes: ["repo"], expiresAtMs: undefined, answeredByGithub: true },
     },
   ])("$name", async ({ headers, want }) => {
     const { api, calls, deps } = setup(() => jsonResponse(200, { login: "octocat", id: 1 }, headers));
@@ -172,6 +188,18 @@ describe("createGithubApi().validate", () => {
         message: `${API} rejected the token (401 Bad credentials)`,
         status: 401,
         githubMessage: "Bad credentials",
+        requestId: "C0DE:1234",
+      },
+    },
+    {
+      name: "a server's escape sequences in its message never reach the terminal",
+      answer: () => jsonResponse(401, { message: "\u001b]0;owned\u0007Bad \u009bcredentials" }, requestId),
+      want: {
+        type: GithubAuthError,
+        exitCode: 4,
+        message: `${API} rejected the token (401 ?]0;owned?Bad ?credentials)`,
+        status: 401,
+        githubMessage: "?]0;owned?Bad ?credentials",
         requestId: "C0DE:1234",
       },
     },

@@ -86,7 +86,12 @@ function toTokenInfo(response: ApiResponse, apiUrl: string, log: Logger): TokenI
       scrub(`unreadable GitHub-Authentication-Token-Expiration "${expirationHeader}"; expiry unknown`),
     );
   }
-  return { login, scopes: scopesHeader === undefined ? undefined : parseScopes(scopesHeader), expiresAtMs };
+  return {
+    login,
+    scopes: scopesHeader === undefined ? undefined : parseScopes(scopesHeader),
+    expiresAtMs,
+    answeredByGithub: headerOf(response, "x-github-request-id") !== undefined,
+  };
 }
 
 /** "repo, read:org" → ["repo", "read:org"]; "" (a classic token with no scopes) → []. */

@@ -2,6 +2,7 @@
 // Octokit's RequestError is duck-typed, not imported: @octokit/request-error is not our dependency.
 // Every text taken from the server or from Node goes through scrub(); the token is never in a message.
 import type { PatError } from "../errors.js";
+import { printable } from "../protocol/printable.js";
 import { scrub } from "../secret.js";
 import { GithubApiError, GithubAuthError, type GithubResponseDetails } from "./github-errors.js";
 
@@ -159,7 +160,8 @@ function githubMessageOf(data: unknown): string | undefined {
   if (typeof message !== "string") return undefined;
   const text = message.trim().replace(/\s+/g, " ");
   if (text === "" || text.startsWith("<")) return undefined;
-  return scrub(text.length > 200 ? `${text.slice(0, 200)}…` : text);
+  // Printable too: a server's escape sequences must not reach the terminal through our messages.
+  return printable(scrub(text.length > 200 ? `${text.slice(0, 200)}…` : text));
 }
 
 export function headerOf(response: ApiResponse, name: string): string | undefined {

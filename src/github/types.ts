@@ -13,6 +13,11 @@ export interface TokenInfo {
   scopes: string[] | undefined;
   /** From GitHub-Authentication-Token-Expiration; undefined when the token never expires. */
   expiresAtMs: number | undefined;
+  /**
+   * Whether the answer carries X-GitHub-Request-Id, which github.com and GHES send on every API
+   * response: another server answering 200 to GET /user is not taken for GitHub by it.
+   */
+  answeredByGithub: boolean;
 }
 
 export interface GithubApi {

@@ -14,7 +14,6 @@ import {
   replyFields,
   serializeCredential,
   serializeList,
-  shownName,
   slotOf,
 } from "../protocol/index.js";
 import {
@@ -97,8 +96,8 @@ export async function helperGet(
   const { username, password } = credential;
   const expiresAtMs = known?.expiresAtMs ?? credential.passwordExpiresAtMs;
   if (expiresAtMs !== undefined) credential = { ...credential, passwordExpiresAtMs: expiresAtMs };
-  // A username git keeps may be a token (`https://TOKEN@github.com/…`): never in a message.
-  const login = shownName(known?.login ?? username ?? "");
+  // A username git keeps may be a token (`https://TOKEN@github.com/…`): expiryVerdict never shows it.
+  const login = known?.login ?? username ?? "";
   if (password !== undefined && login !== "" && expiresAtMs !== undefined) {
     const warnDays = positiveInt(deps.env[ENV.expiryWarningDays], DEFAULTS.expiryWarningDays);
     const verdict = expiryVerdict({ host: request.host, login, expiresAtMs }, deps.clock.now(), warnDays);

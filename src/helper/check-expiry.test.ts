@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { CANARY, findCanaries } from "../../test/helpers/canary.js";
+import { fingerprint, Secret } from "../secret.js";
 import { DAY_MS, expiryVerdict } from "./check-expiry.js";
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
@@ -90,4 +92,21 @@ describe("expiryVerdict", () => {
       ),
     });
   });
+
+  it.each([
+    { name: "expired", expiresAtMs: NOW - 1 },
+    { name: "expiring", expiresAtMs: NOW + DAY_MS },
+  ])(
+    "for a token git keeps as the username ($name), says to log it out by fingerprint, never shows it",
+    ({ expiresAtMs }) => {
+      const verdict = expiryVerdict({ host: "github.com", login: CANARY.classic, expiresAtMs }, NOW, 7);
+      const message = "message" in verdict ? verdict.message : "";
+      expect(message).toContain(
+        `remove it with "git-credential-pat logout --host github.com --user 'fp ${fingerprint(new Secret(CANARY.classic))}'"`,
+      );
+      expect(message).toMatch(/^(warning: )?the token for ghp_… \(fp [0-9a-f]{8}\)@github\.com /);
+      expect(message).not.toContain("rotate");
+      expect(findCanaries(message)).toEqual([]);
+    },
+  );
 });

@@ -1,6 +1,8 @@
 // What a `get` does about a token's known expiry: serve it, refuse it, or serve it with a
 // warning. Pure: the caller passes the time and the warning window.
 import type { Account } from "../accounts/account.js";
+import { shownName, userSelector } from "../protocol/index.js";
+import { looksLikeToken } from "../secret.js";
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -20,14 +22,19 @@ export function expiryVerdict(
   nowMs: number,
   warnDays: number,
 ): ExpiryVerdict {
-  const { expiresAtMs, host, login } = account;
+  const { expiresAtMs, host } = account;
   if (expiresAtMs === undefined) return { kind: "ok" };
   const date = new Date(expiresAtMs).toISOString().slice(0, 10);
-  const rotate = `git-credential-pat rotate --host ${host} --user ${login}`;
+  const login = shownName(account.login);
+  // A token kept as the username cannot be rotated under its own name: it goes, with the URL.
+  const rotate = `"git-credential-pat rotate --host ${host} --user ${login}"`;
+  const remove = looksLikeToken(account.login)
+    ? `remove it with "git-credential-pat logout --host ${host} --user '${userSelector(account.login)}'" and take the token out of the remote's URL ("git-credential-pat doctor" finds it)`
+    : undefined;
   if (nowMs >= expiresAtMs) {
     return {
       kind: "expired",
-      message: `the token for ${login}@${host} expired on ${date}; run "${rotate}"`,
+      message: `the token for ${login}@${host} expired on ${date}; ${remove ?? `run ${rotate}`}`,
     };
   }
   const daysLeft = Math.ceil((expiresAtMs - nowMs) / DAY_MS);
@@ -35,6 +42,6 @@ export function expiryVerdict(
   return {
     kind: "expiring",
     daysLeft,
-    message: `warning: the token for ${login}@${host} expires in ${daysLeft} day${daysLeft === 1 ? "" : "s"} (${date}); rotate it with "${rotate}"`,
+    message: `warning: the token for ${login}@${host} expires in ${daysLeft} day${daysLeft === 1 ? "" : "s"} (${date}); ${remove ?? `rotate it with ${rotate}`}`,
   };
 }

@@ -1,4 +1,4 @@
-import { describe, looksLikeToken, Secret } from "../secret.js";
+import { describe, fingerprint, looksLikeToken, Secret } from "../secret.js";
 
 /**
  * Makes text from a request safe to show on a terminal: control characters (escape
@@ -15,4 +15,12 @@ export function printable(text: string): string {
  */
 export function shownName(name: string): string {
   return looksLikeToken(name) ? describe(new Secret(name)) : printable(name);
+}
+
+/**
+ * What to pass as `--user` to name this username in logout or rotate: the name, or for a token
+ * kept as the username, "fp 3f9a1c2b" (its fingerprint, as list shows it), never the token.
+ */
+export function userSelector(name: string): string {
+  return looksLikeToken(name) ? `fp ${fingerprint(new Secret(name))}` : printable(name);
 }

@@ -139,6 +139,15 @@ describe.each(artifacts())("$name artifact", (artifact: Artifact) => {
     await sandbox?.cleanup();
   });
 
+  it("says an argument's escape sequences back on one printable line, never to the terminal raw", async () => {
+    const result = await run(["login", "--host", "\u001b]0;owned\u0007evil\u009b2J.example"], "");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      '--host must be a host name, like ghe.acme.com (got "?]0;owned?evil?2j.example")',
+    );
+    for (const control of ["\u001b", "\u0007", "\u009b"]) expect(result.stderr).not.toContain(control);
+  });
+
   describe("bad requests on stdin (file store)", () => {
     beforeEach(async () => {
       await mkdir(storeDir(), { recursive: true, mode: 0o700 });
