@@ -96,9 +96,10 @@ function reportError(error: unknown, deps: Deps): void {
   const hint = hintOf(error);
   if (hint) deps.io.err.write(`hint: ${printable(scrub(hint))}\n`);
   if (isDebug(deps.env) && error instanceof Error) {
-    deps.io.err.write(`${scrub(error.stack ?? "")}\n`);
+    const lines = (text: string) => text.split("\n").map(printable).join("\n");
+    deps.io.err.write(`${lines(scrub(error.stack ?? ""))}\n`);
     if (error.cause instanceof Error)
-      deps.io.err.write(`cause: ${scrub(error.cause.stack ?? error.cause.message)}\n`);
+      deps.io.err.write(`cause: ${lines(scrub(error.cause.stack ?? error.cause.message))}\n`);
   }
 }
 

@@ -169,7 +169,8 @@ group("looksLikeToken", () => {
     { name: "x-access-token", input: "x-access-token", want: false },
     { name: "a token pasted with a trailing newline", input: `${CANARY.hex40}\n`, want: true },
     { name: "a token pasted with a leading space", input: ` ${CANARY.classic}`, want: true },
-    { name: "a GitLab token, shorter than a login", input: "glpat-abcdefghij0123456789", want: true },
+    // GitLab's token prefixes are not used: gldt-ops is a valid GitHub login.
+    { name: "a GitHub login that starts like a GitLab token", input: "gldt-ops", want: false },
   ])("$name: $want", ({ input, want }) => {
     expect(looksLikeToken(input)).toBe(want);
   });

@@ -94,14 +94,10 @@ const MAX_LOGIN_LENGTH = 39;
 export function looksLikeToken(name: string): boolean {
   // Pasted tokens often carry a space or newline at either end; git keeps them as typed.
   const bare = name.trim();
-  if ([...PREFIX_KINDS.map(([prefix]) => prefix), ...OTHER_FORGE_PREFIXES].some((p) => bare.startsWith(p)))
-    return true;
+  if (PREFIX_KINDS.some(([prefix]) => bare.startsWith(prefix))) return true;
   if (/^[0-9a-f]{40}$/i.test(bare)) return true;
   return bare.length > MAX_LOGIN_LENGTH && !/[@\s]/.test(bare);
 }
-
-/** Documented prefixes of GitLab's tokens, some shorter than a GitHub login. */
-const OTHER_FORGE_PREFIXES = ["glpat-", "gldt-", "glrt-", "gloas-", "glptt-"];
 
 /** "ghp_… (fp 3f9a1c2b)": the prefix gh shows, plus a fingerprint. */
 export function describe(secret: Secret): string {

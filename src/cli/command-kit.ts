@@ -13,12 +13,11 @@ import { exitCodeOf, UsageError } from "../errors.js";
 import type { GithubApi } from "../github/types.js";
 import { bunRuntime } from "../platform/bun-runtime.js";
 import type { Deps } from "../platform/deps.js";
-import { type Credential, matchCredential, printable } from "../protocol/index.js";
+import { type Credential, matchCredential, printable, shellQuote } from "../protocol/index.js";
 import { Secret } from "../secret.js";
 import { apiTimeoutMs, ENV } from "../settings.js";
 import { chooseStoreName, openStore } from "../stores/open-store.js";
 import type { StoredCredential, StoreName, TokenStore } from "../stores/token-store.js";
-import { shellQuote } from "./setup-plan.js";
 import { type StoredToken, storedTokens } from "./stored-tokens.js";
 
 /**

@@ -360,11 +360,14 @@ describe("commands on a token git stored from its prompt", () => {
   });
 
   it("a token git keeps as the username (https://TOKEN@github.com) is described by every command, never shown", async () => {
-    const { deps } = setup();
-    await gitStores(deps, CANARY.classic2, CANARY.plain);
+    const { deps, stub } = setup();
+    await gitStores(deps, CANARY.classic2, "x-oauth-basic");
     await runList(toListOptions({}), deps);
     expect((await listJson(deps))[0].username).toMatch(/^ghp_… \(fp [0-9a-f]{8}\)$/);
-    await expect(runVerify(toVerifyOptions({}), deps)).rejects.toMatchObject({ exitCode: 4 });
+    // Its password is a placeholder: verify sends nothing (a 401 about x-oauth-basic would be false).
+    await runVerify(toVerifyOptions({}), deps);
+    expect(stub.calls).toEqual([]);
+    expect(deps.stdout()).toMatch(/^skip ghp_… \(fp [0-9a-f]{8}\)@github\.com: git keeps it under a token/m);
     const fix =
       /remove it with "git-credential-pat logout --host github\.com --user '(fp [0-9a-f]{8})'"/.exec(
         deps.stdout(),
@@ -375,6 +378,16 @@ describe("commands on a token git stored from its prompt", () => {
     expect(deps.stdout()).toMatch(/Logged out ghp_… \(fp [0-9a-f]{8}\) from github\.com/);
     expect(keychainItems(deps)).toEqual({});
     expect(findCanaries(deps.stdout() + deps.stderr())).toEqual([]);
+  });
+
+  it("verify and list name each token kept as the username by its own fingerprint, not their shared placeholder's", async () => {
+    const { deps, stub } = setup();
+    await gitStores(deps, CANARY.classic, "x-oauth-basic");
+    await gitStores(deps, CANARY.classic2, "x-oauth-basic");
+    await runVerify(toVerifyOptions({}), deps);
+    const skipped = deps.stdout().match(/^skip ghp_… \(fp ([0-9a-f]{8})\)/gm) ?? [];
+    expect(new Set(skipped).size).toBe(2);
+    expect(stub.calls).toEqual([]);
   });
 
   it("a username with escape sequences is printed with them made harmless", async () => {

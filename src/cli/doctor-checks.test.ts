@@ -4,7 +4,7 @@ import { account } from "../../test/helpers/account-fixture.js";
 import { CANARY } from "../../test/helpers/canary.js";
 import type { ConfigEntry } from "../git/inspect-config.js";
 import { inspectGitVersion } from "../git/inspect-git-version.js";
-import { fingerprint, Secret } from "../secret.js";
+import { fingerprint, looksLikeToken, Secret } from "../secret.js";
 import {
   checkFile,
   checkGit,
@@ -1261,7 +1261,8 @@ describe("checkTokens", () => {
 describe("checkTokens on tokens git stored", () => {
   const held = (over: Partial<StoredToken> = {}, username = "octocat"): StoredToken => ({
     credential: { protocol: "https", host: "github.com", username, password: new Secret(CANARY.classic) },
-    fingerprint: fingerprint(new Secret(CANARY.classic)),
+    isTokenAsUsername: looksLikeToken(username),
+    fingerprint: fingerprint(new Secret(looksLikeToken(username) ? username : CANARY.classic)),
     kind: "classic",
     facts: undefined,
     expiresAtMs: undefined,

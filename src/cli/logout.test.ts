@@ -333,6 +333,41 @@ describe("runLogout", () => {
     expect(keychain(deps)).toEqual(["https://alice@github.com"]);
   });
 
+  it("logging out a token kept as the username removes the copies of that token under other names too", async () => {
+    const deps = makeTestDeps();
+    await seed(deps, [entry(BOB, "x-oauth-basic"), entry("x-access-token", BOB), entry("alice", ALICE)]);
+    await logout(deps, { user: `fp ${fingerprint(new Secret(BOB))}` });
+    expect(keychain(deps)).toEqual(["https://alice@github.com"]);
+    expect(deps.stdout()).toContain(": 2 entries (");
+  });
+
+  it("refuses a fingerprint two tokens kept as the username share (exit 2), and changes nothing", async () => {
+    const deps = makeTestDeps();
+    // Two tokens whose fingerprints (8 hex digits) collide, found by trying.
+    const [first, second] = [
+      "ghp_Erywq6io0O5oJGLfCV7Y544egC9GsHSkcLox",
+      "ghp_kNVq9OZuA3EfbmgbZvZecV1XtNYcDmwAxxU9",
+    ];
+    const print = fingerprint(new Secret(first as string));
+    expect(fingerprint(new Secret(second as string))).toBe(print);
+    await seed(deps, [entry(first as string, "x-oauth-basic"), entry(second as string, "x-oauth-basic")]);
+    await expect(logout(deps, { user: `fp ${print}` })).rejects.toMatchObject({
+      exitCode: 2,
+      message: `2 different tokens kept as the username on github.com share fingerprint ${print}`,
+    });
+    expect(keychain(deps)).toHaveLength(2);
+  });
+
+  it("names the fingerprint it was given, as given, when no token has it (exit 3)", async () => {
+    const deps = makeTestDeps();
+    await seed(deps, [entry(BOB, "x-oauth-basic")]);
+    await expect(logout(deps, { user: "ghp_… (fp 00000000)" })).rejects.toMatchObject({
+      exitCode: 3,
+      message: "no token kept as the username on github.com has fingerprint 00000000",
+    });
+    expect(keychain(deps)).toHaveLength(1);
+  });
+
   it("clears what the daemons hold of a login the store no longer holds, then says nothing was stored (exit 3)", async () => {
     const deps = makeTestDeps();
     await seed(deps, [entry("bob", BOB)]);
@@ -355,6 +390,16 @@ describe("runLogout", () => {
     expect(await file.list()).toEqual([]);
     expect(keychain(deps)).toHaveLength(1);
     expect((await loadAccountsData(deps)).tokens).toEqual([facts(ALICE, "alice")]);
+  });
+
+  it("with --store=file, keeps what is known of a token the keychain holds, whatever store the environment chose", async () => {
+    const deps = makeTestDeps({ env: { GIT_CREDENTIAL_PAT_STORE: "file" } });
+    const file = await openStore("file", {}, deps);
+    await file.store(entry("alice", ALICE));
+    await seed(deps, [entry("bob", ALICE)], [facts(ALICE, "bob")]);
+    await logout(deps, { user: "alice", store: "file" });
+    expect(keychain(deps)).toEqual(["https://bob@github.com"]);
+    expect((await loadAccountsData(deps)).tokens).toEqual([facts(ALICE, "bob")]);
   });
 
   it("puts every removed entry back when accounts.json cannot be written", async () => {

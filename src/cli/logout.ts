@@ -8,20 +8,24 @@ import { loadAccountsData } from "../accounts/accounts-file.js";
 import { dropFacts } from "../accounts/token-facts.js";
 import { exitCodeOf, SilentError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
-import { type Credential, isSameSlot, shownName, slotOf } from "../protocol/index.js";
+import { type Credential, isSameSlot, printable, shownName, slotOf } from "../protocol/index.js";
 import { describe as describeToken, fingerprint, looksLikeToken } from "../secret.js";
 import { envTokens, GITHUB_HOST } from "../stores/env-token-source.js";
 import type { StoredCredential } from "../stores/token-store.js";
+
 import {
   commitStoreChange,
   forgetCached,
+  persistentStore,
   putBack,
   reportUncleared,
   type StoreInPlay,
   storesInPlay,
 } from "./command-kit.js";
-import { selectLogin, tokensOfLogin, tokensOnHost } from "./select-tokens.js";
+import { selectedFingerprint, selectLogin, tokensOfLogin, tokensOnHost } from "./select-tokens.js";
 import { storedTokens } from "./stored-tokens.js";
+
+const PERSISTENT_STORES = ["keychain", "file"] as const;
 
 export interface LogoutOptions {
   host: string;
@@ -57,7 +61,9 @@ export async function runLogout(opts: LogoutOptions, deps: Deps): Promise<void> 
   } catch (error) {
     // Nothing stored for the login any more (an earlier logout, a store edited by hand): a cache
     // daemon may still hold its token, and is cleared all the same before saying so (exit 3).
-    if (opts.user === undefined || exitCodeOf(error) !== 3) throw error;
+    // A fingerprint names no username a daemon could be asked to forget (tokenNamedBy's hint says so).
+    if (opts.user === undefined || selectedFingerprint(opts.user) !== undefined || exitCodeOf(error) !== 3)
+      throw error;
     const result = await deps.deferSignals(() =>
       forgetCached(cachePatterns(opts.host, opts.user as string, []), deps),
     );
@@ -124,14 +130,15 @@ export async function runLogout(opts: LogoutOptions, deps: Deps): Promise<void> 
   const env = envTokens(deps.env).find((token) => token.host === opts.host);
   if (env) {
     deps.io.err.write(
-      `git-credential-pat: warning: ${env.variable} is set and still serves ${opts.host}; unset it to stop using it\n`,
+      `git-credential-pat: warning: ${env.variable} is set and still serves ${printable(opts.host)}; unset it to stop using it\n`,
     );
   }
   if (cleared && reportUncleared(cleared, deps)) throw new SilentError(1);
 }
 
 /**
- * Fingerprints of the tokens on `host` that the stores in use other than those in play hold. A
+ * Fingerprints of the tokens on `host` that the other persistent stores hold (whatever this
+ * session's environment chose: a keychain is still there when GIT_CREDENTIAL_PAT_STORE=file). A
  * store that cannot be read counts as holding every token: facts kept for nothing do no harm,
  * facts lost for a token still in use would leave it unverified.
  */
@@ -142,16 +149,15 @@ async function heldElsewhere(
   deps: Deps,
 ): Promise<string[]> {
   const prints: string[] = [];
-  let others: StoreInPlay[];
-  try {
-    others = (await storesInPlay(undefined, data, deps)).filter(
-      (other) => !inPlay.some((store) => store.name === other.name),
-    );
-  } catch {
-    return data.tokens.filter((facts) => sameHost(facts.host, host)).map((facts) => facts.fingerprint);
+  for (const name of PERSISTENT_STORES) {
+    if (inPlay.some((store) => store.name === name)) continue;
+    try {
+      const { store } = await persistentStore(name, deps);
+      for (const token of tokensOnHost(await storedTokens(store, data), host)) prints.push(token.fingerprint);
+    } catch {
+      return data.tokens.filter((facts) => sameHost(facts.host, host)).map((facts) => facts.fingerprint);
+    }
   }
-  for (const other of others)
-    for (const token of tokensOnHost(other.tokens, host)) prints.push(token.fingerprint);
   return prints;
 }
 
@@ -210,7 +216,8 @@ function report(
     lines.push(`  ${token}: ${count} (${names})`);
   }
   if (byToken.size > 0 && !hadAccount) lines.push("  (no account was recorded for it)");
-  deps.io.out.write(`${lines.join("\n")}\n`);
+  // --host comes from argv as typed: printable, like every name in the report.
+  deps.io.out.write(`${lines.map(printable).join("\n")}\n`);
 }
 
 export function logoutCommand(deps: Deps): CommandModule<object, LogoutArgs> {

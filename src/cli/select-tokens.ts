@@ -4,9 +4,8 @@
 import type { Account } from "../accounts/account.js";
 import { sameHost, sameLogin } from "../accounts/accounts.js";
 import { NotFoundError, UsageError } from "../errors.js";
-import { isHttpProtocol, shownName, userSelector } from "../protocol/index.js";
+import { isHttpProtocol, printable, shellQuote, shownName, userSelector } from "../protocol/index.js";
 import { fingerprint, looksLikeToken, Secret } from "../secret.js";
-import { shellQuote } from "./setup-plan.js";
 import type { StoredToken } from "./stored-tokens.js";
 
 /** The entries for `host`: https, and http to that same host (a token works over both). */
@@ -45,13 +44,9 @@ export function tokensOfLogin(
     const known = owner(token);
     return sameLogin(token.credential.username, login) || (known !== undefined && sameLogin(known, login));
   };
-  // An entry whose username is the token holds a placeholder as its password (x-oauth-basic, ""):
-  // other entries holding the same placeholder are not the same token.
-  const prints = new Set(
-    tokens
-      .filter((token) => isTheirs(token) && !looksLikeToken(token.credential.username))
-      .map((token) => token.fingerprint),
-  );
+  // A token kept as the username has its own fingerprint (stored-tokens.ts), not its placeholder
+  // password's: other entries sharing that placeholder are not the same token.
+  const prints = new Set(tokens.filter(isTheirs).map((token) => token.fingerprint));
   return tokens.filter(
     (token) => isTheirs(token) || (prints.has(token.fingerprint) && owner(token) === undefined),
   );
@@ -92,12 +87,12 @@ export function selectLogin(
   const onHost = accounts.filter((account) => sameHost(account.host, host));
   const choices = [...logins.values()].map(shownName).join(", ");
   if (user !== undefined) {
-    const named = [...logins.values()].find((login) => looksLikeToken(login) && isShownAs(login, user));
-    if (named !== undefined) return named;
+    const print = selectedFingerprint(user);
+    if (print !== undefined) return tokenNamedBy(print, [...logins.values()], host);
     const account = onHost.find((candidate) => sameLogin(candidate.login, user));
     if (account) return account.login;
     if (tokensOfLogin(tokens, user, accounts).length > 0) return logins.get(user.toLowerCase()) ?? user;
-    throw new NotFoundError(`no token stored for ${shownName(user)}@${host}`, {
+    throw new NotFoundError(`no token stored for ${shownUser(user)}@${host}`, {
       hint: choices ? `stored for ${host}: ${choices}` : '"git-credential-pat list" shows what is stored',
     });
   }
@@ -116,12 +111,33 @@ export function selectLogin(
 }
 
 /**
- * Whether `user` names a token git keeps as the username the way list shows it
- * ("ghp_… (fp 3f9a1c2b)", or just "fp 3f9a1c2b"): the token itself never has to be typed.
+ * The fingerprint `user` names a token git keeps as the username by, the way list shows it
+ * ("ghp_… (fp 3f9a1c2b)", or "fp 3f9a1c2b"), so the token itself never has to be typed;
+ * undefined for a login (a login has no spaces).
  */
-function isShownAs(tokenName: string, user: string): boolean {
-  const print = /(?:^|\()fp ([0-9a-f]{8})\)?$/.exec(user.trim())?.[1];
-  return print !== undefined && print === fingerprint(new Secret(tokenName));
+export function selectedFingerprint(user: string): string | undefined {
+  return /(?:^|\()fp ([0-9a-f]{8})\)?$/.exec(user.trim())?.[1];
+}
+
+/** `user` as a message shows it: a fingerprint selector as typed, a name by shownName. */
+export function shownUser(user: string): string {
+  return selectedFingerprint(user) === undefined ? shownName(user) : printable(user);
+}
+
+/** The token-as-username among `logins` with fingerprint `print`: exactly one, or the command stops. */
+function tokenNamedBy(print: string, logins: readonly string[], host: string): string {
+  const named = logins.filter((login) => looksLikeToken(login) && fingerprint(new Secret(login)) === print);
+  if (named.length === 1) return named[0] as string;
+  if (named.length === 0)
+    throw new NotFoundError(`no token kept as the username on ${host} has fingerprint ${print}`, {
+      hint: '"git-credential-pat list" shows what is stored; a cache daemon may still hold a token removed by hand: "git-credential-pat exit" stops it',
+    });
+  throw new UsageError(
+    `${named.length} different tokens kept as the username on ${host} share fingerprint ${print}`,
+    {
+      hint: "remove their entries with git credential reject, or take the tokens out of the remote URLs and remove the store's lines by hand",
+    },
+  );
 }
 
 /** `--user NAME` as a person types it to name `name` in logout or rotate (never a token: its fingerprint). */

@@ -2,6 +2,7 @@
 // hosts, the helper command, the per-URL keys (gh auth setup-git's shape), and the undo plan.
 import type { Account } from "../accounts/account.js";
 import { maskCommand } from "../git/url-secret.js";
+import { shellQuote } from "../protocol/index.js";
 import { envTokens, GITHUB_HOST } from "../stores/env-token-source.js";
 
 /** One config key setup changed: its values before and after (in file order; [] = not set). */
@@ -37,10 +38,6 @@ export function setupHosts(
 /** Hosts where an account has owners: routing needs git to send the path (credential.useHttpPath). */
 export function ownerRoutedHosts(accounts: readonly Account[]): Set<string> {
   return new Set(accounts.filter((a) => a.owners.length > 0).map((a) => a.host));
-}
-
-export function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
 /**

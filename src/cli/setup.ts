@@ -7,6 +7,7 @@ import { type ConfigTarget, GitConfig } from "../git/git-config.js";
 import { configFilePath, readConfigFile, writeConfigFile } from "../git/git-config-file.js";
 import { maskCommand } from "../git/url-secret.js";
 import type { Deps } from "../platform/deps.js";
+import { shellQuote } from "../protocol/index.js";
 import { makeConfigPatch, revertConfigPatch } from "./setup-patch.js";
 import {
   describeChange,
@@ -18,7 +19,6 @@ import {
   planSetup,
   planUndo,
   setupHosts,
-  shellQuote,
   type UndoStep,
 } from "./setup-plan.js";
 import { loadSetupEdits, type SetupEdit, updateSetupEdits } from "./setup-state.js";

@@ -6,12 +6,17 @@ import { sameHost } from "../accounts/accounts.js";
 import { updateAccountsData } from "../accounts/accounts-file.js";
 import { findFacts, upsertFacts } from "../accounts/token-facts.js";
 import type { Deps } from "../platform/deps.js";
-import { fingerprint, type Secret, type TokenKind, tokenKind } from "../secret.js";
+import { fingerprint, looksLikeToken, Secret, type TokenKind, tokenKind } from "../secret.js";
 import type { StoredCredential, TokenStore } from "../stores/token-store.js";
 
 export interface StoredToken {
   /** One entry of the store (a slot: protocol, host, path, username; and its token). */
   credential: StoredCredential;
+  /**
+   * git keeps the token as the username (`https://TOKEN@github.com/…`), with a placeholder
+   * password (x-oauth-basic, ""): the token is the username, and fingerprint and kind are its.
+   */
+  isTokenAsUsername: boolean;
   fingerprint: string;
   /** From the token's prefix: known without asking GitHub. */
   kind: TokenKind;
@@ -24,12 +29,15 @@ export interface StoredToken {
 /** Every entry the store holds, in store order, with its facts. */
 export async function storedTokens(store: TokenStore, data: AccountsData): Promise<StoredToken[]> {
   return (await store.list()).map((credential) => {
-    const print = fingerprint(credential.password);
+    const isTokenAsUsername = looksLikeToken(credential.username);
+    const token = isTokenAsUsername ? new Secret(credential.username) : credential.password;
+    const print = fingerprint(token);
     const facts = findFacts(data, credential.host, print);
     return {
       credential,
+      isTokenAsUsername,
       fingerprint: print,
-      kind: tokenKind(credential.password),
+      kind: tokenKind(token),
       facts,
       expiresAtMs: credential.passwordExpiresAtMs ?? facts?.expiresAtMs,
     };

@@ -7,7 +7,7 @@ import { loadAccountsData } from "../accounts/accounts-file.js";
 import { isKnownGithubHost, recordedApiUrl } from "../accounts/token-facts.js";
 import { exitCodeOf, NotFoundError, SilentError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
-import { printable, shownName } from "../protocol/index.js";
+import { printable, shellQuote, shownName } from "../protocol/index.js";
 import { looksLikeToken, type Secret, tokenKind } from "../secret.js";
 import type { StoreName, TokenStore } from "../stores/token-store.js";
 import { githubFor, storesInUse } from "./command-kit.js";
@@ -46,6 +46,9 @@ export interface VerifyResult {
 /** One token to check: the same token may sit in several entries (host-wide, and per repository). */
 interface Target {
   host: string;
+  /** git keeps the token as the username: its password is a placeholder, nothing to check. */
+  isTokenAsUsername: boolean;
+  fingerprint: string;
   token: Secret;
   store: TokenStore;
   storeName: StoreName;
@@ -129,7 +132,7 @@ async function selectTargets(
       );
       if (account) found.add(account);
       const same = targets.find(
-        (target) => sameHost(target.host, host) && target.token.equals(token.credential.password),
+        (target) => sameHost(target.host, host) && target.fingerprint === token.fingerprint,
       );
       if (same) {
         if (!same.usernames.includes(username)) same.usernames.push(username);
@@ -137,6 +140,8 @@ async function selectTargets(
       }
       targets.push({
         host,
+        isTokenAsUsername: token.isTokenAsUsername,
+        fingerprint: token.fingerprint,
         token: token.credential.password,
         store,
         storeName: name,
@@ -162,8 +167,8 @@ function whoOf(target: Target): string {
 /** What to do about a token that failed: rotate it, unless git keeps it under a token (no login to name). */
 function fixFor(host: string, who: string): string {
   return looksLikeToken(who)
-    ? `git keeps it under a token as the username: remove it with "git-credential-pat logout --host ${host} ${userFlag(who)}" and take the token out of the remote's URL ("git-credential-pat doctor" finds it)`
-    : `run "git-credential-pat rotate --host ${host} --user ${who}"`;
+    ? `git keeps it under a token as the username: remove it with "git-credential-pat logout --host ${shellQuote(host)} ${userFlag(who)}" and take the token out of the remote's URL ("git-credential-pat doctor" finds it)`
+    : `run "git-credential-pat rotate --host ${shellQuote(host)} ${userFlag(who)}"`;
 }
 
 async function verifyOne(target: Target, data: AccountsData, deps: Deps): Promise<VerifyResult> {
@@ -174,6 +179,8 @@ async function verifyOne(target: Target, data: AccountsData, deps: Deps): Promis
   const apiUrl = target.facts?.apiUrl ?? target.account?.apiUrl ?? recordedApiUrl(data, target.host);
   const isGithub = isKnownGithubHost(target.host, data, deps.env.GH_HOST);
   const rotate = fixFor(target.host, who);
+  // Only the placeholder is in the password: sending it would only earn a 401 about the wrong thing.
+  if (target.isTokenAsUsername) return { ...base, outcome: "skipped", detail: rotate };
   try {
     const github = await githubFor(target.host, apiUrl, deps);
     const info = await github.validate(target.token);

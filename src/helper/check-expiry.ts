@@ -1,7 +1,7 @@
 // What a `get` does about a token's known expiry: serve it, refuse it, or serve it with a
 // warning. Pure: the caller passes the time and the warning window.
 import type { Account } from "../accounts/account.js";
-import { shownName, userSelector } from "../protocol/index.js";
+import { shellQuote, shownName, userSelector } from "../protocol/index.js";
 import { looksLikeToken } from "../secret.js";
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
@@ -27,9 +27,10 @@ export function expiryVerdict(
   const date = new Date(expiresAtMs).toISOString().slice(0, 10);
   const login = shownName(account.login);
   // A token kept as the username cannot be rotated under its own name: it goes, with the URL.
-  const rotate = `"git-credential-pat rotate --host ${host} --user ${login}"`;
+  const user = `--host ${shellQuote(host)} --user ${shellQuote(userSelector(account.login))}`;
+  const rotate = `"git-credential-pat rotate ${user}"`;
   const remove = looksLikeToken(account.login)
-    ? `remove it with "git-credential-pat logout --host ${host} --user '${userSelector(account.login)}'" and take the token out of the remote's URL ("git-credential-pat doctor" finds it)`
+    ? `remove it with "git-credential-pat logout ${user}" and take the token out of the remote's URL ("git-credential-pat doctor" finds it)`
     : undefined;
   if (nowMs >= expiresAtMs) {
     return {

@@ -98,6 +98,11 @@ describe("decideLearning", () => {
       want: startArgs("github.com"),
     },
     {
+      name: "does not learn a token git keeps as the username (its password is a placeholder)",
+      stored: stored({ username: CANARY.classic2, password: new Secret("x-oauth-basic") }),
+      want: /token as the username/,
+    },
+    {
       name: "does not learn for a host that is not GitHub's",
       stored: stored({ host: "git.example.com" }),
       want: /git.example.com is not a GitHub host/,

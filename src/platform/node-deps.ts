@@ -2,6 +2,7 @@
 // clock and child_process.
 import { BackendUnavailableError } from "../errors.js";
 import { joinPath } from "../posix-path.js";
+import { printable } from "../protocol/printable.js";
 import { scrub } from "../secret.js";
 import { DEFAULTS, ENV, isDebug, pickEnv, positiveInt } from "../settings.js";
 import { createBunFs } from "./bun-fs.js";
@@ -35,7 +36,8 @@ export function createNodeDeps(): Deps {
     fetch: (...args) => globalThis.fetch(...args),
     log: {
       debug: (message) => {
-        if (debug) io.err.write(`git-credential-pat[debug]: ${scrub(message)}\n`);
+        // Printable: debug lines carry hosts and paths from git's request as they came.
+        if (debug) io.err.write(`git-credential-pat[debug]: ${printable(scrub(message))}\n`);
       },
     },
     deferSignals: signalDeferrer(),

@@ -20,7 +20,7 @@ export { hasAuthtypeCapability } from "./credential.js";
 export { type MatchOptions, matchCredential } from "./match-credential.js";
 export { parseCredentialUrl } from "./parse-credential-url.js";
 export { MAX_LINE_BYTES, MAX_REQUEST_BYTES, parseRequest } from "./parse-request.js";
-export { printable, shownName, userSelector } from "./printable.js";
+export { printable, shellQuote, shownName, userSelector } from "./printable.js";
 export { findUnsafeField, serializeCredential, serializeList } from "./serialize.js";
 export { isHttpProtocol, isLoopbackHost, isSafeTransport } from "./transport.js";
 export { decodeUtf8, encodePath, encodeUserinfo, percentDecode } from "./url-codec.js";

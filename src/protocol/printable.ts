@@ -24,3 +24,8 @@ export function shownName(name: string): string {
 export function userSelector(name: string): string {
   return looksLikeToken(name) ? `fp ${fingerprint(new Secret(name))}` : printable(name);
 }
+
+/** A word as a POSIX shell reads it back unchanged: as is when safe, else single-quoted. */
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}

@@ -62,7 +62,12 @@ describe("envProxyFetch under the GitHub layer (Node, real sockets)", () => {
 
   it("sends an http request to the proxy with an absolute URI and reads the answer", async () => {
     const info = await clientFor(api.ghesUrl, { HTTP_PROXY: proxy.url }).validate(new Secret(CANARY.classic));
-    expect(info).toEqual({ login: "alice", scopes: ["repo"], expiresAtMs: undefined });
+    expect(info).toEqual({
+      login: "alice",
+      scopes: ["repo"],
+      expiresAtMs: undefined,
+      answeredByGithub: true,
+    });
     expect(proxy.requests).toEqual([{ method: "GET", target: `${api.ghesUrl}/user`, authorized: true }]);
     expect(api.requests).toEqual([{ method: "GET", path: "/api/v3/user", authorized: true }]);
     expect(logLines).toContain(`${new URL(api.url).host} through the proxy ${proxy.url} (HTTP_PROXY)`);

@@ -47,27 +47,42 @@ describe("GitHub API client against the fake API (real HTTP)", () => {
     {
       name: "scopes and a UTC expiry",
       entry: { login: "alice", scopes: ["repo", "workflow"], expiresAt: "2026-12-20 10:00:00 UTC" },
-      want: { login: "alice", scopes: ["repo", "workflow"], expiresAtMs: Date.parse("2026-12-20T10:00:00Z") },
+      want: {
+        login: "alice",
+        scopes: ["repo", "workflow"],
+        expiresAtMs: Date.parse("2026-12-20T10:00:00Z"),
+        answeredByGithub: true,
+      },
     },
     {
       name: "an expiry with a numeric offset",
       entry: { login: "alice", scopes: ["repo"], expiresAt: "2023-04-26 20:23:26 +0200" },
-      want: { login: "alice", scopes: ["repo"], expiresAtMs: Date.parse("2023-04-26T18:23:26Z") },
+      want: {
+        login: "alice",
+        scopes: ["repo"],
+        expiresAtMs: Date.parse("2023-04-26T18:23:26Z"),
+        answeredByGithub: true,
+      },
     },
     {
       name: "a classic token with no scopes and no expiry",
       entry: { login: "alice", scopes: [] },
-      want: { login: "alice", scopes: [], expiresAtMs: undefined },
+      want: { login: "alice", scopes: [], expiresAtMs: undefined, answeredByGithub: true },
     },
     {
       name: "a fine-grained token: no scopes header, an expiry",
       entry: { login: "alice", expiresAt: "2026-12-20 10:00:00 UTC" },
-      want: { login: "alice", scopes: undefined, expiresAtMs: Date.parse("2026-12-20T10:00:00Z") },
+      want: {
+        login: "alice",
+        scopes: undefined,
+        expiresAtMs: Date.parse("2026-12-20T10:00:00Z"),
+        answeredByGithub: true,
+      },
     },
     {
       name: "neither header",
       entry: { login: "alice" },
-      want: { login: "alice", scopes: undefined, expiresAtMs: undefined },
+      want: { login: "alice", scopes: undefined, expiresAtMs: undefined, answeredByGithub: true },
     },
   ])("reads $name, on github.com-style and GHES-style URLs", async ({ entry, want }) => {
     server.tokens.set(CANARY.classic, entry);
