@@ -99,6 +99,15 @@ export function looksLikeToken(name: string): boolean {
   return bare.length > MAX_LOGIN_LENGTH && !/[@\s]/.test(bare);
 }
 
+/**
+ * Whether git keeps the token as the username (`https://TOKEN@host/…`): a token-shaped name and
+ * a password that is not one (x-oauth-basic, "", whatever git's prompt got). With a token in the
+ * password too, the password is the token git authenticates with.
+ */
+export function isTokenKeptAsUsername(username: string, password: Secret): boolean {
+  return looksLikeToken(username) && !looksLikeToken(password.reveal());
+}
+
 /** "ghp_… (fp 3f9a1c2b)": the prefix gh shows, plus a fingerprint. */
 export function describe(secret: Secret): string {
   const prefix = PREFIX_KINDS.find(([p]) => secret.reveal().startsWith(p))?.[0];

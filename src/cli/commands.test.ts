@@ -390,6 +390,32 @@ describe("commands on a token git stored from its prompt", () => {
     expect(stub.calls).toEqual([]);
   });
 
+  it.each([
+    { name: "alice's entry first", order: ["alice", "url"] },
+    { name: "the remote URL's entry first", order: ["url", "alice"] },
+  ])(
+    "verify checks a token held as a password even when a remote URL keeps it as the username too ($name)",
+    async ({ order }) => {
+      const { deps, stub } = setup();
+      for (const which of order)
+        if (which === "alice") await gitStores(deps, "alice", CANARY.classic);
+        else await gitStores(deps, CANARY.classic, "x-oauth-basic");
+      // GitHub refuses it: the entry holding it as the password says so; the URL's entry is skipped.
+      await expect(runVerify(toVerifyOptions({}), deps)).rejects.toMatchObject({ exitCode: 4 });
+      expect(stub.calls).toHaveLength(1);
+      expect(deps.stdout()).toMatch(/^FAIL alice@github\.com: /m);
+      expect(deps.stdout()).toMatch(/^skip ghp_… \(fp [0-9a-f]{8}\)@github\.com: /m);
+    },
+  );
+
+  it("a token in the password is the token, even when the username looks like one too (a URL token, then the prompt)", async () => {
+    const { deps, stub } = setup({ [CANARY.fineGrained]: { login: "alice" } });
+    await gitStores(deps, CANARY.classic, CANARY.fineGrained);
+    await runVerify(toVerifyOptions({}), deps);
+    expect(stub.calls).toEqual([expect.objectContaining({ authorized: true })]);
+    expect(await listJson(deps)).toEqual([expect.objectContaining({ login: "alice", kind: "fine-grained" })]);
+  });
+
   it("a username with escape sequences is printed with them made harmless", async () => {
     const { deps } = setup();
     await gitStores(deps, "\x1b]0;owned\x07alice", CANARY.classic);

@@ -1262,6 +1262,7 @@ describe("checkTokens on tokens git stored", () => {
   const held = (over: Partial<StoredToken> = {}, username = "octocat"): StoredToken => ({
     credential: { protocol: "https", host: "github.com", username, password: new Secret(CANARY.classic) },
     isTokenAsUsername: looksLikeToken(username),
+    token: new Secret(looksLikeToken(username) ? username : CANARY.classic),
     fingerprint: fingerprint(new Secret(looksLikeToken(username) ? username : CANARY.classic)),
     kind: "classic",
     facts: undefined,

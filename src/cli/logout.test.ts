@@ -368,6 +368,48 @@ describe("runLogout", () => {
     expect(keychain(deps)).toHaveLength(1);
   });
 
+  it("keeps what is known of a token that a remote URL's entry still holds when alice, who pasted it, logs out", async () => {
+    const deps = makeTestDeps();
+    await seed(deps, [entry(BOB, "x-oauth-basic"), entry("alice", BOB)], [facts(BOB, "bob")]);
+    await logout(deps, { user: "alice" });
+    expect(keychain(deps)).toEqual([`https://${BOB}@github.com`]);
+    expect((await loadAccountsData(deps)).tokens).toEqual([facts(BOB, "bob")]);
+  });
+
+  it("tells apart tokens kept as the username that differ only in case", async () => {
+    const deps = makeTestDeps();
+    const lower = "0123456789abcdef0123456789abcdef01234567";
+    const upper = lower.toUpperCase();
+    await seed(deps, [entry(lower, "x-oauth-basic"), entry(upper, "x-oauth-basic")]);
+    await logout(deps, { user: `fp ${fingerprint(new Secret(upper))}` });
+    expect(keychain(deps)).toEqual([`https://${lower}@github.com`]);
+    await logout(deps, { user: `fp ${fingerprint(new Secret(lower))}` });
+    expect(keychain(deps)).toEqual([]);
+  });
+
+  it("never takes another token for the one kept as the username because their fingerprints collide", async () => {
+    const deps = makeTestDeps();
+    // Found by trying: two tokens whose 8-hex-digit fingerprints are the same.
+    const [inUrl, alices] = [
+      "ghp_000000000000000000000000000000004502",
+      "ghp_000000000000000000000000000000042269",
+    ];
+    expect(fingerprint(new Secret(alices))).toBe(fingerprint(new Secret(inUrl)));
+    await seed(deps, [entry(inUrl, "x-oauth-basic"), entry("alice", alices)]);
+    await logout(deps, { user: `fp ${fingerprint(new Secret(inUrl))}` });
+    expect(keychain(deps)).toEqual(["https://alice@github.com"]);
+  });
+
+  it("finds a token kept as the username by its fingerprint even when it is known to be alice's", async () => {
+    const deps = makeTestDeps();
+    await seed(deps, [entry(ALICE, "x-oauth-basic"), entry("alice", ALICE)], [], [
+      account("github.com", "alice", { isDefault: true, fingerprint: fingerprint(new Secret(ALICE)) }),
+    ] as never);
+    await logout(deps, { user: `fp ${fingerprint(new Secret(ALICE))}` });
+    expect(keychain(deps)).toEqual(["https://alice@github.com"]);
+    expect((await loadAccountsData(deps)).accounts).toHaveLength(1);
+  });
+
   it("clears what the daemons hold of a login the store no longer holds, then says nothing was stored (exit 3)", async () => {
     const deps = makeTestDeps();
     await seed(deps, [entry("bob", BOB)]);
@@ -400,6 +442,17 @@ describe("runLogout", () => {
     await logout(deps, { user: "alice", store: "file" });
     expect(keychain(deps)).toEqual(["https://bob@github.com"]);
     expect((await loadAccountsData(deps)).tokens).toEqual([facts(ALICE, "bob")]);
+  });
+
+  it("with --store=file and no keychain in this session, drops what is known of the tokens it removed", async () => {
+    const deps = makeTestDeps();
+    const file = await openStore("file", {}, deps);
+    await file.store(entry("alice", ALICE));
+    await updateAccountsData(() => ({ accounts: [], tokens: [facts(ALICE, "alice")] }), deps);
+    deps.keyringImpl.unavailable = true;
+    await logout(deps, { user: "alice", store: "file" });
+    expect(await file.list()).toEqual([]);
+    expect((await loadAccountsData(deps)).tokens).toEqual([]);
   });
 
   it("puts every removed entry back when accounts.json cannot be written", async () => {

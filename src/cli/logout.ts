@@ -9,7 +9,7 @@ import { dropFacts } from "../accounts/token-facts.js";
 import { exitCodeOf, SilentError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { type Credential, isSameSlot, printable, shownName, slotOf } from "../protocol/index.js";
-import { describe as describeToken, fingerprint, looksLikeToken } from "../secret.js";
+import { describe as describeToken, looksLikeToken } from "../secret.js";
 import { envTokens, GITHUB_HOST } from "../stores/env-token-source.js";
 import type { StoredCredential } from "../stores/token-store.js";
 
@@ -96,14 +96,15 @@ export async function runLogout(opts: LogoutOptions, deps: Deps): Promise<void> 
         // Each entry's own slot and token: a token stored there since is not the one being forgotten.
         for (const { credential } of mine)
           await store.erase({ ...slotOf(credential), password: credential.password });
-        const after = await store.list();
-        // The same token may stay in other entries (another login's slot): its facts stay too.
-        for (const entry of after)
-          if (sameHost(entry.host, opts.host)) stillHeld.add(fingerprint(entry.password));
+        const after = tokensOnHost(await storedTokens(store, current), opts.host);
+        // The same token may stay in other entries (another login's slot, a remote URL): its facts stay too.
+        for (const token of after) stillHeld.add(token.fingerprint);
         for (const token of mine) {
           const { credential } = token;
           const isGone = !after.some(
-            (entry) => isSameSlot(entry, credential) && entry.password.equals(credential.password),
+            (entry) =>
+              isSameSlot(entry.credential, credential) &&
+              entry.credential.password.equals(credential.password),
           );
           if (isGone) removed.push({ storeName: name, credential, fingerprint: token.fingerprint });
         }
@@ -138,9 +139,7 @@ export async function runLogout(opts: LogoutOptions, deps: Deps): Promise<void> 
 
 /**
  * Fingerprints of the tokens on `host` that the other persistent stores hold (whatever this
- * session's environment chose: a keychain is still there when GIT_CREDENTIAL_PAT_STORE=file). A
- * store that cannot be read counts as holding every token: facts kept for nothing do no harm,
- * facts lost for a token still in use would leave it unverified.
+ * session's environment chose: a keychain is still there when GIT_CREDENTIAL_PAT_STORE=file).
  */
 async function heldElsewhere(
   host: string,
@@ -154,7 +153,10 @@ async function heldElsewhere(
     try {
       const { store } = await persistentStore(name, deps);
       for (const token of tokensOnHost(await storedTokens(store, data), host)) prints.push(token.fingerprint);
-    } catch {
+    } catch (error) {
+      // Not there in this session (no Secret Service): nothing of it to keep facts for, as list and
+      // verify pass it over. Any other failure keeps them: facts kept for nothing do no harm.
+      if (exitCodeOf(error) === 5) continue;
       return data.tokens.filter((facts) => sameHost(facts.host, host)).map((facts) => facts.fingerprint);
     }
   }

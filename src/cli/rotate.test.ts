@@ -3,7 +3,7 @@
 // host, its facts are recorded and the old one's dropped, and every daemon forgets the old one.
 import { describe, expect, it } from "vitest";
 import { account } from "../../test/helpers/account-fixture.js";
-import { CANARY } from "../../test/helpers/canary.js";
+import { CANARY, findCanaries } from "../../test/helpers/canary.js";
 import { installFakeDaemons } from "../../test/helpers/fake-daemons.js";
 import { githubFetchStub, type StubToken } from "../../test/helpers/github-fetch-stub.js";
 import { makeTestDeps, type TestDeps } from "../../test/helpers/test-deps.js";
@@ -184,6 +184,43 @@ describe("runRotate", () => {
       rotatedAtMs: deps.clock.now(),
     });
     expect(Object.values(keychain(deps))).toEqual([withExpiry(NEW), withExpiry(NEW)]);
+  });
+
+  it("never rotates an entry keeping a token as the username: alice's own entry gets the new token, the URL entries stay and are named", async () => {
+    const { deps } = setup();
+    const alice = account("github.com", "alice", {
+      isDefault: true,
+      fingerprint: fingerprint(new Secret(OLD)),
+    });
+    // A bot's token and alice's own kept as usernames (remote URLs https://TOKEN@github.com/…),
+    // stored after alice's entry: first in the store's order.
+    await seed(
+      deps,
+      [entry("alice", OLD), entry(BOBS, "x-oauth-basic"), entry(OLD, "x-oauth-basic")],
+      [],
+      [alice],
+    );
+    await rotate(deps, NEW, { force: true });
+    expect(keychain(deps)).toEqual({
+      "https://alice@github.com": withExpiry(NEW),
+      [`https://${BOBS}@github.com`]: "x-oauth-basic",
+      [`https://${OLD}@github.com`]: "x-oauth-basic",
+    });
+    expect(deps.stdout()).toContain(`replaced: ghp_… (fp ${fingerprint(new Secret(OLD))}) in 1 entry`);
+    expect(deps.stderr()).toContain(
+      `1 entry keeps the old token as the username (a remote URL https://TOKEN@github.com/…): remove it with "git-credential-pat logout --host github.com --user 'fp ${fingerprint(new Secret(OLD))}'"`,
+    );
+    expect(findCanaries(deps.stdout() + deps.stderr())).toEqual([]);
+  });
+
+  it("refuses to rotate a token kept as the username (exit 2), naming how to remove it", async () => {
+    const { deps, stub } = setup();
+    await seed(deps, [entry(OLD, "x-oauth-basic")]);
+    await expect(rotate(deps, NEW, { user: `fp ${fingerprint(new Secret(OLD))}` })).rejects.toMatchObject({
+      exitCode: 2,
+      hint: expect.stringContaining(`logout --host github.com --user 'fp ${fingerprint(new Secret(OLD))}'`),
+    });
+    expect(stub.calls).toEqual([]);
   });
 
   it("keeps an account whose token is no longer stored working: the new token goes into its slot", async () => {

@@ -8,8 +8,22 @@ import { loadAccountsData } from "../accounts/accounts-file.js";
 import { dropFacts, upsertFacts } from "../accounts/token-facts.js";
 import { AuthError, NotFoundError, SilentError, UsageError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
-import { type Credential, isHttpProtocol, shownName, slotOf } from "../protocol/index.js";
-import { describe as describeToken, fingerprint, type Secret, tokenKind } from "../secret.js";
+import {
+  type Credential,
+  isHttpProtocol,
+  printable,
+  shellQuote,
+  shownName,
+  slotOf,
+} from "../protocol/index.js";
+import {
+  describe as describeToken,
+  fingerprint,
+  isTokenKeptAsUsername,
+  looksLikeToken,
+  type Secret,
+  tokenKind,
+} from "../secret.js";
 import { GITHUB_HOST } from "../stores/env-token-source.js";
 import type { StoredCredential, TokenStore } from "../stores/token-store.js";
 import {
@@ -68,8 +82,19 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
   const stores = await storesInPlay(opts.store, data, deps);
   const onHost = stores.flatMap(({ tokens }) => tokensOnHost(tokens, host));
   const login = selectLogin(host, opts.user, onHost, data.accounts);
+  if (looksLikeToken(login)) {
+    throw new UsageError(
+      `a token kept as the username (${shownName(login)}@${host}) cannot be rotated; nothing changed`,
+      {
+        hint: `remove it with "git-credential-pat logout --host ${shellQuote(host)} ${userFlag(login)}" and take it out of the remote's URL`,
+      },
+    );
+  }
   const account = findAccount(data.accounts, host, login);
-  const old = oldTokenOf(tokensOfLogin(onHost, login, data.accounts), account, host, login);
+  // Entries keeping a token as the username are not rotated: their password is a placeholder,
+  // and the new token written there would leave the old one in the username.
+  const rotatable = onHost.filter((token) => !token.isTokenAsUsername);
+  const old = oldTokenOf(tokensOfLogin(rotatable, login, data.accounts), account, host, login);
   // A token stored under this name that GitHub says is someone else's (pasted at a prompt for
   // the wrong user): replacing it everywhere would put this login's token into the owner's slots.
   const owner = old && knownLoginOf(old, data.accounts);
@@ -128,7 +153,9 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
       const onThisHost = (entry: StoredCredential) =>
         isHttpProtocol(entry.protocol) && sameHost(entry.host, host);
       const holds = (secret: Secret) => (entry: StoredCredential) =>
-        onThisHost(entry) && entry.password.equals(secret);
+        onThisHost(entry) &&
+        entry.password.equals(secret) &&
+        !isTokenKeptAsUsername(entry.username, entry.password);
       /** Undoes a store's changes: the new token out, what the host had before back in. */
       const restore = (store: TokenStore, before: readonly StoredCredential[]) => async () => {
         for (const entry of (await store.list()).filter(holds(token)))
@@ -215,6 +242,14 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
   );
   if (lost.length > 0)
     deps.io.err.write(`git-credential-pat: warning: the new token lacks ${lost.join(", ")}\n`);
+  const inUrls = onHost.filter(
+    (entry) => entry.isTokenAsUsername && old?.credential.password.equals(entry.token),
+  );
+  if (old && inUrls.length > 0) {
+    deps.io.err.write(
+      `git-credential-pat: warning: ${inUrls.length === 1 ? "1 entry keeps" : `${inUrls.length} entries keep`} the old token as the username (a remote URL https://TOKEN@${printable(host)}/…): remove ${inUrls.length === 1 ? "it" : "them"} with "git-credential-pat logout --host ${shellQuote(host)} ${userFlag((inUrls[0] as StoredToken).credential.username)}" and take the token out of the URL\n`,
+    );
+  }
   if (cleared && reportUncleared(cleared, deps)) throw new SilentError(1);
 }
 

@@ -5,7 +5,7 @@ import type { Account } from "../accounts/account.js";
 import { sameHost, sameLogin } from "../accounts/accounts.js";
 import { NotFoundError, UsageError } from "../errors.js";
 import { isHttpProtocol, printable, shellQuote, shownName, userSelector } from "../protocol/index.js";
-import { fingerprint, looksLikeToken, Secret } from "../secret.js";
+import { looksLikeToken } from "../secret.js";
 import type { StoredToken } from "./stored-tokens.js";
 
 /** The entries for `host`: https, and http to that same host (a token works over both). */
@@ -42,18 +42,27 @@ export function tokensOfLogin(
   const owner = (token: StoredToken) => knownLoginOf(token, accounts);
   const isTheirs = (token: StoredToken) => {
     const known = owner(token);
-    return sameLogin(token.credential.username, login) || (known !== undefined && sameLogin(known, login));
+    return isSameName(token.credential.username, login) || (known !== undefined && isSameName(known, login));
   };
-  // A token kept as the username has its own fingerprint (stored-tokens.ts), not its placeholder
-  // password's: other entries sharing that placeholder are not the same token.
-  const prints = new Set(tokens.filter(isTheirs).map((token) => token.fingerprint));
+  // By the token itself (a token kept as the username is that entry's token, not its placeholder
+  // password), never by fingerprint alone: 8 hex digits can collide.
+  const theirs = tokens.filter(isTheirs);
   return tokens.filter(
-    (token) => isTheirs(token) || (prints.has(token.fingerprint) && owner(token) === undefined),
+    (token) =>
+      isTheirs(token) ||
+      (owner(token) === undefined && theirs.some((their) => their.token.equals(token.token))),
   );
 }
 
+/** Logins compare in any case, as GitHub's do; a token kept as the username only as itself. */
+function isSameName(name: string, login: string): boolean {
+  return looksLikeToken(login) ? name === login : sameLogin(name, login);
+}
+
+const nameKey = (login: string) => (looksLikeToken(login) ? login : login.toLowerCase());
+
 /**
- * The logins with something on `host`, keyed by lower case: the accounts', and each entry's
+ * The logins with something on `host`, keyed by lower case (a token as itself): the accounts', and each entry's
  * (whose token it is when known, else the username git stored it under). Spelt as the account,
  * else GitHub, else git spelt it.
  */
@@ -64,7 +73,7 @@ export function loginsOnHost(
 ): Map<string, string> {
   const logins = new Map<string, string>();
   const add = (login: string) => {
-    if (!logins.has(login.toLowerCase())) logins.set(login.toLowerCase(), login);
+    if (!logins.has(nameKey(login))) logins.set(nameKey(login), login);
   };
   for (const account of accounts) if (sameHost(account.host, host)) add(account.login);
   for (const token of tokens) add(knownLoginOf(token, accounts) ?? token.credential.username);
@@ -88,10 +97,10 @@ export function selectLogin(
   const choices = [...logins.values()].map(shownName).join(", ");
   if (user !== undefined) {
     const print = selectedFingerprint(user);
-    if (print !== undefined) return tokenNamedBy(print, [...logins.values()], host);
+    if (print !== undefined) return tokenNamedBy(print, tokens, host);
     const account = onHost.find((candidate) => sameLogin(candidate.login, user));
     if (account) return account.login;
-    if (tokensOfLogin(tokens, user, accounts).length > 0) return logins.get(user.toLowerCase()) ?? user;
+    if (tokensOfLogin(tokens, user, accounts).length > 0) return logins.get(nameKey(user)) ?? user;
     throw new NotFoundError(`no token stored for ${shownUser(user)}@${host}`, {
       hint: choices ? `stored for ${host}: ${choices}` : '"git-credential-pat list" shows what is stored',
     });
@@ -124,9 +133,18 @@ export function shownUser(user: string): string {
   return selectedFingerprint(user) === undefined ? shownName(user) : printable(user);
 }
 
-/** The token-as-username among `logins` with fingerprint `print`: exactly one, or the command stops. */
-function tokenNamedBy(print: string, logins: readonly string[], host: string): string {
-  const named = logins.filter((login) => looksLikeToken(login) && fingerprint(new Secret(login)) === print);
+/**
+ * The token kept as the username with fingerprint `print` among `tokens` (one host's), whoever it
+ * is known to belong to: exactly one, or the command stops.
+ */
+function tokenNamedBy(print: string, tokens: readonly StoredToken[], host: string): string {
+  const named = [
+    ...new Set(
+      tokens
+        .filter((token) => token.isTokenAsUsername && token.fingerprint === print)
+        .map((token) => token.credential.username),
+    ),
+  ];
   if (named.length === 1) return named[0] as string;
   if (named.length === 0)
     throw new NotFoundError(`no token kept as the username on ${host} has fingerprint ${print}`, {

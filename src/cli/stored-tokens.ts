@@ -6,7 +6,7 @@ import { sameHost } from "../accounts/accounts.js";
 import { updateAccountsData } from "../accounts/accounts-file.js";
 import { findFacts, upsertFacts } from "../accounts/token-facts.js";
 import type { Deps } from "../platform/deps.js";
-import { fingerprint, looksLikeToken, Secret, type TokenKind, tokenKind } from "../secret.js";
+import { fingerprint, isTokenKeptAsUsername, Secret, type TokenKind, tokenKind } from "../secret.js";
 import type { StoredCredential, TokenStore } from "../stores/token-store.js";
 
 export interface StoredToken {
@@ -17,6 +17,8 @@ export interface StoredToken {
    * password (x-oauth-basic, ""): the token is the username, and fingerprint and kind are its.
    */
   isTokenAsUsername: boolean;
+  /** The token git authenticates with: the password, or the username when it is kept there. */
+  token: Secret;
   fingerprint: string;
   /** From the token's prefix: known without asking GitHub. */
   kind: TokenKind;
@@ -29,13 +31,14 @@ export interface StoredToken {
 /** Every entry the store holds, in store order, with its facts. */
 export async function storedTokens(store: TokenStore, data: AccountsData): Promise<StoredToken[]> {
   return (await store.list()).map((credential) => {
-    const isTokenAsUsername = looksLikeToken(credential.username);
+    const isTokenAsUsername = isTokenKeptAsUsername(credential.username, credential.password);
     const token = isTokenAsUsername ? new Secret(credential.username) : credential.password;
     const print = fingerprint(token);
     const facts = findFacts(data, credential.host, print);
     return {
       credential,
       isTokenAsUsername,
+      token,
       fingerprint: print,
       kind: tokenKind(token),
       facts,

@@ -48,7 +48,6 @@ interface Target {
   host: string;
   /** git keeps the token as the username: its password is a placeholder, nothing to check. */
   isTokenAsUsername: boolean;
-  fingerprint: string;
   token: Secret;
   store: TokenStore;
   storeName: StoreName;
@@ -131,8 +130,13 @@ async function selectTargets(
           (candidate.fingerprint === token.fingerprint || sameLogin(candidate.login, username)),
       );
       if (account) found.add(account);
+      // The same token in several entries is checked once; a copy kept as the username is skipped
+      // on its own, so it never stands in for the entries that hold the token as the password.
       const same = targets.find(
-        (target) => sameHost(target.host, host) && target.fingerprint === token.fingerprint,
+        (target) =>
+          sameHost(target.host, host) &&
+          target.isTokenAsUsername === token.isTokenAsUsername &&
+          target.token.equals(token.token),
       );
       if (same) {
         if (!same.usernames.includes(username)) same.usernames.push(username);
@@ -141,8 +145,7 @@ async function selectTargets(
       targets.push({
         host,
         isTokenAsUsername: token.isTokenAsUsername,
-        fingerprint: token.fingerprint,
-        token: token.credential.password,
+        token: token.token,
         store,
         storeName: name,
         usernames: [username],

@@ -5,7 +5,7 @@ import { loadAccountsData } from "../accounts/accounts-file.js";
 import { findFacts, isKnownGithubHost } from "../accounts/token-facts.js";
 import { type Config, isLearningOn } from "../config/config-file.js";
 import type { Deps } from "../platform/deps.js";
-import { fingerprint, looksLikeToken } from "../secret.js";
+import { fingerprint, isTokenKeptAsUsername } from "../secret.js";
 import type { StoredCredential, StoreName } from "../stores/token-store.js";
 
 export type LearnDecision = { kind: "start"; args: string[] } | { kind: "skip"; reason: string };
@@ -36,7 +36,8 @@ export async function decideLearning(
   if (storeName === "memory") return skip("the memory store keeps nothing to record facts beside");
   if (!isLearningOn(config, deps.env)) return skip("learning is off");
   // `https://TOKEN@host/…`: the password is a placeholder, and the learner asks about passwords.
-  if (looksLikeToken(stored.username)) return skip("git keeps the token as the username");
+  if (isTokenKeptAsUsername(stored.username, stored.password))
+    return skip("git keeps the token as the username");
   let data: Awaited<ReturnType<typeof loadAccountsData>>;
   try {
     data = await loadAccountsData(deps);
