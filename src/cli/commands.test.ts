@@ -408,6 +408,17 @@ describe("commands on a token git stored from its prompt", () => {
     },
   );
 
+  it("verify names the logout, not a rotate, for a remote URL's entry holding alice's token", async () => {
+    const { deps } = setup({ [CANARY.classic]: { login: "alice", scopes: ["repo"] } });
+    await login(deps, CANARY.classic, { verify: false, user: "alice" });
+    await gitStores(deps, CANARY.classic, "x-oauth-basic", "github.com", "o/r.git");
+    await runVerify(toVerifyOptions({}), deps);
+    expect(deps.stdout()).toMatch(/^ok {3}alice@github\.com: valid/m);
+    expect(deps.stdout()).toMatch(
+      /^skip alice@github\.com: git keeps it under a token as the username: remove it with "git-credential-pat logout --host github\.com --user 'fp [0-9a-f]{8}'"/m,
+    );
+  });
+
   it("a token in the password is the token, even when the username looks like one too (a URL token, then the prompt)", async () => {
     const { deps, stub } = setup({ [CANARY.fineGrained]: { login: "alice" } });
     await gitStores(deps, CANARY.classic, CANARY.fineGrained);

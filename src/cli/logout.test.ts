@@ -376,6 +376,15 @@ describe("runLogout", () => {
     expect((await loadAccountsData(deps)).tokens).toEqual([facts(BOB, "bob")]);
   });
 
+  it("by a token's fingerprint removes only the entries keeping it as the username, not one that authenticates with a token in its password", async () => {
+    const deps = makeTestDeps();
+    // The remote URL carried BOB, and alice pasted her own token at git's prompt.
+    await seed(deps, [entry(BOB, ALICE), entry(BOB, "x-oauth-basic", { path: "o/r.git" })]);
+    await logout(deps, { user: `fp ${fingerprint(new Secret(BOB))}` });
+    expect(keychain(deps)).toEqual([`https://${BOB}@github.com`]);
+    expect(deps.stdout()).toContain("(token removed from keychain)");
+  });
+
   it("tells apart tokens kept as the username that differ only in case", async () => {
     const deps = makeTestDeps();
     const lower = "0123456789abcdef0123456789abcdef01234567";

@@ -9,7 +9,7 @@ import { dropFacts } from "../accounts/token-facts.js";
 import { exitCodeOf, SilentError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { type Credential, isSameSlot, printable, shownName, slotOf } from "../protocol/index.js";
-import { describe as describeToken, looksLikeToken } from "../secret.js";
+import { describe as describeToken, isTokenKeptAsUsername } from "../secret.js";
 import { envTokens, GITHUB_HOST } from "../stores/env-token-source.js";
 import type { StoredCredential } from "../stores/token-store.js";
 
@@ -214,7 +214,7 @@ function report(
     const count = entries.length === 1 ? "1 entry" : `${entries.length} entries`;
     // A token kept as the username has a placeholder as its password: the token is the name.
     const { username, password } = first.credential;
-    const token = looksLikeToken(username) ? shownName(username) : describeToken(password);
+    const token = isTokenKeptAsUsername(username, password) ? shownName(username) : describeToken(password);
     lines.push(`  ${token}: ${count} (${names})`);
   }
   if (byToken.size > 0 && !hadAccount) lines.push("  (no account was recorded for it)");

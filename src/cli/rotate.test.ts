@@ -223,6 +223,45 @@ describe("runRotate", () => {
     expect(stub.calls).toEqual([]);
   });
 
+  it("keeps what is known of the old token while a remote URL's entry still holds it, and names that entry even when alice's own is gone", async () => {
+    const { deps } = setup();
+    const alice = account("github.com", "alice", {
+      isDefault: true,
+      fingerprint: fingerprint(new Secret(OLD)),
+    });
+    await seed(deps, [entry(OLD, "x-oauth-basic", { path: "o/r.git" })], [facts(OLD, "alice")], [alice]);
+    await rotate(deps, NEW, { force: true });
+    expect(keychain(deps)).toMatchObject({ "https://alice@github.com": withExpiry(NEW) });
+    expect((await loadAccountsData(deps)).tokens.map((known) => known.fingerprint)).toEqual([
+      fingerprint(new Secret(OLD)),
+      fingerprint(new Secret(NEW)),
+    ]);
+    expect(deps.stderr()).toContain("1 entry keeps the old token as the username");
+  });
+
+  it("refuses to rotate into a store --store leaves out when the account's token is kept in another (exit 2)", async () => {
+    const { deps } = setup();
+    await seed(deps, [], [], [account("github.com", "alice", { isDefault: true, store: "keychain" })]);
+    await expect(rotate(deps, NEW, { force: true, store: "file" })).rejects.toMatchObject({
+      exitCode: 2,
+      message: "alice@github.com's token is kept in keychain, which --store=file leaves out; nothing changed",
+    });
+    expect(await (await openStore("file", {}, deps)).list()).toEqual([]);
+    expect((await loadAccountsData(deps)).accounts[0]?.fingerprint).toBe(
+      account("github.com", "alice").fingerprint,
+    );
+  });
+
+  it("refuses a login nobody has learned yet (the username a token, the password another), pointing at verify (exit 2)", async () => {
+    const { deps, stub } = setup();
+    await seed(deps, [entry(CANARY.hex40, OLD)]);
+    await expect(rotate(deps, NEW)).rejects.toMatchObject({
+      exitCode: 2,
+      hint: 'run "git-credential-pat verify --host github.com", then rotate by the login it finds',
+    });
+    expect(stub.calls).toEqual([]);
+  });
+
   it("keeps an account whose token is no longer stored working: the new token goes into its slot", async () => {
     const { deps } = setup();
     await seed(deps, [], [], [account("github.com", "alice", { isDefault: true })]);

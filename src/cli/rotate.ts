@@ -2,7 +2,7 @@
 // it is stored (by `login`, or by git after its prompt, under any username and every path).
 // The old token keeps working until the new one is in the store.
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import type { Account } from "../accounts/account.js";
+import type { Account, AccountsData } from "../accounts/account.js";
 import { sameHost, sameLogin, upsertAccount } from "../accounts/accounts.js";
 import { loadAccountsData } from "../accounts/accounts-file.js";
 import { dropFacts, upsertFacts } from "../accounts/token-facts.js";
@@ -33,11 +33,12 @@ import {
   putBack,
   readToken,
   reportUncleared,
+  type StoreInPlay,
   storesInPlay,
 } from "./command-kit.js";
 import { formatExpiry, formatScopes, isoDate, lostScopes } from "./format.js";
 import { knownLoginOf, selectLogin, tokensOfLogin, tokensOnHost, userFlag } from "./select-tokens.js";
-import type { StoredToken } from "./stored-tokens.js";
+import { type StoredToken, storedTokens } from "./stored-tokens.js";
 
 export interface RotateOptions {
   host: string;
@@ -82,14 +83,7 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
   const stores = await storesInPlay(opts.store, data, deps);
   const onHost = stores.flatMap(({ tokens }) => tokensOnHost(tokens, host));
   const login = selectLogin(host, opts.user, onHost, data.accounts);
-  if (looksLikeToken(login)) {
-    throw new UsageError(
-      `a token kept as the username (${shownName(login)}@${host}) cannot be rotated; nothing changed`,
-      {
-        hint: `remove it with "git-credential-pat logout --host ${shellQuote(host)} ${userFlag(login)}" and take it out of the remote's URL`,
-      },
-    );
-  }
+  if (looksLikeToken(login)) refuseTokenAsLogin(login, host, onHost);
   const account = findAccount(data.accounts, host, login);
   // Entries keeping a token as the username are not rotated: their password is a placeholder,
   // and the new token written there would leave the old one in the username.
@@ -189,9 +183,13 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
         // No stored token to replace (the account's was removed): the account's own slot, as ever.
         if (!currentAccount)
           throw new NotFoundError(`no token stored for ${shownName(login)}@${host}; nothing changed`);
-        const target = stores.find(({ name }) => name === currentAccount.store) ?? stores[0];
+        // The account's own store: with --store naming another, git would keep getting the old token.
+        const target = stores.find(({ name }) => name === currentAccount.store);
         if (!target)
-          throw new NotFoundError(`no store holds ${shownName(login)}@${host}'s token; nothing changed`);
+          throw new UsageError(
+            `${shownName(login)}@${host}'s token is kept in ${currentAccount.store}, which --store=${opts.store} leaves out; nothing changed`,
+            { hint: `run it with --store=${currentAccount.store}, or without --store` },
+          );
         const slot = { protocol: "https", host: currentAccount.host, username: currentAccount.login };
         undo.push(restore(target.store, await target.store.list()));
         await target.store.store({ ...slot, password: token, ...expiry }, { exactSlot: true });
@@ -204,8 +202,11 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
         // What GitHub said about the new token, as recordCheck records a check, but in this same
         // write: the swap and the facts land together or not at all (recordCheck takes the lock
         // itself, so it cannot run in here). The entries already carry the expiry.
+        // The old token's facts go, unless an entry rotate does not rewrite (a remote URL's) still holds it.
         tokens: upsertFacts(
-          old ? dropFacts(current.tokens, host, new Set([old.fingerprint])) : current.tokens,
+          old && !(await isStillHeld(old.token, host, stores, current))
+            ? dropFacts(current.tokens, host, new Set([old.fingerprint]))
+            : current.tokens,
           {
             host: host.toLowerCase(),
             fingerprint: fingerprint(token),
@@ -242,15 +243,50 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
   );
   if (lost.length > 0)
     deps.io.err.write(`git-credential-pat: warning: the new token lacks ${lost.join(", ")}\n`);
+  // Entries keeping the old token as the username (remote URLs): rotate leaves them, so it names them.
   const inUrls = onHost.filter(
-    (entry) => entry.isTokenAsUsername && old?.credential.password.equals(entry.token),
+    (entry) =>
+      entry.isTokenAsUsername &&
+      (old ? old.token.equals(entry.token) : account?.fingerprint === entry.fingerprint),
   );
-  if (old && inUrls.length > 0) {
+  if (inUrls.length > 0) {
     deps.io.err.write(
       `git-credential-pat: warning: ${inUrls.length === 1 ? "1 entry keeps" : `${inUrls.length} entries keep`} the old token as the username (a remote URL https://TOKEN@${printable(host)}/…): remove ${inUrls.length === 1 ? "it" : "them"} with "git-credential-pat logout --host ${shellQuote(host)} ${userFlag((inUrls[0] as StoredToken).credential.username)}" and take the token out of the URL\n`,
     );
   }
   if (cleared && reportUncleared(cleared, deps)) throw new SilentError(1);
+}
+
+/**
+ * A token as the login: one git keeps as the username goes with its remote URL (logout), and one
+ * whose login nobody has learned yet (the username is a token, the password another) is rotated
+ * by that login once verify has found it.
+ */
+function refuseTokenAsLogin(login: string, host: string, onHost: readonly StoredToken[]): never {
+  const inUrl = onHost.some((token) => token.isTokenAsUsername && token.credential.username === login);
+  throw new UsageError(
+    inUrl
+      ? `a token kept as the username (${shownName(login)}@${host}) cannot be rotated; nothing changed`
+      : `the login of the token stored under ${shownName(login)}@${host} is not known yet; nothing changed`,
+    {
+      hint: inUrl
+        ? `remove it with "git-credential-pat logout --host ${shellQuote(host)} ${userFlag(login)}" and take it out of the remote's URL`
+        : `run "git-credential-pat verify --host ${shellQuote(host)}", then rotate by the login it finds`,
+    },
+  );
+}
+
+/** Whether any entry on `host` in `stores` still holds `token` (as its password or its username). */
+async function isStillHeld(
+  token: Secret,
+  host: string,
+  stores: readonly StoreInPlay[],
+  data: AccountsData,
+): Promise<boolean> {
+  for (const { store } of stores)
+    if (tokensOnHost(await storedTokens(store, data), host).some((entry) => entry.token.equals(token)))
+      return true;
+  return false;
 }
 
 function findAccount(accounts: readonly Account[], host: string, login: string): Account | undefined {

@@ -41,8 +41,11 @@ export function tokensOfLogin(
 ): StoredToken[] {
   const owner = (token: StoredToken) => knownLoginOf(token, accounts);
   const isTheirs = (token: StoredToken) => {
+    // A token as the "login" (logout --user 'fp …') names the entries that keep it as the
+    // username: not one that has it as a username but authenticates with the token in its password.
+    if (looksLikeToken(login)) return token.isTokenAsUsername && token.credential.username === login;
     const known = owner(token);
-    return isSameName(token.credential.username, login) || (known !== undefined && isSameName(known, login));
+    return sameLogin(token.credential.username, login) || (known !== undefined && sameLogin(known, login));
   };
   // By the token itself (a token kept as the username is that entry's token, not its placeholder
   // password), never by fingerprint alone: 8 hex digits can collide.
@@ -54,11 +57,7 @@ export function tokensOfLogin(
   );
 }
 
-/** Logins compare in any case, as GitHub's do; a token kept as the username only as itself. */
-function isSameName(name: string, login: string): boolean {
-  return looksLikeToken(login) ? name === login : sameLogin(name, login);
-}
-
+/** Logins compare in any case, as GitHub's do; a token as the username only as itself. */
 const nameKey = (login: string) => (looksLikeToken(login) ? login : login.toLowerCase());
 
 /**

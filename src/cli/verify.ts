@@ -167,11 +167,18 @@ function whoOf(target: Target): string {
   return target.facts?.login ?? target.account?.login ?? (target.usernames[0] as string);
 }
 
-/** What to do about a token that failed: rotate it, unless git keeps it under a token (no login to name). */
-function fixFor(host: string, who: string): string {
-  return looksLikeToken(who)
-    ? `git keeps it under a token as the username: remove it with "git-credential-pat logout --host ${shellQuote(host)} ${userFlag(who)}" and take the token out of the remote's URL ("git-credential-pat doctor" finds it)`
-    : `run "git-credential-pat rotate --host ${shellQuote(host)} ${userFlag(who)}"`;
+/**
+ * What to do about a token that failed: rotate it by its login. A token git keeps as the username
+ * goes with the remote URL that holds it; a token whose login nobody knows yet (the username is a
+ * token, the password another) has no login to name.
+ */
+function fixFor(target: Target, who: string): string {
+  const host = shellQuote(target.host);
+  if (target.isTokenAsUsername)
+    return `git keeps it under a token as the username: remove it with "git-credential-pat logout --host ${host} ${userFlag(target.usernames[0] as string)}" and take the token out of the remote's URL ("git-credential-pat doctor" finds it)`;
+  if (looksLikeToken(who))
+    return 'the username git keeps is a token: take it out of the remote\'s URL ("git-credential-pat doctor" finds it)';
+  return `run "git-credential-pat rotate --host ${host} ${userFlag(who)}"`;
 }
 
 async function verifyOne(target: Target, data: AccountsData, deps: Deps): Promise<VerifyResult> {
@@ -181,7 +188,7 @@ async function verifyOne(target: Target, data: AccountsData, deps: Deps): Promis
   // The token's own record, its account's, else what anyone gave for the host (a GHES elsewhere).
   const apiUrl = target.facts?.apiUrl ?? target.account?.apiUrl ?? recordedApiUrl(data, target.host);
   const isGithub = isKnownGithubHost(target.host, data, deps.env.GH_HOST);
-  const rotate = fixFor(target.host, who);
+  const rotate = fixFor(target, who);
   // Only the placeholder is in the password: sending it would only earn a 401 about the wrong thing.
   if (target.isTokenAsUsername) return { ...base, outcome: "skipped", detail: rotate };
   try {
