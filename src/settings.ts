@@ -32,6 +32,10 @@ export const ENV = {
   learnTimeoutMs: "GIT_CREDENTIAL_PAT_LEARN_TIMEOUT_MS",
 } as const;
 
+/** The persistent stores people can pick (--store, $GIT_CREDENTIAL_PAT_STORE, config.json "store"). */
+export type StoreName = "keychain" | "file" | "memory";
+export const STORE_NAMES: readonly StoreName[] = ["keychain", "file", "memory"];
+
 export const DEFAULTS = {
   store: "keychain",
   cacheTimeoutSeconds: 900,

@@ -9,8 +9,8 @@ import { dropFacts, upsertFacts } from "../accounts/token-facts.js";
 import { AuthError, NotFoundError, SilentError, UsageError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { type Credential, isHttpProtocol, shownName, slotOf } from "../protocol/index.js";
+import { GITHUB_HOST } from "../resolve/env-token-source.js";
 import { describe as describeToken, fingerprint, type Secret, tokenKind } from "../secret.js";
-import { GITHUB_HOST } from "../stores/env-token-source.js";
 import type { StoredCredential, TokenStore } from "../stores/token-store.js";
 import {
   commitStoreChange,

@@ -4,8 +4,7 @@ import { PatError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { joinPath } from "../posix-path.js";
 import { readPrivateFile } from "../private-files.js";
-import { configDir, ENV } from "../settings.js";
-import { STORE_NAMES, type StoreName } from "../stores/token-store.js";
+import { configDir, ENV, STORE_NAMES, type StoreName } from "../settings.js";
 
 export interface Config {
   store?: StoreName;

@@ -7,7 +7,8 @@ import type { AccountsFile, TokenFacts } from "../accounts/account.js";
 import type { Config } from "../config/config-file.js";
 import type { Fs } from "../platform/deps.js";
 import { fingerprint, Secret } from "../secret.js";
-import type { StoredCredential, StoreName } from "../stores/token-store.js";
+import type { StoreName } from "../settings.js";
+import type { StoredCredential } from "../stores/token-store.js";
 import { decideLearning, learnAfterStore } from "./learn-trigger.js";
 import { runHelper } from "./run-helper.js";
 

@@ -6,7 +6,8 @@ import { findFacts, isKnownGithubHost } from "../accounts/token-facts.js";
 import { type Config, isLearningOn } from "../config/config-file.js";
 import type { Deps } from "../platform/deps.js";
 import { fingerprint, looksLikeToken } from "../secret.js";
-import type { StoredCredential, StoreName } from "../stores/token-store.js";
+import type { StoreName } from "../settings.js";
+import type { StoredCredential } from "../stores/token-store.js";
 
 export type LearnDecision = { kind: "start"; args: string[] } | { kind: "skip"; reason: string };
 

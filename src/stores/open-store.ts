@@ -15,11 +15,13 @@ import {
   KEYRING_WATCHDOG_GRACE_MS,
   okPath,
   positiveInt,
+  STORE_NAMES,
+  type StoreName,
 } from "../settings.js";
 import { FileTokenStore } from "./file-store.js";
 import { KeyringTokenStore } from "./keyring-store.js";
 import { MemoryTokenStore } from "./memory-store.js";
-import { STORE_NAMES, type StoreName, type TokenStore } from "./token-store.js";
+import type { TokenStore } from "./token-store.js";
 
 export function chooseStoreName(flag: string | undefined, config: Config, env: Deps["env"]): StoreName {
   const [source, value] =
