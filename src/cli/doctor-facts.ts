@@ -5,7 +5,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { Account, AccountsData } from "../accounts/account.js";
 import { accountsFilePath, loadAccountsData } from "../accounts/accounts-file.js";
 import { defaultSocketPath } from "../cache/socket-path.js";
-import { type Config, configFilePath, loadConfig } from "../config/config-file.js";
+import { loadConfig } from "../config/config-file.js";
 import { hintOf } from "../errors.js";
 import { type ConfigEntry, inspectConfig, originFile } from "../git/inspect-config.js";
 import { type GitVersion, inspectGitVersion, isGitAtLeast } from "../git/inspect-git-version.js";
@@ -16,8 +16,10 @@ import { envTokens } from "../resolve/env-token-source.js";
 import { fingerprint, type Secret } from "../secret.js";
 import {
   type CheckedPath,
+  type Config,
   checkConfigDir,
   checkUserPath,
+  configFilePath,
   DEFAULTS,
   ENV,
   positiveInt,

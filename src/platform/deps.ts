@@ -1,6 +1,7 @@
 // Every side effect the program has, as one injectable object (gh's Factory, GCM's
 // ICommandContext). Only node-deps.ts builds the real one; tests use makeTestDeps().
 import type { Stats } from "node:fs";
+import type { Paths } from "../settings.js";
 
 /** The slice of node:fs/promises we use; memfs's `vol.promises` satisfies it in tests. */
 export interface Fs {
@@ -70,19 +71,6 @@ export interface Io {
   promptSecret(prompt: string): Promise<string>;
   /** Resolves once everything written has reached the OS; absent where writes are synchronous. */
   drain?(): Promise<void>;
-}
-
-export interface Paths {
-  home: string;
-  xdgConfigHome: string;
-  xdgDataHome: string;
-  xdgCacheHome: string;
-  /** $XDG_STATE_HOME (default ~/.local/state): small state such as when we last warned about an expiry. */
-  xdgStateHome: string;
-  /** $XDG_RUNTIME_DIR when set. */
-  runtimeDir: string | undefined;
-  // No working directory: git runs helpers inside the repository, so no path we read is
-  // relative to it (settings.ts checkUserPath).
 }
 
 /** One secret in the OS keychain, addressed by service and account. */

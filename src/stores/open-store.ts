@@ -1,6 +1,5 @@
 // Picks the persistent store: --store, then $GIT_CREDENTIAL_PAT_STORE, then config.json, then keychain.
 
-import { type Config, configFilePath } from "../config/config-file.js";
 import { UsageError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { dirnamePath, joinPath } from "../posix-path.js";
@@ -8,7 +7,9 @@ import { ensurePrivateDir, withLockFile } from "../private-files.js";
 import {
   APP_DIR,
   type CheckedPath,
+  type Config,
   checkUserPath,
+  configFilePath,
   DEFAULTS,
   defaultStoreFile,
   ENV,
