@@ -4,9 +4,9 @@ import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { withLockFile } from "../lease-lock.js";
 import type { Clock } from "../platform/deps.js";
 import { nodeUnixExchange } from "../platform/unix-exchange.js";
-import { withLockFile } from "../private-files.js";
 import {
   DaemonAlreadyRunning,
   type DaemonLifecycle,

@@ -3,8 +3,9 @@
 // or when stopped. It never writes a token anywhere, and never logs a request.
 import type { Server, Socket } from "node:net";
 import { BackendUnavailableError } from "../errors.js";
+import { withLockFile } from "../lease-lock.js";
 import type { Clock, Logger } from "../platform/deps.js";
-import { type PrivateFileDeps, withLockFile } from "../private-files.js";
+import type { PrivateFileDeps } from "../private-files.js";
 import { MAX_REQUEST_BYTES } from "../protocol/index.js";
 import { MAX_TIMER_MS } from "../settings.js";
 import { CacheTable } from "./cache-table.js";

@@ -1,9 +1,10 @@
 // Picks the persistent store: --store, then $GIT_CREDENTIAL_PAT_STORE, then config.json, then keychain.
 
 import { UsageError } from "../errors.js";
+import { withLockFile } from "../lease-lock.js";
 import type { Deps } from "../platform/deps.js";
 import { dirnamePath, joinPath } from "../posix-path.js";
-import { ensurePrivateDir, withLockFile } from "../private-files.js";
+import { ensurePrivateDir } from "../private-files.js";
 import {
   APP_DIR,
   type CheckedPath,
