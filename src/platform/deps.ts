@@ -96,6 +96,26 @@ export interface Keyring {
  */
 export type UnixExchange = (socketPath: string, payload: string, timeoutMs: number) => Promise<Buffer>;
 
+/** How the cache daemon's socket serves: one request per connection, answered, then closed. */
+export interface UnixServerOptions {
+  /** A connection lasts at most this long from accept, however it trickles (slowloris guard). */
+  requestTimeoutMs: number;
+  /** A connection that sends more than this is dropped unanswered. */
+  maxRequestBytes: number;
+  /** The reply to one whole request (read to the client's half-close). */
+  answer(request: Buffer): string;
+}
+
+/** The daemon's side of UnixExchange. */
+export interface UnixServer {
+  /** Rejects with `code` EADDRINUSE when the path is taken. */
+  listen(socketPath: string): Promise<void>;
+  /** Unlinks the socket path, then stops listening; resolves once closed. */
+  close(): Promise<void>;
+  /** Connections accepted and not closed yet. */
+  readonly openConnections: number;
+}
+
 export interface Logger {
   debug(message: string): void;
 }
@@ -125,6 +145,10 @@ export interface Deps {
   startLearner: (args: readonly string[]) => void;
   /** Talks to the cache daemon. */
   unixExchange: UnixExchange;
+  /** The cache daemon's listening socket. */
+  createUnixServer: (options: UnixServerOptions) => UnixServer;
+  /** Whether something accepts a connection on the socket within `timeoutMs` (one too busy to: yes). */
+  probeUnixSocket: (socketPath: string, timeoutMs: number) => Promise<boolean>;
   /** Lazy, like gh's Config func(): the native addon loads on first use, never on paths that don't need it. */
   keyring: () => Promise<Keyring>;
   /** For the GitHub API (handed to Octokit as request.fetch); tests stub it. */

@@ -13,6 +13,7 @@ import { createFdIo } from "./fd-io.js";
 import { loadNodeKeyring } from "./node-keyring.js";
 import { syncFs } from "./sync-fs.js";
 import { bunUnixExchange, nodeUnixExchange } from "./unix-exchange.js";
+import { nodeUnixServer } from "./unix-server.js";
 
 export function createNodeDeps(): Deps {
   const env = process.env;
@@ -30,6 +31,7 @@ export function createNodeDeps(): Deps {
     uid: typeof process.getuid === "function" ? process.getuid() : undefined,
     selfCommand: selfCommand(),
     unixExchange: bun ? bunUnixExchange(bun) : nodeUnixExchange,
+    ...nodeUnixServer,
     startDaemon: (socketPath) => startDetachedDaemon(socketPath, env, debug),
     startLearner: (args) => startDetachedLearner(args, env),
     keyring: once(() => loadNodeKeyring(positiveInt(env[ENV.keyringTimeoutMs], DEFAULTS.keyringTimeoutMs))),
