@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { Paths } from "./platform/deps.js";
 import {
   apiTimeoutMs,
   checkUserPath,
   configDir,
   DEFAULTS,
+  type Paths,
   pickEnv,
   TOKEN_ENV,
   userPath,

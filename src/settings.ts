@@ -1,7 +1,6 @@
 // Every environment variable and config key we read, with its default (GCM's Settings).
 
 import { PatError, UsageError } from "./errors.js";
-import type { Paths } from "./platform/deps.js";
 import { joinPath, resolvePath } from "./posix-path.js";
 
 export const ENV = {
@@ -32,6 +31,10 @@ export const ENV = {
   learnTimeoutMs: "GIT_CREDENTIAL_PAT_LEARN_TIMEOUT_MS",
 } as const;
 
+/** The persistent stores people can pick (--store, $GIT_CREDENTIAL_PAT_STORE, config.json "store"). */
+export type StoreName = "keychain" | "file" | "memory";
+export const STORE_NAMES: readonly StoreName[] = ["keychain", "file", "memory"];
+
 export const DEFAULTS = {
   store: "keychain",
   cacheTimeoutSeconds: 900,
@@ -61,6 +64,44 @@ export const DEFAULTS = {
 export const KEYRING_WATCHDOG_GRACE_MS = 1000;
 
 export const APP_DIR = "git-credential-pat";
+
+/**
+ * The XDG base directories (and home) everything else is placed under: read from the
+ * environment once, with the XDG defaults, by platform/node-deps.ts (Deps.paths).
+ */
+export interface Paths {
+  home: string;
+  xdgConfigHome: string;
+  xdgDataHome: string;
+  xdgCacheHome: string;
+  /** $XDG_STATE_HOME (default ~/.local/state): small state such as when we last warned about an expiry. */
+  xdgStateHome: string;
+  /** $XDG_RUNTIME_DIR when set. */
+  runtimeDir: string | undefined;
+  // No working directory: git runs helpers inside the repository, so no path we read is
+  // relative to it (settings.ts checkUserPath).
+}
+
+/** config.json's keys (config/config-file.ts reads and checks the file). */
+export interface Config {
+  store?: StoreName;
+  /** Path of the file store. */
+  file?: string;
+  /** Keep and serve tokens for plain http to real hosts too (off: https, and http to loopback only). */
+  allowHttp?: boolean;
+  /**
+   * Ask GitHub's API, in the background, whose a token git stores is, its scopes and its expiry
+   * (default true; false: never, and `store` never reads accounts.json or starts a process).
+   */
+  learn?: boolean;
+}
+
+export function configFilePath(deps: {
+  env: Readonly<Record<string, string | undefined>>;
+  paths: Paths;
+}): string {
+  return joinPath(configDir(deps.env, deps.paths), "config.json");
+}
 
 export function configDir(env: Readonly<Record<string, string | undefined>>, paths: Paths): string {
   return okPath(checkConfigDir(env, paths)).path;

@@ -1,7 +1,7 @@
 // What we remember about an account (accounts.json in the config directory). Never the token:
 // that lives in the store. Pure types and helpers; no I/O.
 import type { TokenKind } from "../secret.js";
-import type { StoreName } from "../stores/token-store.js";
+import type { StoreName } from "../settings.js";
 
 export interface Account {
   /** Host as git sends it (with port when not 443): "github.com", "ghe.acme.com". */

@@ -6,8 +6,7 @@ import type { Deps } from "../platform/deps.js";
 import { joinPath } from "../posix-path.js";
 import { ensurePrivateDir, readPrivateFile, rewritePrivateFile } from "../private-files.js";
 import type { TokenKind } from "../secret.js";
-import { configDir, DEFAULTS, ENV, positiveInt } from "../settings.js";
-import { STORE_NAMES, type StoreName } from "../stores/token-store.js";
+import { configDir, DEFAULTS, ENV, positiveInt, STORE_NAMES, type StoreName } from "../settings.js";
 import type { Account, AccountsData, AccountsFile, TokenFacts } from "./account.js";
 
 export type AccountsFileDeps = Pick<Deps, "env" | "paths" | "fs" | "clock" | "uid" | "deferSignals">;

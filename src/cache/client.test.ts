@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CANARY } from "../../test/helpers/canary.js";
 import { makeTestDeps } from "../../test/helpers/test-deps.js";
 import { nodeUnixExchange } from "../platform/unix-exchange.js";
+import { nodeUnixServer } from "../platform/unix-server.js";
 import type { Credential } from "../protocol/index.js";
 import { Secret } from "../secret.js";
 import { SocketCacheClient } from "./client.js";
@@ -24,6 +25,7 @@ describe("SocketCacheClient", () => {
       clock: { now: Date.now, sleep: async () => {} },
       uid: process.getuid?.(),
       log: { debug: () => {} },
+      ...nodeUnixServer,
     };
     daemon = await startCacheDaemon({ socketPath, graceMs: 60_000, requestTimeoutMs: 2000 }, deps);
     client = new SocketCacheClient(

@@ -9,9 +9,10 @@ import {
   type LookupOptions,
   parseRequest,
   pickFields,
+  type ResolvedCredential,
   replyFields,
+  type TokenSource,
 } from "../protocol/index.js";
-import type { ResolvedCredential, TokenSource } from "../resolve/resolve-token.js";
 import type { CachedCredential } from "./cache-table.js";
 import { checkSocketPath } from "./socket-path.js";
 import { type CacheRequest, encodeCacheRequest, hasExactPathEcho } from "./wire.js";

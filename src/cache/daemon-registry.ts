@@ -2,7 +2,7 @@
 // every one of them, a daemon on a custom --socket included. One small file per daemon in a
 // private directory: written (0600, atomically) once the daemon listens, removed before it stops
 // listening. A record holds the socket path and nothing else: never a token.
-import type { Logger, Paths } from "../platform/deps.js";
+import type { Logger } from "../platform/deps.js";
 import { joinPath } from "../posix-path.js";
 import {
   checkPrivateDir,
@@ -13,7 +13,7 @@ import {
 } from "../private-files.js";
 import type { Credential } from "../protocol/index.js";
 import { sha256Hex } from "../secret.js";
-import { APP_DIR } from "../settings.js";
+import { APP_DIR, type Paths } from "../settings.js";
 import { type CacheClientDeps, SocketCacheClient } from "./client.js";
 
 export interface RegistryDeps extends PrivateFileDeps {

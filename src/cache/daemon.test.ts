@@ -4,9 +4,10 @@ import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { withLockFile } from "../lease-lock.js";
 import type { Clock } from "../platform/deps.js";
 import { nodeUnixExchange } from "../platform/unix-exchange.js";
-import { withLockFile } from "../private-files.js";
+import { nodeUnixServer } from "../platform/unix-server.js";
 import {
   DaemonAlreadyRunning,
   type DaemonLifecycle,
@@ -29,6 +30,7 @@ describe("startCacheDaemon", () => {
     clock,
     uid: process.getuid?.(),
     log: { debug: () => {} },
+    ...nodeUnixServer,
   });
   const start = async (clock = realClock, graceMs = 60_000, lifecycle?: DaemonLifecycle) => {
     const daemon = await startCacheDaemon(

@@ -2,10 +2,10 @@
 // (git's init_socket_directory: the directory must be ours and 0700).
 
 import { BackendUnavailableError } from "../errors.js";
-import type { Fs, Paths } from "../platform/deps.js";
+import type { Fs } from "../platform/deps.js";
 import { dirnamePath, joinPath } from "../posix-path.js";
 import { checkPrivateDir, ensurePrivateDir, type PrivateFileDeps } from "../private-files.js";
-import { APP_DIR } from "../settings.js";
+import { APP_DIR, type Paths } from "../settings.js";
 
 /** Unix socket paths are limited to 107 bytes on Linux (sun_path). */
 const MAX_SOCKET_PATH_BYTES = 107;

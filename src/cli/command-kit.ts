@@ -15,9 +15,9 @@ import { bunRuntime } from "../platform/bun-runtime.js";
 import type { Deps } from "../platform/deps.js";
 import { type Credential, matchCredential, printable, shellQuote } from "../protocol/index.js";
 import { Secret } from "../secret.js";
-import { apiTimeoutMs, ENV } from "../settings.js";
+import { apiTimeoutMs, ENV, type StoreName } from "../settings.js";
 import { chooseStoreName, openStore } from "../stores/open-store.js";
-import type { StoredCredential, StoreName, TokenStore } from "../stores/token-store.js";
+import type { StoredCredential, TokenStore } from "../stores/token-store.js";
 import { type StoredToken, storedTokens } from "./stored-tokens.js";
 
 /**

@@ -19,7 +19,7 @@ import { findUrlSecret, maskCommand, maskUrl, secretFreePattern, type UrlSecret 
 import { octal } from "../private-files.js";
 import { shownName, userSelector } from "../protocol/index.js";
 import { describe, looksLikeToken } from "../secret.js";
-import { STORE_NAMES, type StoreName } from "../stores/token-store.js";
+import { STORE_NAMES, type StoreName } from "../settings.js";
 import type { DoctorFacts, FileRole, PathFact, RepoFacts } from "./doctor-facts.js";
 import { expiryState, formatExpiry, formatScopes, isoDate, kindLabel } from "./format.js";
 import type { StoredToken } from "./stored-tokens.js";

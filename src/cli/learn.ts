@@ -12,13 +12,14 @@ import { findFacts, isKnownGithubHost, recordedApiUrl } from "../accounts/token-
 import { isLearningOn, loadConfig } from "../config/config-file.js";
 import { AuthError, UsageError } from "../errors.js";
 import type { TokenInfo } from "../github/types.js";
+import { tryWithLockFile } from "../lease-lock.js";
 import type { Deps } from "../platform/deps.js";
 import { dirnamePath, joinPath } from "../posix-path.js";
-import { ensurePrivateDir, tryWithLockFile } from "../private-files.js";
+import { ensurePrivateDir } from "../private-files.js";
 import { fingerprint, type Secret } from "../secret.js";
-import { APP_DIR, learnTimeoutMs } from "../settings.js";
+import { APP_DIR, learnTimeoutMs, STORE_NAMES, type StoreName } from "../settings.js";
 import { openStore } from "../stores/open-store.js";
-import { STORE_NAMES, type StoreName, type TokenStore } from "../stores/token-store.js";
+import type { TokenStore } from "../stores/token-store.js";
 import { githubFor } from "./command-kit.js";
 import { recordCheck } from "./stored-tokens.js";
 

@@ -9,8 +9,8 @@ import { dropFacts } from "../accounts/token-facts.js";
 import { exitCodeOf, SilentError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { type Credential, isSameSlot, printable, shownName, slotOf } from "../protocol/index.js";
+import { envTokens, GITHUB_HOST } from "../resolve/env-token-source.js";
 import { describe as describeToken, isTokenKeptAsUsername } from "../secret.js";
-import { envTokens, GITHUB_HOST } from "../stores/env-token-source.js";
 import type { StoredCredential } from "../stores/token-store.js";
 
 import {

@@ -16,6 +16,7 @@ import {
   shownName,
   slotOf,
 } from "../protocol/index.js";
+import { GITHUB_HOST } from "../resolve/env-token-source.js";
 import {
   describe as describeToken,
   fingerprint,
@@ -24,7 +25,6 @@ import {
   type Secret,
   tokenKind,
 } from "../secret.js";
-import { GITHUB_HOST } from "../stores/env-token-source.js";
 import type { StoredCredential, TokenStore } from "../stores/token-store.js";
 import {
   commitStoreChange,

@@ -3,7 +3,7 @@
 import type { Account } from "../accounts/account.js";
 import { maskCommand } from "../git/url-secret.js";
 import { shellQuote } from "../protocol/index.js";
-import { envTokens, GITHUB_HOST } from "../stores/env-token-source.js";
+import { envTokens, GITHUB_HOST } from "../resolve/env-token-source.js";
 
 /** One config key setup changed: its values before and after (in file order; [] = not set). */
 export interface KeyChange {

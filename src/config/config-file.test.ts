@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { makeTestDeps } from "../../test/helpers/test-deps.js";
-import { type Config, isLearningOn, loadConfig } from "./config-file.js";
+import type { Config } from "../settings.js";
+import { isLearningOn, loadConfig } from "./config-file.js";
 
 const CONFIG = "/home/user/.config/git-credential-pat/config.json";
 

@@ -2,27 +2,8 @@
 
 import { PatError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
-import { joinPath } from "../posix-path.js";
 import { readPrivateFile } from "../private-files.js";
-import { configDir, ENV } from "../settings.js";
-import { STORE_NAMES, type StoreName } from "../stores/token-store.js";
-
-export interface Config {
-  store?: StoreName;
-  /** Path of the file store. */
-  file?: string;
-  /** Keep and serve tokens for plain http to real hosts too (off: https, and http to loopback only). */
-  allowHttp?: boolean;
-  /**
-   * Ask GitHub's API, in the background, whose a token git stores is, its scopes and its expiry
-   * (default true; false: never, and `store` never reads accounts.json or starts a process).
-   */
-  learn?: boolean;
-}
-
-export function configFilePath(deps: Pick<Deps, "env" | "paths">): string {
-  return joinPath(configDir(deps.env, deps.paths), "config.json");
-}
+import { type Config, configFilePath, ENV, STORE_NAMES, type StoreName } from "../settings.js";
 
 /** Loads config.json; a missing file is an empty config, a broken one a clear error naming it. */
 export async function loadConfig(

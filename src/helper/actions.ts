@@ -11,17 +11,14 @@ import {
   hasAuthtypeCapability,
   isSafeTransport,
   printable,
+  type ResolvedCredential,
   replyFields,
   serializeCredential,
   serializeList,
   slotOf,
-} from "../protocol/index.js";
-import {
-  type Resolution,
-  type ResolvedCredential,
-  resolveToken,
   type TokenSource,
-} from "../resolve/resolve-token.js";
+} from "../protocol/index.js";
+import { type Resolution, resolveToken } from "../resolve/resolve-token.js";
 import { lookupPatterns } from "../resolve/route-request.js";
 import { fingerprint } from "../secret.js";
 import { DEFAULTS, ENV, positiveInt } from "../settings.js";

@@ -4,10 +4,10 @@ import { account } from "../../test/helpers/account-fixture.js";
 import { CANARY } from "../../test/helpers/canary.js";
 import { makeTestDeps, type TestDeps } from "../../test/helpers/test-deps.js";
 import type { AccountsFile, TokenFacts } from "../accounts/account.js";
-import type { Config } from "../config/config-file.js";
 import type { Fs } from "../platform/deps.js";
 import { fingerprint, Secret } from "../secret.js";
-import type { StoredCredential, StoreName } from "../stores/token-store.js";
+import type { Config, StoreName } from "../settings.js";
+import type { StoredCredential } from "../stores/token-store.js";
 import { decideLearning, learnAfterStore } from "./learn-trigger.js";
 import { runHelper } from "./run-helper.js";
 

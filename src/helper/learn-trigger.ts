@@ -3,10 +3,11 @@
 // Never delays or fails the store: nothing here waits for the learner or throws.
 import { loadAccountsData } from "../accounts/accounts-file.js";
 import { findFacts, isKnownGithubHost } from "../accounts/token-facts.js";
-import { type Config, isLearningOn } from "../config/config-file.js";
+import { isLearningOn } from "../config/config-file.js";
 import type { Deps } from "../platform/deps.js";
 import { fingerprint, isTokenKeptAsUsername } from "../secret.js";
-import type { StoredCredential, StoreName } from "../stores/token-store.js";
+import type { Config, StoreName } from "../settings.js";
+import type { StoredCredential } from "../stores/token-store.js";
 
 export type LearnDecision = { kind: "start"; args: string[] } | { kind: "skip"; reason: string };
 

@@ -1,7 +1,6 @@
 // The few bun APIs the standalone binary uses, typed here (no bun-types dependency), and how to
 // tell that we run under bun.
 import type { Stats } from "node:fs";
-import type { BunConnectOptions } from "./unix-exchange.js";
 
 export interface BunRuntime {
   stdin: { stream(): ReadableStream<Uint8Array> };
@@ -36,4 +35,23 @@ export interface FileSink {
 /** bun's global, or undefined under Node. */
 export function bunRuntime(): BunRuntime | undefined {
   return (globalThis as { Bun?: BunRuntime }).Bun;
+}
+
+/** The part of bun's socket that unix-exchange.ts uses. */
+export interface BunSocketLike {
+  write(data: Uint8Array): number;
+  shutdown(): void;
+  terminate(): void;
+}
+
+export interface BunConnectOptions {
+  unix: string;
+  socket: {
+    open(socket: BunSocketLike): void;
+    drain(socket: BunSocketLike): void;
+    data(socket: BunSocketLike, chunk: Uint8Array): void;
+    close(socket: BunSocketLike): void;
+    error(socket: BunSocketLike, error: Error): void;
+    connectError(socket: BunSocketLike, error: Error): void;
+  };
 }

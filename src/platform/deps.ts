@@ -1,6 +1,7 @@
 // Every side effect the program has, as one injectable object (gh's Factory, GCM's
 // ICommandContext). Only node-deps.ts builds the real one; tests use makeTestDeps().
 import type { Stats } from "node:fs";
+import type { Paths } from "../settings.js";
 
 /** The slice of node:fs/promises we use; memfs's `vol.promises` satisfies it in tests. */
 export interface Fs {
@@ -72,19 +73,6 @@ export interface Io {
   drain?(): Promise<void>;
 }
 
-export interface Paths {
-  home: string;
-  xdgConfigHome: string;
-  xdgDataHome: string;
-  xdgCacheHome: string;
-  /** $XDG_STATE_HOME (default ~/.local/state): small state such as when we last warned about an expiry. */
-  xdgStateHome: string;
-  /** $XDG_RUNTIME_DIR when set. */
-  runtimeDir: string | undefined;
-  // No working directory: git runs helpers inside the repository, so no path we read is
-  // relative to it (settings.ts checkUserPath).
-}
-
 /** One secret in the OS keychain, addressed by service and account. */
 export interface KeyringItem {
   account: string;
@@ -107,6 +95,26 @@ export interface Keyring {
  * connect (ENOENT: no socket; ECONNREFUSED: nobody listening).
  */
 export type UnixExchange = (socketPath: string, payload: string, timeoutMs: number) => Promise<Buffer>;
+
+/** How the cache daemon's socket serves: one request per connection, answered, then closed. */
+export interface UnixServerOptions {
+  /** A connection lasts at most this long from accept, however it trickles (slowloris guard). */
+  requestTimeoutMs: number;
+  /** A connection that sends more than this is dropped unanswered. */
+  maxRequestBytes: number;
+  /** The reply to one whole request (read to the client's half-close). */
+  answer(request: Buffer): string;
+}
+
+/** The daemon's side of UnixExchange. */
+export interface UnixServer {
+  /** Rejects with `code` EADDRINUSE when the path is taken. */
+  listen(socketPath: string): Promise<void>;
+  /** Unlinks the socket path, then stops listening; resolves once closed. */
+  close(): Promise<void>;
+  /** Connections accepted and not closed yet. */
+  readonly openConnections: number;
+}
 
 export interface Logger {
   debug(message: string): void;
@@ -137,6 +145,10 @@ export interface Deps {
   startLearner: (args: readonly string[]) => void;
   /** Talks to the cache daemon. */
   unixExchange: UnixExchange;
+  /** The cache daemon's listening socket. */
+  createUnixServer: (options: UnixServerOptions) => UnixServer;
+  /** Whether something accepts a connection on the socket within `timeoutMs` (one too busy to: yes). */
+  probeUnixSocket: (socketPath: string, timeoutMs: number) => Promise<boolean>;
   /** Lazy, like gh's Config func(): the native addon loads on first use, never on paths that don't need it. */
   keyring: () => Promise<Keyring>;
   /** For the GitHub API (handed to Octokit as request.fetch); tests stub it. */

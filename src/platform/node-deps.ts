@@ -4,15 +4,16 @@ import { BackendUnavailableError } from "../errors.js";
 import { joinPath } from "../posix-path.js";
 import { printable } from "../protocol/printable.js";
 import { scrub } from "../secret.js";
-import { DEFAULTS, ENV, isDebug, pickEnv, positiveInt } from "../settings.js";
+import { DEFAULTS, ENV, isDebug, type Paths, pickEnv, positiveInt } from "../settings.js";
 import { createBunFs } from "./bun-fs.js";
 import { createBunIo } from "./bun-io.js";
 import { bunRuntime } from "./bun-runtime.js";
-import type { Deps, Paths, Spawn } from "./deps.js";
+import type { Deps, Spawn } from "./deps.js";
 import { createFdIo } from "./fd-io.js";
 import { loadNodeKeyring } from "./node-keyring.js";
 import { syncFs } from "./sync-fs.js";
 import { bunUnixExchange, nodeUnixExchange } from "./unix-exchange.js";
+import { nodeUnixServer } from "./unix-server.js";
 
 export function createNodeDeps(): Deps {
   const env = process.env;
@@ -30,6 +31,7 @@ export function createNodeDeps(): Deps {
     uid: typeof process.getuid === "function" ? process.getuid() : undefined,
     selfCommand: selfCommand(),
     unixExchange: bun ? bunUnixExchange(bun) : nodeUnixExchange,
+    ...nodeUnixServer,
     startDaemon: (socketPath) => startDetachedDaemon(socketPath, env, debug),
     startLearner: (args) => startDetachedLearner(args, env),
     keyring: once(() => loadNodeKeyring(positiveInt(env[ENV.keyringTimeoutMs], DEFAULTS.keyringTimeoutMs))),

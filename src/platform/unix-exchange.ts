@@ -1,7 +1,7 @@
 // One request and its answer over a Unix socket (the cache daemon's): connect, send, half-close,
 // read to EOF, all within a deadline. Under bun through Bun.connect: node:net costs ~4 ms of
 // start-up there, more than the whole exchange (perf stat).
-import type { BunRuntime } from "./bun-runtime.js";
+import type { BunRuntime, BunSocketLike } from "./bun-runtime.js";
 import type { UnixExchange } from "./deps.js";
 
 /** A connect failure carries the errno name (ENOENT, ECONNREFUSED…) as `code`, like Node's. */
@@ -85,22 +85,4 @@ export function bunUnixExchange(bun: BunRuntime): UnixExchange {
         })
         .catch(fail);
     });
-}
-
-interface BunSocketLike {
-  write(data: Uint8Array): number;
-  shutdown(): void;
-  terminate(): void;
-}
-
-export interface BunConnectOptions {
-  unix: string;
-  socket: {
-    open(socket: BunSocketLike): void;
-    drain(socket: BunSocketLike): void;
-    data(socket: BunSocketLike, chunk: Uint8Array): void;
-    close(socket: BunSocketLike): void;
-    error(socket: BunSocketLike, error: Error): void;
-    connectError(socket: BunSocketLike, error: Error): void;
-  };
 }

@@ -17,6 +17,20 @@ export interface LookupOptions extends MatchOptions {
   withAuthtype?: boolean;
 }
 
+/** Anything that can answer a pattern with a credential: env tokens, the cache, a store. */
+export interface TokenSource {
+  /** Shown to people ("env GH_TOKEN", "keychain", "cache"). */
+  readonly name: string;
+  get(pattern: Credential, options?: LookupOptions): Promise<ResolvedCredential | undefined>;
+}
+
+/**
+ * What a source answers: username and password, or (git ≥ 2.46, from the cache) an authtype and
+ * its credential, with whatever else it keeps (expiry, refresh token). Only the reply fields of
+ * attributes.ts ever reach git.
+ */
+export type ResolvedCredential = Credential;
+
 /** True when git's request announced `capability[]=authtype` (git ≥ 2.46). */
 export function hasAuthtypeCapability(request: Pick<CredentialRequest, "lists">): boolean {
   return request.lists.capability?.includes("authtype") === true;

@@ -15,7 +15,14 @@ export {
   wireKeyOf,
   withKnownExtras,
 } from "./attributes.js";
-export type { Credential, CredentialField, CredentialRequest, LookupOptions } from "./credential.js";
+export type {
+  Credential,
+  CredentialField,
+  CredentialRequest,
+  LookupOptions,
+  ResolvedCredential,
+  TokenSource,
+} from "./credential.js";
 export { hasAuthtypeCapability } from "./credential.js";
 export { type MatchOptions, matchCredential } from "./match-credential.js";
 export { parseCredentialUrl } from "./parse-credential-url.js";

@@ -1,4 +1,4 @@
-import type { Credential } from "./credential.js";
+import type { Credential } from "./attributes.js";
 
 export interface MatchOptions {
   /**

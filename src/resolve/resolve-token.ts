@@ -1,19 +1,11 @@
 // request → token: asks each source in order (environment, cache, store) and says which answered.
-import { type Credential, type LookupOptions, slotOf } from "../protocol/index.js";
-
-/** Anything that can answer a pattern with a credential: env tokens, the cache, a store. */
-export interface TokenSource {
-  /** Shown to people ("env GH_TOKEN", "keychain", "cache"). */
-  readonly name: string;
-  get(pattern: Credential, options?: LookupOptions): Promise<ResolvedCredential | undefined>;
-}
-
-/**
- * What a source answers: username and password, or (git ≥ 2.46, from the cache) an authtype and
- * its credential, with whatever else it keeps (expiry, refresh token). Only the reply fields of
- * protocol/attributes.ts ever reach git.
- */
-export type ResolvedCredential = Credential;
+import {
+  type Credential,
+  type LookupOptions,
+  type ResolvedCredential,
+  slotOf,
+  type TokenSource,
+} from "../protocol/index.js";
 
 export type Resolution =
   | { kind: "found"; credential: ResolvedCredential; source: string }

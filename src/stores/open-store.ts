@@ -1,25 +1,29 @@
 // Picks the persistent store: --store, then $GIT_CREDENTIAL_PAT_STORE, then config.json, then keychain.
 
-import { type Config, configFilePath } from "../config/config-file.js";
 import { UsageError } from "../errors.js";
+import { withLockFile } from "../lease-lock.js";
 import type { Deps } from "../platform/deps.js";
 import { dirnamePath, joinPath } from "../posix-path.js";
-import { ensurePrivateDir, withLockFile } from "../private-files.js";
+import { ensurePrivateDir } from "../private-files.js";
 import {
   APP_DIR,
   type CheckedPath,
+  type Config,
   checkUserPath,
+  configFilePath,
   DEFAULTS,
   defaultStoreFile,
   ENV,
   KEYRING_WATCHDOG_GRACE_MS,
   okPath,
   positiveInt,
+  STORE_NAMES,
+  type StoreName,
 } from "../settings.js";
 import { FileTokenStore } from "./file-store.js";
 import { KeyringTokenStore } from "./keyring-store.js";
 import { MemoryTokenStore } from "./memory-store.js";
-import { STORE_NAMES, type StoreName, type TokenStore } from "./token-store.js";
+import type { TokenStore } from "./token-store.js";
 
 export function chooseStoreName(flag: string | undefined, config: Config, env: Deps["env"]): StoreName {
   const [source, value] =

@@ -2,9 +2,7 @@
 // (and checked for every backend) in test/contract/token-store.contract.ts.
 import type { Credential, MatchOptions } from "../protocol/index.js";
 import type { Secret } from "../secret.js";
-
-export type StoreName = "keychain" | "file" | "memory";
-export const STORE_NAMES: readonly StoreName[] = ["keychain", "file", "memory"];
+import type { StoreName } from "../settings.js";
 
 /** A credential as stored: protocol, host, username and password are always present. */
 export interface StoredCredential extends Credential {

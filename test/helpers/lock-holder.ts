@@ -7,9 +7,9 @@
 // other, each on what it saw, and a takeover that trusts that look shows as overlapping holds.
 // argv: lockPath marksPath name startAtMs rounds holdMs staleMs pauseMs
 import { appendFileSync } from "node:fs";
+import { withLockFile } from "../../src/lease-lock.js";
 import type { Fs } from "../../src/platform/deps.js";
 import { syncFs } from "../../src/platform/sync-fs.js";
-import { withLockFile } from "../../src/private-files.js";
 
 const [lockPath = "", marksPath = "", name = "", startAt, rounds, holdMs, staleMs, pauseMs] =
   process.argv.slice(2);

@@ -123,6 +123,12 @@ export function makeTestDeps(overrides: Partial<Deps> & { spawnResults?: SpawnRe
     unixExchange: async () => {
       throw Object.assign(new Error("connect ENOENT"), { code: "ENOENT" });
     },
+    createUnixServer: () => {
+      throw new Error("unexpected cache daemon in a unit test (cache/daemon.test.ts serves a real socket)");
+    },
+    probeUnixSocket: async () => {
+      throw new Error("unexpected cache daemon in a unit test (cache/daemon.test.ts serves a real socket)");
+    },
     spawn: async (file, args, options) => {
       touch();
       spawnCalls.push({ file, args });

@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SocketCacheClient } from "../../src/cache/client.js";
 import { type RunningDaemon, startCacheDaemon } from "../../src/cache/daemon.js";
 import { nodeUnixExchange } from "../../src/platform/unix-exchange.js";
+import { nodeUnixServer } from "../../src/platform/unix-server.js";
 import { Secret } from "../../src/secret.js";
 import { CANARY } from "../helpers/canary.js";
 
@@ -48,6 +49,7 @@ describe("the cache daemon's request deadline", () => {
         clock: { now: Date.now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
         uid: process.getuid?.(),
         log: { debug: () => {} },
+        ...nodeUnixServer,
       },
     );
   });

@@ -1,8 +1,7 @@
 // Tokens from the environment for CI, read-only, ahead of every store (gh's precedence):
 // GH_TOKEN / GITHUB_TOKEN serve https://github.com; GH_ENTERPRISE_TOKEN /
 // GITHUB_ENTERPRISE_TOKEN serve the GHES host named by GH_HOST. Never any other host.
-import type { Credential } from "../protocol/index.js";
-import type { ResolvedCredential, TokenSource } from "../resolve/resolve-token.js";
+import type { Credential, ResolvedCredential, TokenSource } from "../protocol/index.js";
 import { Secret } from "../secret.js";
 
 export const GITHUB_HOST = "github.com";
