@@ -2,28 +2,34 @@
 // a status, one line, and the command that fixes it. No I/O; `now` comes in the facts.
 
 import { join } from "node:path";
-import type { Account } from "../accounts/account.js";
-import { type ConfigEntry, originFile, splitConfigKey } from "../git/inspect-config.js";
-import { isGitAtLeast } from "../git/inspect-git-version.js";
-import { type Helper, helperChain, inspectHelper } from "../git/inspect-helper.js";
-import { inspectRemoteUrl, type RemoteUrl, redactUrl } from "../git/inspect-remote-url.js";
+import type { Account } from "../../accounts/account.js";
+import { type ConfigEntry, originFile, splitConfigKey } from "../../git/inspect-config.js";
+import { isGitAtLeast } from "../../git/inspect-git-version.js";
+import { type Helper, helperChain, inspectHelper } from "../../git/inspect-helper.js";
+import { inspectRemoteUrl, type RemoteUrl, redactUrl } from "../../git/inspect-remote-url.js";
 import {
   effectivePushUrls,
   inspectUrlRewrites,
   type Rewritten,
   rewriteUrl,
   type UrlRewrite,
-} from "../git/inspect-url-rewrites.js";
-import { sshRemoteToHttps } from "../git/ssh-remote-to-https.js";
-import { findUrlSecret, maskCommand, maskUrl, secretFreePattern, type UrlSecret } from "../git/url-secret.js";
-import { octal } from "../private-files.js";
-import { shownName, userSelector } from "../protocol/index.js";
-import { describe, looksLikeToken } from "../secret.js";
-import { STORE_NAMES, type StoreName } from "../stores/token-store.js";
-import type { DoctorFacts, FileRole, PathFact, RepoFacts } from "./doctor-facts.js";
-import { expiryState, formatExpiry, formatScopes, isoDate, kindLabel } from "./format.js";
-import type { StoredToken } from "./stored-tokens.js";
-import { tokenWarnings } from "./token-warnings.js";
+} from "../../git/inspect-url-rewrites.js";
+import { sshRemoteToHttps } from "../../git/ssh-remote-to-https.js";
+import {
+  findUrlSecret,
+  maskCommand,
+  maskUrl,
+  secretFreePattern,
+  type UrlSecret,
+} from "../../git/url-secret.js";
+import { octal } from "../../private-files.js";
+import { shownName, userSelector } from "../../protocol/index.js";
+import { describe, looksLikeToken } from "../../secret.js";
+import { STORE_NAMES, type StoreName } from "../../stores/token-store.js";
+import { expiryState, formatExpiry, formatScopes, isoDate, kindLabel } from "../format.js";
+import type { StoredToken } from "../stored-tokens.js";
+import { tokenWarnings } from "../token-warnings.js";
+import type { DoctorFacts, FileRole, PathFact, RepoFacts } from "./facts.js";
 
 export type Status = "ok" | "warn" | "fail";
 

@@ -1,10 +1,11 @@
 // Each doctor check over hand-written facts: what it reports, how bad, and the exact fix.
 import { describe, expect, it } from "vitest";
-import { account } from "../../test/helpers/account-fixture.js";
-import { CANARY } from "../../test/helpers/canary.js";
-import type { ConfigEntry } from "../git/inspect-config.js";
-import { inspectGitVersion } from "../git/inspect-git-version.js";
-import { fingerprint, looksLikeToken, Secret } from "../secret.js";
+import { account } from "../../../test/helpers/account-fixture.js";
+import { CANARY } from "../../../test/helpers/canary.js";
+import type { ConfigEntry } from "../../git/inspect-config.js";
+import { inspectGitVersion } from "../../git/inspect-git-version.js";
+import { fingerprint, looksLikeToken, Secret } from "../../secret.js";
+import type { StoredToken } from "../stored-tokens.js";
 import {
   checkFile,
   checkGit,
@@ -15,9 +16,8 @@ import {
   checkUrlRewrites,
   type Finding,
   quoteArg,
-} from "./doctor-checks.js";
-import type { DoctorFacts, PathFact, RepoFacts } from "./doctor-facts.js";
-import type { StoredToken } from "./stored-tokens.js";
+} from "./checks.js";
+import type { DoctorFacts, PathFact, RepoFacts } from "./facts.js";
 
 const NOW = Date.UTC(2026, 10, 22, 12);
 const DAY = 24 * 60 * 60 * 1000;

@@ -2,23 +2,30 @@
 // file, and returns plain facts. Every judgement is made later by the pure checks in
 // doctor-checks.ts. Tokens are read (to confirm they are there) but never kept in the facts.
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import type { Account, AccountsData } from "../accounts/account.js";
-import { accountsFilePath, loadAccountsData } from "../accounts/accounts-file.js";
-import { defaultSocketPath } from "../cache/socket-path.js";
-import { type Config, configFilePath, loadConfig } from "../config/config-file.js";
-import { hintOf } from "../errors.js";
-import { type ConfigEntry, inspectConfig, originFile } from "../git/inspect-config.js";
-import { type GitVersion, inspectGitVersion, isGitAtLeast } from "../git/inspect-git-version.js";
-import { helperChain, helperOption, helperUrls, inspectHelper } from "../git/inspect-helper.js";
-import { runGit } from "../git/run-git.js";
-import type { Deps } from "../platform/deps.js";
-import { fingerprint, type Secret } from "../secret.js";
-import { type CheckedPath, checkConfigDir, checkUserPath, DEFAULTS, ENV, positiveInt } from "../settings.js";
-import { envTokens } from "../stores/env-token-source.js";
-import { KEYCHAIN_SERVICE, parseKeychainAccount, parseKeychainSecret } from "../stores/keyring-store.js";
-import { checkStoreFilePath, chooseStoreName, openStore } from "../stores/open-store.js";
-import type { StoreName } from "../stores/token-store.js";
-import { type StoredToken, storedTokens } from "./stored-tokens.js";
+import type { Account, AccountsData } from "../../accounts/account.js";
+import { accountsFilePath, loadAccountsData } from "../../accounts/accounts-file.js";
+import { defaultSocketPath } from "../../cache/socket-path.js";
+import { type Config, configFilePath, loadConfig } from "../../config/config-file.js";
+import { hintOf } from "../../errors.js";
+import { type ConfigEntry, inspectConfig, originFile } from "../../git/inspect-config.js";
+import { type GitVersion, inspectGitVersion, isGitAtLeast } from "../../git/inspect-git-version.js";
+import { helperChain, helperOption, helperUrls, inspectHelper } from "../../git/inspect-helper.js";
+import { runGit } from "../../git/run-git.js";
+import type { Deps } from "../../platform/deps.js";
+import { fingerprint, type Secret } from "../../secret.js";
+import {
+  type CheckedPath,
+  checkConfigDir,
+  checkUserPath,
+  DEFAULTS,
+  ENV,
+  positiveInt,
+} from "../../settings.js";
+import { envTokens } from "../../stores/env-token-source.js";
+import { KEYCHAIN_SERVICE, parseKeychainAccount, parseKeychainSecret } from "../../stores/keyring-store.js";
+import { checkStoreFilePath, chooseStoreName, openStore } from "../../stores/open-store.js";
+import type { StoreName } from "../../stores/token-store.js";
+import { type StoredToken, storedTokens } from "../stored-tokens.js";
 
 export type StatFact =
   | { kind: "missing" }

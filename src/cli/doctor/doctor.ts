@@ -4,12 +4,12 @@
 // (doctor-facts.ts), judged by pure checks (doctor-checks.ts), and with --fix the safe fixes run
 // and everything is looked at again.
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import { SilentError } from "../errors.js";
-import type { Deps } from "../platform/deps.js";
-import { checkDoctorFacts } from "./doctor-checks.js";
-import { gatherDoctorFacts } from "./doctor-facts.js";
-import { applyDoctorFixes } from "./doctor-fix.js";
-import { formatDoctorJson, formatDoctorReport } from "./doctor-report.js";
+import { SilentError } from "../../errors.js";
+import type { Deps } from "../../platform/deps.js";
+import { checkDoctorFacts } from "./checks.js";
+import { gatherDoctorFacts } from "./facts.js";
+import { applyDoctorFixes } from "./fix.js";
+import { formatDoctorJson, formatDoctorReport } from "./report.js";
 
 export interface DoctorOptions {
   fix: boolean;
