@@ -23,7 +23,13 @@ import {
 } from "../../settings.js";
 import { envTokens } from "../../stores/env-token-source.js";
 import { KEYCHAIN_SERVICE, parseKeychainAccount, parseKeychainSecret } from "../../stores/keyring-store.js";
-import { checkStoreFilePath, chooseStoreName, openStore } from "../../stores/open-store.js";
+import {
+  checkStoreFilePath,
+  chooseStoreName,
+  openStore,
+  type StoreSource,
+  storeSetting,
+} from "../../stores/open-store.js";
 import type { StoreName } from "../../stores/token-store.js";
 import { type StoredToken, storedTokens } from "../stored-tokens.js";
 
@@ -179,14 +185,10 @@ export async function gatherDoctorFacts(deps: Deps): Promise<DoctorFacts> {
       .map((link) => inspectHelper(link.value, selfPaths))
       .filter((helper) => helper.kind === "pat"),
   );
-  const fallbackStore = storeChoice(config, deps);
   const stores = dedupe([
     ...(ours.length === 0
-      ? [fallbackStore]
-      : ours.map((helper) => {
-          const flag = helperOption(helper.args, "store");
-          return flag === undefined ? fallbackStore : { store: flag, source: "--store in credential.helper" };
-        })),
+      ? [storeUse(undefined, config, deps)]
+      : ours.map((helper) => storeUse(helperOption(helper.args, "store"), config, deps))),
     ...(accounts.kind === "ok"
       ? accounts.list.map((account) => ({
           store: account.store,
@@ -270,13 +272,17 @@ async function heldTokens(config: Config, data: AccountsData, deps: Deps): Promi
   return held;
 }
 
-function storeChoice(config: Config, deps: Deps): StoreUse {
-  const source = deps.env[ENV.store] ? `$${ENV.store}` : config.store ? "config.json" : "default";
-  try {
-    return { store: chooseStoreName(undefined, config, deps.env), source };
-  } catch {
-    return { store: deps.env[ENV.store] ?? DEFAULTS.store, source };
-  }
+const STORE_SOURCES: Record<StoreSource, string> = {
+  flag: "--store in credential.helper",
+  env: `$${ENV.store}`,
+  config: "config.json",
+  default: "default",
+};
+
+/** The store a helper with this --store runs with, by the helper's own rule; an unknown name is kept for checkStore. */
+function storeUse(flag: string | undefined, config: Config, deps: Deps): StoreUse {
+  const { value, source } = storeSetting(flag, config, deps.env);
+  return { store: value, source: STORE_SOURCES[source] };
 }
 
 function dedupe(uses: StoreUse[]): StoreUse[] {
