@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { CANARY } from "../../../test/helpers/canary.js";
 import { makeTestDeps } from "../../../test/helpers/test-deps.js";
 import type { SpawnResult } from "../../platform/deps.js";
-import type { Finding, FixAction } from "./checks.js";
+import type { Finding, FixAction } from "./finding.js";
 import { applyDoctorFixes } from "./fix.js";
 
 const GLOBAL = "/home/user/.gitconfig";

@@ -9,7 +9,7 @@ import { removeConfigSections } from "../../git/remove-config-sections.js";
 import { runGit } from "../../git/run-git.js";
 import { findUrlSecret } from "../../git/url-secret.js";
 import type { Deps } from "../../platform/deps.js";
-import type { Finding, FixAction } from "./checks.js";
+import type { Finding, FixAction } from "./finding.js";
 
 export async function applyDoctorFixes(findings: readonly Finding[], deps: Deps): Promise<Finding[]> {
   const done = new Set<string>();

@@ -5,7 +5,7 @@
 import { printable } from "../../protocol/index.js";
 import { scrub } from "../../secret.js";
 import { paint } from "../format.js";
-import { AREAS, type Finding, type Status } from "./checks.js";
+import { AREAS, type Finding, type Status } from "./finding.js";
 
 const MARKS: Record<Status, { tty: string; plain: string; colour: "green" | "yellow" | "red" }> = {
   ok: { tty: "✓", plain: "ok  ", colour: "green" },
