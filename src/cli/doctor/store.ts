@@ -2,8 +2,7 @@
 // the helper's own precedence rule), whether config.json reads, and whether the keychain answers.
 import type { Account } from "../../accounts/account.js";
 import { type Config, loadConfig } from "../../config/config-file.js";
-import type { Helper } from "../../git/inspect-helper.js";
-import { helperOption } from "../../git/inspect-helper.js";
+import { type Helper, helperOption } from "../../git/inspect-helper.js";
 import type { Deps } from "../../platform/deps.js";
 import { ENV } from "../../settings.js";
 import { KEYCHAIN_SERVICE } from "../../stores/keyring-store.js";
