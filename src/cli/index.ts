@@ -4,7 +4,7 @@ import yargs from "yargs";
 import { UsageError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { VERSION } from "../version.js";
-import { doctorCommand } from "./doctor.js";
+import { doctorCommand } from "./doctor/doctor.js";
 import { importCommand } from "./import.js";
 import { learnCommand } from "./learn.js";
 import { listCommand } from "./list.js";

@@ -25,15 +25,28 @@ import { KeyringTokenStore } from "./keyring-store.js";
 import { MemoryTokenStore } from "./memory-store.js";
 import type { TokenStore } from "./token-store.js";
 
+/** Where the store's name came from, in precedence order. */
+export type StoreSource = "flag" | "env" | "config" | "default";
+
+/** The store's name as configured (not yet checked) and which setting gave it: the precedence rule itself. */
+export function storeSetting(
+  flag: string | undefined,
+  config: Config,
+  env: Deps["env"],
+): { value: string; source: StoreSource } {
+  if (flag !== undefined) return { value: flag, source: "flag" };
+  const fromEnv = env[ENV.store];
+  if (fromEnv) return { value: fromEnv, source: "env" };
+  return config.store === undefined
+    ? { value: DEFAULTS.store, source: "default" }
+    : { value: config.store, source: "config" };
+}
+
 export function chooseStoreName(flag: string | undefined, config: Config, env: Deps["env"]): StoreName {
-  const [source, value] =
-    flag !== undefined
-      ? ["--store", flag]
-      : env[ENV.store]
-        ? [ENV.store, env[ENV.store]]
-        : ["config", config.store ?? DEFAULTS.store];
+  const { value, source } = storeSetting(flag, config, env);
   if (!STORE_NAMES.includes(value as StoreName)) {
-    throw new UsageError(`${source} must be one of ${STORE_NAMES.join(", ")} (got "${value}")`);
+    const setting = source === "flag" ? "--store" : source === "env" ? ENV.store : "config";
+    throw new UsageError(`${setting} must be one of ${STORE_NAMES.join(", ")} (got "${value}")`);
   }
   return value as StoreName;
 }

@@ -2,10 +2,10 @@
 // summary. Marks (✓ ! ✗) and colour only on a terminal; plain ok/warn/fail otherwise. Every line
 // goes through scrub() (a URL or helper command may carry a token the user put there) and
 // printable() (a remote URL or username may carry escape sequences).
-import { printable } from "../protocol/index.js";
-import { scrub } from "../secret.js";
-import { AREAS, type Finding, type Status } from "./doctor-checks.js";
-import { paint } from "./format.js";
+import { printable } from "../../protocol/index.js";
+import { scrub } from "../../secret.js";
+import { paint } from "../format.js";
+import { AREAS, type Finding, type Status } from "./finding.js";
 
 const MARKS: Record<Status, { tty: string; plain: string; colour: "green" | "yellow" | "red" }> = {
   ok: { tty: "✓", plain: "ok  ", colour: "green" },

@@ -1,14 +1,14 @@
 // runDoctor against memfs, the in-memory keyring and a scripted git (answers by argv, records
 // what it was asked to change): the report, --json, --fix, exit codes, and no token in output.
 import { describe, expect, it } from "vitest";
-import { account } from "../../test/helpers/account-fixture.js";
-import { CANARY } from "../../test/helpers/canary.js";
-import { recordOutput } from "../../test/helpers/canary-guard.js";
-import { makeTestDeps, type TestDeps } from "../../test/helpers/test-deps.js";
-import type { Account } from "../accounts/account.js";
-import type { ConfigEntry } from "../git/inspect-config.js";
-import type { Deps, SpawnResult } from "../platform/deps.js";
-import { fingerprint, Secret } from "../secret.js";
+import { account } from "../../../test/helpers/account-fixture.js";
+import { CANARY } from "../../../test/helpers/canary.js";
+import { recordOutput } from "../../../test/helpers/canary-guard.js";
+import { makeTestDeps, type TestDeps } from "../../../test/helpers/test-deps.js";
+import type { Account } from "../../accounts/account.js";
+import type { ConfigEntry } from "../../git/inspect-config.js";
+import type { Deps, SpawnResult } from "../../platform/deps.js";
+import { fingerprint, Secret } from "../../secret.js";
 import { runDoctor, toDoctorOptions } from "./doctor.js";
 
 const GLOBAL = "/home/user/.gitconfig";

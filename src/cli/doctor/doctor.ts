@@ -1,15 +1,15 @@
 // `git-credential-pat doctor [--fix] [--json]`: what stands between git and the token — git's
 // version, the helper chain, URL rewrites, SSH remotes, tokens written into URLs, the store, file
-// permissions, tokens — each with the command that fixes it. Facts are gathered once
-// (doctor-facts.ts), judged by pure checks (doctor-checks.ts), and with --fix the safe fixes run
-// and everything is looked at again.
+// permissions, tokens — each with the command that fixes it. Each section's file in this folder
+// gathers its facts (composed once by facts.ts) and judges them with pure checks (checks.ts); with
+// --fix the safe fixes run (fix.ts) and everything is looked at again.
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import { SilentError } from "../errors.js";
-import type { Deps } from "../platform/deps.js";
-import { checkDoctorFacts } from "./doctor-checks.js";
-import { gatherDoctorFacts } from "./doctor-facts.js";
-import { applyDoctorFixes } from "./doctor-fix.js";
-import { formatDoctorJson, formatDoctorReport } from "./doctor-report.js";
+import { SilentError } from "../../errors.js";
+import type { Deps } from "../../platform/deps.js";
+import { checkDoctorFacts } from "./checks.js";
+import { applyDoctorFixes } from "./fix.js";
+import { gatherDoctorFacts } from "./gather.js";
+import { formatDoctorJson, formatDoctorReport } from "./report.js";
 
 export interface DoctorOptions {
   fix: boolean;

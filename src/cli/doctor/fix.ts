@@ -3,13 +3,13 @@
 // once, and reports what it did. No command line it runs holds a token: the checks name values
 // by patterns without the secret, and a section named by a token is edited in the file itself.
 
-import { PatError } from "../errors.js";
-import { editConfigFile } from "../git/git-config-file.js";
-import { removeConfigSections } from "../git/remove-config-sections.js";
-import { runGit } from "../git/run-git.js";
-import { findUrlSecret } from "../git/url-secret.js";
-import type { Deps } from "../platform/deps.js";
-import type { Finding, FixAction } from "./doctor-checks.js";
+import { PatError } from "../../errors.js";
+import { editConfigFile } from "../../git/git-config-file.js";
+import { removeConfigSections } from "../../git/remove-config-sections.js";
+import { runGit } from "../../git/run-git.js";
+import { findUrlSecret } from "../../git/url-secret.js";
+import type { Deps } from "../../platform/deps.js";
+import type { Finding, FixAction } from "./finding.js";
 
 export async function applyDoctorFixes(findings: readonly Finding[], deps: Deps): Promise<Finding[]> {
   const done = new Set<string>();

@@ -1,11 +1,11 @@
 // applyDoctorFixes over scripted git results and memfs: what runs, in which order, what it
 // reports, and that a config file is edited only where a token sits (byte for byte elsewhere).
 import { describe, expect, it } from "vitest";
-import { CANARY } from "../../test/helpers/canary.js";
-import { makeTestDeps } from "../../test/helpers/test-deps.js";
-import type { SpawnResult } from "../platform/deps.js";
-import type { Finding, FixAction } from "./doctor-checks.js";
-import { applyDoctorFixes } from "./doctor-fix.js";
+import { CANARY } from "../../../test/helpers/canary.js";
+import { makeTestDeps } from "../../../test/helpers/test-deps.js";
+import type { SpawnResult } from "../../platform/deps.js";
+import type { Finding, FixAction } from "./finding.js";
+import { applyDoctorFixes } from "./fix.js";
 
 const GLOBAL = "/home/user/.gitconfig";
 const exit = (code: number, stderr = ""): SpawnResult => ({ code, stdout: "", stderr });
