@@ -9,7 +9,7 @@ import { exitCodeOf } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { printable, shownName } from "../protocol/index.js";
 import { fingerprint, tokenKind } from "../secret.js";
-import { DEFAULTS, ENV, positiveInt } from "../settings.js";
+import { expiryWarningDays } from "../settings.js";
 import { envTokens } from "../stores/env-token-source.js";
 import { storesInUse } from "./command-kit.js";
 import { expiryState, formatExpiry, formatScopes, kindLabel, paint } from "./format.js";
@@ -55,7 +55,7 @@ export interface ListRow {
 
 export async function runList(opts: ListOptions, deps: Deps): Promise<void> {
   const now = deps.clock.now();
-  const soonDays = positiveInt(deps.env[ENV.expiryWarningDays], DEFAULTS.expiryWarningDays);
+  const soonDays = expiryWarningDays(deps.env);
   const data = await loadAccountsData(deps);
   const rows: ListRow[] = [];
   for (const { name, store, isOnlyDefault } of await storesInUse(data.accounts, deps)) {
@@ -223,7 +223,7 @@ function missingRows(data: AccountsData, source: string, tokens: readonly Stored
     }));
 }
 
-/** Environment tokens are read-only and unverified here: `verify` checks them. */
+/** Environment tokens are read-only and shown unverified: neither `list` nor `verify` asks GitHub about them. */
 function envRows(deps: Deps): ListRow[] {
   return envTokens(deps.env).map((entry) => ({
     host: entry.host,
