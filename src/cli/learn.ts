@@ -7,6 +7,7 @@
 // the store, by the slot its arguments name.
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import type { TokenFacts } from "../accounts/account.js";
+import { sameHost } from "../accounts/accounts.js";
 import { loadAccountsData } from "../accounts/accounts-file.js";
 import { findFacts, isKnownGithubHost, recordedApiUrl } from "../accounts/token-facts.js";
 import { isLearningOn, loadConfig } from "../config/config-file.js";
@@ -152,8 +153,7 @@ async function learnOnce(
   if (unknown.length === 0) return { kind: "skipped", reason: "the token is known already" };
   let outcome: LearnOutcome = { kind: "skipped", reason: "nothing asked" };
   for (const host of unknown) {
-    const token = (entries.find((entry) => entry.host.toLowerCase() === host) as (typeof entries)[number])
-      .password;
+    const token = (entries.find((entry) => sameHost(entry.host, host)) as (typeof entries)[number]).password;
     const learned = await learnHost(host, token, recordedApiUrl(data, host), store, deadline, deps);
     if (outcome.kind !== "learned") outcome = learned;
   }

@@ -1,7 +1,7 @@
 // `git-credential-pat login`: check a token against GitHub, store it, remember the account.
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import type { Account } from "../accounts/account.js";
-import { upsertAccount } from "../accounts/accounts.js";
+import { findAccount, sameLogin, upsertAccount } from "../accounts/accounts.js";
 import { AuthError, UsageError } from "../errors.js";
 import type { TokenInfo } from "../github/types.js";
 import type { Deps } from "../platform/deps.js";
@@ -62,7 +62,7 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<void> {
   let info: TokenInfo | undefined;
   if (opts.verify) {
     info = await (await githubFor(opts.host, opts.apiUrl, deps)).validate(token);
-    if (opts.user && info.login.toLowerCase() !== opts.user.toLowerCase()) {
+    if (opts.user && !sameLogin(info.login, opts.user)) {
       throw new AuthError(`the token authenticates as ${info.login}, not ${opts.user}`, {
         hint: `log in as ${info.login}, or use a token of ${opts.user}'s`,
       });
@@ -89,11 +89,7 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<void> {
     { host: opts.host, login },
     token,
     (accounts) => {
-      account = toAccount(
-        accounts.find(
-          (known) => known.host === opts.host && known.login.toLowerCase() === login.toLowerCase(),
-        ),
-      );
+      account = toAccount(findAccount(accounts, opts.host, login));
       return upsertAccount(accounts, account);
     },
     deps,
