@@ -5,6 +5,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import type { Account, AccountsData } from "../accounts/account.js";
 import { sameHost, sameLogin } from "../accounts/accounts.js";
 import { loadAccountsData } from "../accounts/accounts-file.js";
+import { expiryState } from "../accounts/token-expiry.js";
 import { exitCodeOf } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { printable, shownName } from "../protocol/index.js";
@@ -12,7 +13,7 @@ import { fingerprint, tokenKind } from "../secret.js";
 import { expiryWarningDays } from "../settings.js";
 import { envTokens } from "../stores/env-token-source.js";
 import { storesInUse } from "./command-kit.js";
-import { expiryState, formatExpiry, formatScopes, kindLabel, paint } from "./format.js";
+import { formatExpiry, formatScopes, kindLabel, paint } from "./format.js";
 import { type StoredToken, storedTokens } from "./stored-tokens.js";
 import { tokenWarnings } from "./token-warnings.js";
 
