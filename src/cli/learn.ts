@@ -9,7 +9,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import type { TokenFacts } from "../accounts/account.js";
 import { sameHost } from "../accounts/accounts.js";
 import { loadAccountsData } from "../accounts/accounts-file.js";
-import { findFacts, isKnownGithubHost, recordedApiUrl } from "../accounts/token-facts.js";
+import { findFacts, isKnownGithubHost, recordedApiUrl, tokenCheck } from "../accounts/token-facts.js";
 import { isLearningOn, loadConfig } from "../config/config-file.js";
 import { AuthError, UsageError } from "../errors.js";
 import type { TokenInfo } from "../github/types.js";
@@ -177,19 +177,7 @@ async function learnHost(
   }
   // Past the deadline nothing new starts: the process is about to be ended.
   if (deadline.aborted) return { kind: "timed-out" };
-  const facts = await recordCheck(
-    store,
-    host,
-    token,
-    {
-      login: info.login,
-      ...(info.scopes === undefined ? {} : { scopes: info.scopes }),
-      ...(info.expiresAtMs === undefined ? {} : { expiresAtMs: info.expiresAtMs }),
-      check: "valid",
-      ...(apiUrl === undefined ? {} : { apiUrl }),
-    },
-    deps,
-  );
+  const facts = await recordCheck(store, host, token, tokenCheck(info, "valid", apiUrl), deps);
   return facts === undefined
     ? { kind: "skipped", reason: "the store no longer holds that token" }
     : { kind: "learned", facts };

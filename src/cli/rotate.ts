@@ -2,14 +2,14 @@
 // it is stored (by `login`, or by git after its prompt, under any username and every path).
 // The old token keeps working until the new one is in the store.
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import type { Account } from "../accounts/account.js";
-import { sameHost, sameLogin, upsertAccount } from "../accounts/accounts.js";
+import type { Account, TokenFacts } from "../accounts/account.js";
+import { findAccount, sameHost, sameLogin, upsertAccount } from "../accounts/accounts.js";
 import { loadAccountsData } from "../accounts/accounts-file.js";
-import { dropFacts, upsertFacts } from "../accounts/token-facts.js";
+import { dropFacts, factsOfCheck, tokenCheck, upsertFacts, withTokenFacts } from "../accounts/token-facts.js";
 import { AuthError, NotFoundError, SilentError, UsageError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { type Credential, isHttpProtocol, shownName, slotOf } from "../protocol/index.js";
-import { describe as describeToken, fingerprint, type Secret, tokenKind } from "../secret.js";
+import { describe as describeToken, type Secret } from "../secret.js";
 import { GITHUB_HOST } from "../stores/env-token-source.js";
 import type { StoredCredential, TokenStore } from "../stores/token-store.js";
 import {
@@ -170,26 +170,17 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
         await target.store.store({ ...slot, password: token, ...expiry }, { exactSlot: true });
         replaced.push({ storeName: target.name, credential: { ...slot, password: token } });
       }
+      // What GitHub said about the new token, as recordCheck records a check, but in this same
+      // write: the swap and the facts land together or not at all (recordCheck takes the lock
+      // itself, so it cannot run in here). The entries already carry the expiry.
+      const facts = factsOfCheck(host, token, tokenCheck(info, "valid", apiUrl), now);
       return {
         accounts: currentAccount
-          ? upsertAccount(current.accounts, rotatedAccount(currentAccount, token, info, opts.apiUrl, now))
+          ? upsertAccount(current.accounts, rotatedAccount(currentAccount, facts, opts.apiUrl))
           : current.accounts,
-        // What GitHub said about the new token, as recordCheck records a check, but in this same
-        // write: the swap and the facts land together or not at all (recordCheck takes the lock
-        // itself, so it cannot run in here). The entries already carry the expiry.
         tokens: upsertFacts(
           old ? dropFacts(current.tokens, host, new Set([old.fingerprint])) : current.tokens,
-          {
-            host: host.toLowerCase(),
-            fingerprint: fingerprint(token),
-            login: info.login,
-            kind: tokenKind(token),
-            ...(info.scopes === undefined ? {} : { scopes: info.scopes }),
-            ...(info.expiresAtMs === undefined ? {} : { expiresAtMs: info.expiresAtMs }),
-            checkedAtMs: now,
-            check: "valid",
-            ...(apiUrl === undefined ? {} : { apiUrl }),
-          },
+          facts,
         ),
       };
     }, deps);
@@ -216,10 +207,6 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
   if (lost.length > 0)
     deps.io.err.write(`git-credential-pat: warning: the new token lacks ${lost.join(", ")}\n`);
   if (cleared && reportUncleared(cleared, deps)) throw new SilentError(1);
-}
-
-function findAccount(accounts: readonly Account[], host: string, login: string): Account | undefined {
-  return accounts.find((account) => sameHost(account.host, host) && sameLogin(account.login, login));
 }
 
 /**
@@ -268,24 +255,12 @@ function knownAboutOld(
   return { scopes: undefined, expiresAtMs: old?.expiresAtMs, isExpiryKnown: old?.expiresAtMs !== undefined };
 }
 
-function rotatedAccount(
-  account: Account,
-  token: Secret,
-  info: { scopes?: string[]; expiresAtMs?: number },
-  apiUrl: string | undefined,
-  now: number,
-): Account {
-  const { scopes: _scopes, expiresAtMs: _expiry, ...rest } = account;
+/** The account with its new token's facts, rotated at the check's time; `apiUrl` when given. */
+function rotatedAccount(account: Account, facts: TokenFacts, apiUrl: string | undefined): Account {
   return {
-    ...rest,
+    ...withTokenFacts(account, facts),
     ...(apiUrl === undefined ? {} : { apiUrl }),
-    kind: tokenKind(token),
-    fingerprint: fingerprint(token),
-    ...(info.scopes === undefined ? {} : { scopes: info.scopes }),
-    ...(info.expiresAtMs === undefined ? {} : { expiresAtMs: info.expiresAtMs }),
-    lastCheckedAtMs: now,
-    lastCheck: "valid",
-    rotatedAtMs: now,
+    rotatedAtMs: facts.checkedAtMs,
   };
 }
 
