@@ -147,7 +147,7 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
           // token or the new, never none, and entries under a path (git's copies per repository,
           // a token of another repository) are not dropped by a host-wide write.
           for (const entry of holders) {
-            await store.store({ ...slotCredential(entry), password: token, ...expiry }, { exactSlot: true });
+            await store.store({ ...slotOf(entry), password: token, ...expiry }, { exactSlot: true });
             replaced.push({ storeName: name, credential: entry });
           }
           // Then whatever still holds the old token: a copy git stored in a slot of its own meanwhile.
@@ -262,11 +262,6 @@ function rotatedAccount(account: Account, facts: TokenFacts, apiUrl: string | un
     ...(apiUrl === undefined ? {} : { apiUrl }),
     rotatedAtMs: facts.checkedAtMs,
   };
-}
-
-/** An entry's slot, as a credential to store into (protocol, host, username, and its path if any). */
-function slotCredential(entry: StoredCredential): Omit<StoredCredential, "password"> {
-  return { ...slotOf(entry), protocol: entry.protocol, host: entry.host, username: entry.username };
 }
 
 /** The old token's slots in the cache daemons: every spelling that held it, any path, only that token. */

@@ -1,3 +1,4 @@
+import { SLOT_FIELDS } from "./attributes.js";
 import type { Credential } from "./credential.js";
 
 export interface MatchOptions {
@@ -28,7 +29,7 @@ export interface MatchOptions {
  * matches only an empty string). See MatchOptions for the two stricter forms.
  */
 export function matchCredential(pattern: Credential, entry: Credential, options: MatchOptions = {}): boolean {
-  for (const field of ["protocol", "host", "path", "username"] as const) {
+  for (const field of SLOT_FIELDS) {
     const want = pattern[field];
     if (want !== undefined && entry[field] !== want) return false;
   }
