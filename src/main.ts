@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Entry: the git fast path (get/store/erase) or the people-facing CLI, loaded lazily.
 // The only file that sets the exit status.
+import { CLI_WORDS } from "./command-names.js";
 import { exitCodeOf, hintOf } from "./errors.js";
 import { runCacheDaemon } from "./helper/run-cache-daemon.js";
 import { runHelper } from "./helper/run-helper.js";
@@ -9,24 +10,6 @@ import { createNodeDeps } from "./platform/node-deps.js";
 import { printable } from "./protocol/printable.js";
 import { scrub } from "./secret.js";
 import { isDebug, learnTimeoutMs } from "./settings.js";
-
-const CLI_COMMANDS = new Set([
-  "login",
-  "logout",
-  "list",
-  "verify",
-  "rotate",
-  "setup",
-  "doctor",
-  "import",
-  // Internal, hidden from --help: the learner git's store starts (cli/learn.ts).
-  "learn",
-  "help",
-  "completion",
-  "--help",
-  "-h",
-  "--version",
-]);
 
 declare const __PAT_EXTERNAL_CLI__: boolean;
 
@@ -46,7 +29,7 @@ function loadCli(): Promise<typeof import("./cli/index.js")> {
 /** A run goes to the CLI when its first word is a command or there are no words at all. */
 export function isCliInvocation(argv: readonly string[]): boolean {
   const first = argv.find((arg) => !arg.startsWith("--") || arg === "--help" || arg === "--version");
-  return argv.length === 0 || (first !== undefined && CLI_COMMANDS.has(first));
+  return argv.length === 0 || (first !== undefined && CLI_WORDS.has(first));
 }
 
 async function main(argv: readonly string[]): Promise<void> {

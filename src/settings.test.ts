@@ -4,8 +4,10 @@ import {
   checkUserPath,
   configDir,
   DEFAULTS,
+  expiryWarningDays,
   type Paths,
   pickEnv,
+  positiveInt,
   TOKEN_ENV,
   userPath,
 } from "./settings.js";
@@ -26,6 +28,30 @@ describe("apiTimeoutMs", () => {
     },
   ])("$name", ({ value, want }) => {
     expect(apiTimeoutMs({ GIT_CREDENTIAL_PAT_API_TIMEOUT_MS: value })).toBe(want);
+  });
+});
+
+describe("positiveInt", () => {
+  it.each([
+    { name: "unset keeps the fallback", value: undefined, want: 5000 },
+    { name: "a whole number above 0 is used", value: "250", want: 250 },
+    { name: "0 is no positive number: the fallback", value: "0", want: 5000 },
+    { name: "00 is 0 too: the fallback", value: "00", want: 5000 },
+    { name: "a negative number: the fallback", value: "-1", want: 5000 },
+    { name: "a fraction: the fallback", value: "1.5", want: 5000 },
+  ])("$name", ({ value, want }) => {
+    expect(positiveInt(value, 5000)).toBe(want);
+  });
+});
+
+describe("expiryWarningDays", () => {
+  it.each([
+    { name: "unset keeps the default (7 days)", value: undefined, want: 7 },
+    { name: "a number of days is used", value: "30", want: 30 },
+    { name: "0 turns the warning off, as documented", value: "0", want: 0 },
+    { name: "anything but digits: the default", value: "soon", want: DEFAULTS.expiryWarningDays },
+  ])("$name", ({ value, want }) => {
+    expect(expiryWarningDays({ GIT_CREDENTIAL_PAT_EXPIRY_WARNING_DAYS: value })).toBe(want);
   });
 });
 

@@ -192,9 +192,21 @@ export function isDebug(env: Readonly<Record<string, string | undefined>>): bool
   return value !== undefined && value !== "" && value !== "0";
 }
 
+/** A whole number above 0 (a timeout, a bound); 0 or anything but digits means `fallback`. */
 export function positiveInt(value: string | undefined, fallback: number): number {
+  const number = wholeNumber(value, fallback);
+  return number === 0 ? fallback : number;
+}
+
+/** A whole number, 0 included; anything but digits means `fallback`. */
+function wholeNumber(value: string | undefined, fallback: number): number {
   if (value === undefined || !/^\d+$/.test(value)) return fallback;
   return Number(value);
+}
+
+/** GIT_CREDENTIAL_PAT_EXPIRY_WARNING_DAYS: the warning's lead time in days; 0 turns the warning off. */
+export function expiryWarningDays(env: Readonly<Record<string, string | undefined>>): number {
+  return wholeNumber(env[ENV.expiryWarningDays], DEFAULTS.expiryWarningDays);
 }
 
 /** setTimeout's (and so AbortSignal.timeout's) largest delay; a longer one fires at once. */
@@ -202,14 +214,12 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** GIT_CREDENTIAL_PAT_API_TIMEOUT_MS: 0 or anything but digits means the default; at most ~24 days. */
 export function apiTimeoutMs(env: Readonly<Record<string, string | undefined>>): number {
-  const ms = positiveInt(env[ENV.apiTimeoutMs], DEFAULTS.apiTimeoutMs);
-  return ms === 0 ? DEFAULTS.apiTimeoutMs : Math.min(ms, MAX_TIMER_MS);
+  return Math.min(positiveInt(env[ENV.apiTimeoutMs], DEFAULTS.apiTimeoutMs), MAX_TIMER_MS);
 }
 
 /** GIT_CREDENTIAL_PAT_LEARN_TIMEOUT_MS: 0 or anything but digits means the default; at most ~24 days. */
 export function learnTimeoutMs(env: Readonly<Record<string, string | undefined>>): number {
-  const ms = positiveInt(env[ENV.learnTimeoutMs], DEFAULTS.learnTimeoutMs);
-  return ms === 0 ? DEFAULTS.learnTimeoutMs : Math.min(ms, MAX_TIMER_MS);
+  return Math.min(positiveInt(env[ENV.learnTimeoutMs], DEFAULTS.learnTimeoutMs), MAX_TIMER_MS);
 }
 
 /** gh's token variables (env-token-source.ts reads them): never handed to a child. */

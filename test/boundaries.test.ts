@@ -57,6 +57,8 @@ const WALLS: Record<Room, readonly Allowed[]> = {
   "secret.ts": [],
   "posix-path.ts": [],
   "version.ts": [],
+  // The command names main.ts routes to the CLI, shared with cli/index.ts without loading it.
+  "command-names.ts": [],
   // git's wire format, pure: no I/O.
   protocol: ["secret.ts", "errors.ts"],
   // Every environment variable and config key we read, with its default; no I/O.
@@ -98,9 +100,19 @@ const WALLS: Record<Room, readonly Allowed[]> = {
     "helper",
     "platform",
     "version.ts",
+    "command-names.ts",
   ],
   // Chooses git's path or the CLI; it loads cli/ only with `await import()`.
-  "main.ts": ["helper", "platform", "protocol", "settings.ts", "secret.ts", "errors.ts", "version.ts"],
+  "main.ts": [
+    "helper",
+    "platform",
+    "protocol",
+    "settings.ts",
+    "secret.ts",
+    "errors.ts",
+    "version.ts",
+    "command-names.ts",
+  ],
 };
 
 /** The arrows issue 14 names as never allowed; the table above must keep them out. */

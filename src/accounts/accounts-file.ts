@@ -157,7 +157,7 @@ function extraFields(record: Record<string, unknown>, known: readonly string[]):
   return Object.fromEntries(Object.entries(record).filter(([key]) => !known.includes(key)));
 }
 
-/** Parses and checks every field: JSON on disk is never trusted (STYLE §10, VS Code ipcServer). */
+/** Parses and checks every field: JSON on disk is never trusted (people edit it by hand). */
 function decodeAccountsFile(path: string, content: Buffer | undefined): Decoded {
   const empty: Decoded = { accounts: [], tokens: [], top: {}, perAccount: new Map() };
   if (content === undefined) return empty;

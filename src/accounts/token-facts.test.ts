@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { account } from "../../test/helpers/account-fixture.js";
 import type { AccountsData, TokenFacts } from "./account.js";
-import { dropFacts, findFacts, isKnownGithubHost, upsertFacts } from "./token-facts.js";
+import { dropFacts, findFacts, isKnownGithubHost, upsertFacts, withTokenFacts } from "./token-facts.js";
 
 const facts = (over: Partial<TokenFacts> = {}): TokenFacts => ({
   host: "github.com",
@@ -83,5 +83,42 @@ describe("isKnownGithubHost", () => {
     { host: "ghe.acme.com", ghHost: undefined, want: false },
   ])("$host with GH_HOST=$ghHost: $want", ({ host, ghHost, want }) => {
     expect(isKnownGithubHost(host, data, ghHost)).toBe(want);
+  });
+});
+
+describe("withTokenFacts", () => {
+  const known = account("github.com", "octocat", {
+    fingerprint: "aaaa1111",
+    scopes: ["repo", "workflow"],
+    expiresAtMs: 500,
+  });
+  it.each([
+    {
+      name: "a check of the same token that reports scopes and expiry replaces them",
+      facts: facts({ scopes: ["repo"], expiresAtMs: 900 }),
+      want: { fingerprint: "aaaa1111", scopes: ["repo"], expiresAtMs: 900 },
+    },
+    {
+      name: "a check of the same token that reports none keeps what was known of it",
+      facts: facts({ scopes: undefined, check: "rejected" }),
+      want: {
+        fingerprint: "aaaa1111",
+        scopes: ["repo", "workflow"],
+        expiresAtMs: 500,
+        lastCheck: "rejected",
+      },
+    },
+  ])("$name", ({ facts: checked, want }) => {
+    expect(withTokenFacts(known, checked)).toMatchObject({ ...want, lastCheckedAtMs: 1, login: "octocat" });
+  });
+
+  it("never carries another token's scopes and expiry over", () => {
+    const rotated = withTokenFacts(
+      known,
+      facts({ fingerprint: "bbbb2222", scopes: undefined, kind: "fine-grained" }),
+    );
+    expect(rotated).toMatchObject({ fingerprint: "bbbb2222", kind: "fine-grained", lastCheck: "valid" });
+    expect(rotated).not.toHaveProperty("scopes");
+    expect(rotated).not.toHaveProperty("expiresAtMs");
   });
 });

@@ -1,7 +1,69 @@
 // What is known about the tokens the store holds, by host and fingerprint (accounts.json
 // "tokens"), and which hosts are GitHub's. Pure: no I/O.
+import { fingerprint, type Secret, tokenKind } from "../secret.js";
 import type { Account, AccountsData, TokenFacts } from "./account.js";
 import { sameHost } from "./accounts.js";
+
+/** What one check against GitHub's API found about a token (refused: what was known of it), and the verdict. */
+export interface TokenCheck {
+  login: string;
+  scopes?: string[];
+  expiresAtMs?: number;
+  check: TokenFacts["check"];
+  apiUrl?: string;
+}
+
+/** A check from what the API said (or what was known): only the fields that have a value. */
+export function tokenCheck(
+  found: { login: string; scopes?: string[] | undefined; expiresAtMs?: number | undefined },
+  check: TokenFacts["check"],
+  apiUrl: string | undefined,
+): TokenCheck {
+  return {
+    login: found.login,
+    ...(found.scopes === undefined ? {} : { scopes: found.scopes }),
+    ...(found.expiresAtMs === undefined ? {} : { expiresAtMs: found.expiresAtMs }),
+    check,
+    ...(apiUrl === undefined ? {} : { apiUrl }),
+  };
+}
+
+/** The record of `check` about `token` on `host`, made at `checkedAtMs`. */
+export function factsOfCheck(
+  host: string,
+  token: Secret,
+  check: TokenCheck,
+  checkedAtMs: number,
+): TokenFacts {
+  return {
+    host: host.toLowerCase(),
+    fingerprint: fingerprint(token),
+    kind: tokenKind(token),
+    checkedAtMs,
+    ...check,
+  };
+}
+
+/**
+ * `account` describing the token `facts` are about: its kind and fingerprint, scopes and expiry,
+ * and the check. Scopes or an expiry the check did not report stay only when the account
+ * described that same token already; another token's never carry over.
+ */
+export function withTokenFacts(account: Account, facts: TokenFacts): Account {
+  const { scopes: _scopes, expiresAtMs: _expiresAtMs, ...rest } = account;
+  const known = account.fingerprint === facts.fingerprint ? account : undefined;
+  const scopes = facts.scopes ?? known?.scopes;
+  const expiresAtMs = facts.expiresAtMs ?? known?.expiresAtMs;
+  return {
+    ...rest,
+    ...(scopes === undefined ? {} : { scopes }),
+    ...(expiresAtMs === undefined ? {} : { expiresAtMs }),
+    kind: facts.kind,
+    fingerprint: facts.fingerprint,
+    lastCheckedAtMs: facts.checkedAtMs,
+    lastCheck: facts.check,
+  };
+}
 
 /**
  * The facts about the token with `fingerprint` on `host`: its own record, else what an account

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expiryState, formatExpiry, formatScopes, lostScopes, paint } from "./format.js";
+import { formatExpiry, formatScopes, lostScopes, paint } from "./format.js";
 
 const NOW = Date.UTC(2026, 10, 22, 12);
 const DAY = 86_400_000;
@@ -14,17 +14,6 @@ describe("formatExpiry", () => {
     { name: "expired 21 days ago", at: NOW - 21 * DAY - 1000, want: "expired 2026-11-01 (21 days ago)" },
   ])("$name", ({ at, want }) => {
     expect(formatExpiry(at, NOW)).toBe(want);
-  });
-});
-
-describe("expiryState", () => {
-  it.each([
-    { at: undefined, want: "none" },
-    { at: NOW - 1, want: "expired" },
-    { at: NOW + 6 * DAY, want: "soon" },
-    { at: NOW + 8 * DAY, want: "ok" },
-  ])("$at → $want", ({ at, want }) => {
-    expect(expiryState(at, NOW, 7)).toBe(want);
   });
 });
 

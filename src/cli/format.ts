@@ -1,7 +1,8 @@
 // How people's commands show tokens and dates. Pure; `now` is passed in.
+import { DAY_MS } from "../accounts/token-expiry.js";
 import type { TokenKind } from "../secret.js";
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+// doctor-checks.ts imports it from here.
 
 export function isoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
@@ -17,14 +18,6 @@ export function formatExpiry(expiresAtMs: number | undefined, nowMs: number): st
   }
   // Rounded up, like the warning at git time: 4 days and 2 hours left is "in 5 days".
   return `${isoDate(expiresAtMs)} (in ${plural(Math.ceil((expiresAtMs - nowMs) / DAY_MS))})`;
-}
-
-export type ExpiryState = "none" | "ok" | "soon" | "expired";
-
-export function expiryState(expiresAtMs: number | undefined, nowMs: number, soonDays: number): ExpiryState {
-  if (expiresAtMs === undefined) return "none";
-  if (expiresAtMs <= nowMs) return "expired";
-  return expiresAtMs - nowMs <= soonDays * DAY_MS ? "soon" : "ok";
 }
 
 const KIND_LABELS: Record<TokenKind, string> = {

@@ -1,6 +1,7 @@
 // The people-facing commands on yargs. Loaded only by main.ts with await import(),
 // never on git's get/store/erase path.
 import yargs from "yargs";
+import { COMPLETION_COMMAND, type CommandName } from "../command-names.js";
 import { UsageError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { VERSION } from "../version.js";
@@ -19,8 +20,26 @@ const HELPER_USAGE = `As a git credential helper (git runs this):
 
 Set up:  git-credential-pat login && git-credential-pat setup`;
 
+/**
+ * Every command, by the name main.ts knows it by (command-names.ts): a command missing here, or
+ * one registered without a name there, fails to typecheck or index.test.ts.
+ */
+export const COMMANDS = {
+  login: loginCommand,
+  logout: logoutCommand,
+  list: listCommand,
+  verify: verifyCommand,
+  rotate: rotateCommand,
+  import: importCommand,
+  setup: setupCommand,
+  doctor: doctorCommand,
+  learn: learnCommand,
+} satisfies Record<CommandName, (deps: Deps) => unknown>;
+
 export async function runCli(argv: readonly string[], deps: Deps): Promise<void> {
-  const parser = yargs([...argv])
+  const commands = Object.values(COMMANDS).map((command) => command(deps));
+  const parser = commands
+    .reduce((chain, command) => chain.command(command), yargs([...argv]))
     .scriptName("git-credential-pat")
     .usage("$0 <command> [options]")
     .epilogue(HELPER_USAGE)
@@ -28,16 +47,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<void>
     .help()
     .alias("h", "help")
     .strict()
-    .command(loginCommand(deps))
-    .command(logoutCommand(deps))
-    .command(listCommand(deps))
-    .command(verifyCommand(deps))
-    .command(rotateCommand(deps))
-    .command(importCommand(deps))
-    .command(setupCommand(deps))
-    .command(doctorCommand(deps))
-    .command(learnCommand(deps))
-    .completion("completion", "print a bash/zsh completion script")
+    .completion(COMPLETION_COMMAND, "print a bash/zsh completion script")
     .demandCommand(1, "name a command (or see --help)")
     .wrap(Math.min(100, process.stdout.columns || 80))
     .exitProcess(false)

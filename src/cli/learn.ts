@@ -7,8 +7,9 @@
 // the store, by the slot its arguments name.
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import type { TokenFacts } from "../accounts/account.js";
+import { sameHost } from "../accounts/accounts.js";
 import { loadAccountsData } from "../accounts/accounts-file.js";
-import { findFacts, isKnownGithubHost, recordedApiUrl } from "../accounts/token-facts.js";
+import { findFacts, isKnownGithubHost, recordedApiUrl, tokenCheck } from "../accounts/token-facts.js";
 import { isLearningOn, loadConfig } from "../config/config-file.js";
 import { AuthError, UsageError } from "../errors.js";
 import type { TokenInfo } from "../github/types.js";
@@ -153,8 +154,7 @@ async function learnOnce(
   if (unknown.length === 0) return { kind: "skipped", reason: "the token is known already" };
   let outcome: LearnOutcome = { kind: "skipped", reason: "nothing asked" };
   for (const host of unknown) {
-    const token = (entries.find((entry) => entry.host.toLowerCase() === host) as (typeof entries)[number])
-      .password;
+    const token = (entries.find((entry) => sameHost(entry.host, host)) as (typeof entries)[number]).password;
     const learned = await learnHost(host, token, recordedApiUrl(data, host), store, deadline, deps);
     if (outcome.kind !== "learned") outcome = learned;
   }
@@ -178,19 +178,7 @@ async function learnHost(
   }
   // Past the deadline nothing new starts: the process is about to be ended.
   if (deadline.aborted) return { kind: "timed-out" };
-  const facts = await recordCheck(
-    store,
-    host,
-    token,
-    {
-      login: info.login,
-      ...(info.scopes === undefined ? {} : { scopes: info.scopes }),
-      ...(info.expiresAtMs === undefined ? {} : { expiresAtMs: info.expiresAtMs }),
-      check: "valid",
-      ...(apiUrl === undefined ? {} : { apiUrl }),
-    },
-    deps,
-  );
+  const facts = await recordCheck(store, host, token, tokenCheck(info, "valid", apiUrl), deps);
   return facts === undefined
     ? { kind: "skipped", reason: "the store no longer holds that token" }
     : { kind: "learned", facts };

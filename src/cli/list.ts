@@ -5,14 +5,15 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import type { Account, AccountsData } from "../accounts/account.js";
 import { sameHost, sameLogin } from "../accounts/accounts.js";
 import { loadAccountsData } from "../accounts/accounts-file.js";
+import { expiryState } from "../accounts/token-expiry.js";
 import { exitCodeOf } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { printable, shownName } from "../protocol/index.js";
 import { envTokens } from "../resolve/env-token-source.js";
 import { fingerprint, tokenKind } from "../secret.js";
-import { DEFAULTS, ENV, positiveInt } from "../settings.js";
+import { expiryWarningDays } from "../settings.js";
 import { storesInUse } from "./command-kit.js";
-import { expiryState, formatExpiry, formatScopes, kindLabel, paint } from "./format.js";
+import { formatExpiry, formatScopes, kindLabel, paint } from "./format.js";
 import { type StoredToken, storedTokens } from "./stored-tokens.js";
 import { tokenWarnings } from "./token-warnings.js";
 
@@ -55,7 +56,7 @@ export interface ListRow {
 
 export async function runList(opts: ListOptions, deps: Deps): Promise<void> {
   const now = deps.clock.now();
-  const soonDays = positiveInt(deps.env[ENV.expiryWarningDays], DEFAULTS.expiryWarningDays);
+  const soonDays = expiryWarningDays(deps.env);
   const data = await loadAccountsData(deps);
   const rows: ListRow[] = [];
   for (const { name, store, isOnlyDefault } of await storesInUse(data.accounts, deps)) {
@@ -223,7 +224,7 @@ function missingRows(data: AccountsData, source: string, tokens: readonly Stored
     }));
 }
 
-/** Environment tokens are read-only and unverified here: `verify` checks them. */
+/** Environment tokens are read-only and shown unverified: neither `list` nor `verify` asks GitHub about them. */
 function envRows(deps: Deps): ListRow[] {
   return envTokens(deps.env).map((entry) => ({
     host: entry.host,

@@ -1,7 +1,8 @@
 // `git-credential-pat login`: check a token against GitHub, store it, remember the account.
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import type { Account } from "../accounts/account.js";
-import { upsertAccount } from "../accounts/accounts.js";
+import { findAccount, sameLogin, upsertAccount } from "../accounts/accounts.js";
+import { factsOfCheck, tokenCheck, withTokenFacts } from "../accounts/token-facts.js";
 import { AuthError, UsageError } from "../errors.js";
 import type { TokenInfo } from "../github/types.js";
 import type { Deps } from "../platform/deps.js";
@@ -62,7 +63,7 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<void> {
   let info: TokenInfo | undefined;
   if (opts.verify) {
     info = await (await githubFor(opts.host, opts.apiUrl, deps)).validate(token);
-    if (opts.user && info.login.toLowerCase() !== opts.user.toLowerCase()) {
+    if (opts.user && !sameLogin(info.login, opts.user)) {
       throw new AuthError(`the token authenticates as ${info.login}, not ${opts.user}`, {
         hint: `log in as ${info.login}, or use a token of ${opts.user}'s`,
       });
@@ -70,30 +71,30 @@ export async function runLogin(opts: LoginOptions, deps: Deps): Promise<void> {
   }
   const login = info?.login ?? (opts.user as string);
   const { store, name } = await persistentStore(opts.store, deps);
-  const toAccount = (previous: Account | undefined): Account => ({
-    host: opts.host,
-    login,
-    ...(opts.apiUrl ? { apiUrl: opts.apiUrl } : previous?.apiUrl ? { apiUrl: previous.apiUrl } : {}),
-    kind: tokenKind(token),
-    fingerprint: fingerprint(token),
-    ...(info?.scopes === undefined ? {} : { scopes: info.scopes }),
-    ...(info?.expiresAtMs === undefined ? {} : { expiresAtMs: info.expiresAtMs }),
-    ...(info ? { lastCheckedAtMs: deps.clock.now(), lastCheck: "valid" as const } : {}),
-    isDefault: opts.isDefault,
-    owners: [...new Set([...(previous?.owners ?? []), ...opts.owners])],
-    store: name,
-  });
+  const toAccount = (previous: Account | undefined): Account => {
+    const account: Account = {
+      host: opts.host,
+      login,
+      ...(opts.apiUrl ? { apiUrl: opts.apiUrl } : previous?.apiUrl ? { apiUrl: previous.apiUrl } : {}),
+      kind: tokenKind(token),
+      fingerprint: fingerprint(token),
+      isDefault: opts.isDefault,
+      owners: [...new Set([...(previous?.owners ?? []), ...opts.owners])],
+      store: name,
+    };
+    if (!info) return account;
+    return withTokenFacts(
+      account,
+      factsOfCheck(opts.host, token, tokenCheck(info, "valid", undefined), deps.clock.now()),
+    );
+  };
   let account = toAccount(undefined);
   await commitAccountChange(
     store,
     { host: opts.host, login },
     token,
     (accounts) => {
-      account = toAccount(
-        accounts.find(
-          (known) => known.host === opts.host && known.login.toLowerCase() === login.toLowerCase(),
-        ),
-      );
+      account = toAccount(findAccount(accounts, opts.host, login));
       return upsertAccount(accounts, account);
     },
     deps,

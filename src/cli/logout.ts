@@ -128,7 +128,7 @@ export async function runLogout(opts: LogoutOptions, deps: Deps): Promise<void> 
   });
 
   report(opts.host, login, removed, hadAccount, deps);
-  const env = envTokens(deps.env).find((token) => token.host === opts.host);
+  const env = envTokens(deps.env).find((token) => sameHost(token.host, opts.host));
   if (env) {
     deps.io.err.write(
       `git-credential-pat: warning: ${env.variable} is set and still serves ${printable(opts.host)}; unset it to stop using it\n`,

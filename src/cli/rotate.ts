@@ -2,10 +2,10 @@
 // it is stored (by `login`, or by git after its prompt, under any username and every path).
 // The old token keeps working until the new one is in the store.
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import type { Account, AccountsData } from "../accounts/account.js";
-import { sameHost, sameLogin, upsertAccount } from "../accounts/accounts.js";
+import type { Account, AccountsData, TokenFacts } from "../accounts/account.js";
+import { findAccount, sameHost, sameLogin, upsertAccount } from "../accounts/accounts.js";
 import { loadAccountsData } from "../accounts/accounts-file.js";
-import { dropFacts, upsertFacts } from "../accounts/token-facts.js";
+import { dropFacts, factsOfCheck, tokenCheck, upsertFacts, withTokenFacts } from "../accounts/token-facts.js";
 import { AuthError, NotFoundError, SilentError, UsageError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import {
@@ -17,14 +17,7 @@ import {
   slotOf,
 } from "../protocol/index.js";
 import { GITHUB_HOST } from "../resolve/env-token-source.js";
-import {
-  describe as describeToken,
-  fingerprint,
-  isTokenKeptAsUsername,
-  looksLikeToken,
-  type Secret,
-  tokenKind,
-} from "../secret.js";
+import { describe as describeToken, isTokenKeptAsUsername, looksLikeToken, type Secret } from "../secret.js";
 import type { StoredCredential, TokenStore } from "../stores/token-store.js";
 import {
   commitStoreChange,
@@ -168,7 +161,7 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
           // token or the new, never none, and entries under a path (git's copies per repository,
           // a token of another repository) are not dropped by a host-wide write.
           for (const entry of holders) {
-            await store.store({ ...slotCredential(entry), password: token, ...expiry }, { exactSlot: true });
+            await store.store({ ...slotOf(entry), password: token, ...expiry }, { exactSlot: true });
             replaced.push({ storeName: name, credential: entry });
           }
           // Then whatever still holds the old token: a copy git stored in a slot of its own meanwhile.
@@ -195,29 +188,20 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
         await target.store.store({ ...slot, password: token, ...expiry }, { exactSlot: true });
         replaced.push({ storeName: target.name, credential: { ...slot, password: token } });
       }
+      // What GitHub said about the new token, as recordCheck records a check, but in this same
+      // write: the swap and the facts land together or not at all (recordCheck takes the lock
+      // itself, so it cannot run in here). The entries already carry the expiry.
+      const facts = factsOfCheck(host, token, tokenCheck(info, "valid", apiUrl), now);
       return {
         accounts: currentAccount
-          ? upsertAccount(current.accounts, rotatedAccount(currentAccount, token, info, opts.apiUrl, now))
+          ? upsertAccount(current.accounts, rotatedAccount(currentAccount, facts, opts.apiUrl))
           : current.accounts,
-        // What GitHub said about the new token, as recordCheck records a check, but in this same
-        // write: the swap and the facts land together or not at all (recordCheck takes the lock
-        // itself, so it cannot run in here). The entries already carry the expiry.
         // The old token's facts go, unless an entry rotate does not rewrite (a remote URL's) still holds it.
         tokens: upsertFacts(
           old && !(await isStillHeld(old.token, host, stores, current))
             ? dropFacts(current.tokens, host, new Set([old.fingerprint]))
             : current.tokens,
-          {
-            host: host.toLowerCase(),
-            fingerprint: fingerprint(token),
-            login: info.login,
-            kind: tokenKind(token),
-            ...(info.scopes === undefined ? {} : { scopes: info.scopes }),
-            ...(info.expiresAtMs === undefined ? {} : { expiresAtMs: info.expiresAtMs }),
-            checkedAtMs: now,
-            check: "valid",
-            ...(apiUrl === undefined ? {} : { apiUrl }),
-          },
+          facts,
         ),
       };
     }, deps);
@@ -289,10 +273,6 @@ async function isStillHeld(
   return false;
 }
 
-function findAccount(accounts: readonly Account[], host: string, login: string): Account | undefined {
-  return accounts.find((account) => sameHost(account.host, host) && sameLogin(account.login, login));
-}
-
 /**
  * The token to replace among the login's entries: the only one; of several, the account's (the
  * one `login` stored; the others, such as a token git kept for one repository, stay). Several
@@ -339,30 +319,13 @@ function knownAboutOld(
   return { scopes: undefined, expiresAtMs: old?.expiresAtMs, isExpiryKnown: old?.expiresAtMs !== undefined };
 }
 
-function rotatedAccount(
-  account: Account,
-  token: Secret,
-  info: { scopes?: string[]; expiresAtMs?: number },
-  apiUrl: string | undefined,
-  now: number,
-): Account {
-  const { scopes: _scopes, expiresAtMs: _expiry, ...rest } = account;
+/** The account with its new token's facts, rotated at the check's time; `apiUrl` when given. */
+function rotatedAccount(account: Account, facts: TokenFacts, apiUrl: string | undefined): Account {
   return {
-    ...rest,
+    ...withTokenFacts(account, facts),
     ...(apiUrl === undefined ? {} : { apiUrl }),
-    kind: tokenKind(token),
-    fingerprint: fingerprint(token),
-    ...(info.scopes === undefined ? {} : { scopes: info.scopes }),
-    ...(info.expiresAtMs === undefined ? {} : { expiresAtMs: info.expiresAtMs }),
-    lastCheckedAtMs: now,
-    lastCheck: "valid",
-    rotatedAtMs: now,
+    rotatedAtMs: facts.checkedAtMs,
   };
-}
-
-/** An entry's slot, as a credential to store into (protocol, host, username, and its path if any). */
-function slotCredential(entry: StoredCredential): Omit<StoredCredential, "password"> {
-  return { ...slotOf(entry), protocol: entry.protocol, host: entry.host, username: entry.username };
 }
 
 /** The old token's slots in the cache daemons: every spelling that held it, any path, only that token. */

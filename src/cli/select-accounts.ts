@@ -1,6 +1,7 @@
 // Which accounts a command acts on: --host and --user narrow; asking for one that is not
 // there is "nothing to act on" (exit 3), with the accounts that do exist in the hint.
 import type { Account } from "../accounts/account.js";
+import { sameHost, sameLogin } from "../accounts/accounts.js";
 import { NotFoundError, UsageError } from "../errors.js";
 
 export function selectAccounts(
@@ -10,8 +11,8 @@ export function selectAccounts(
 ): Account[] {
   const picked = accounts.filter(
     (account) =>
-      (host === undefined || account.host === host) &&
-      (user === undefined || account.login.toLowerCase() === user.toLowerCase()),
+      (host === undefined || sameHost(account.host, host)) &&
+      (user === undefined || sameLogin(account.login, user)),
   );
   if (picked.length === 0) {
     const known = accounts.map((account) => `${account.login}@${account.host}`).join(", ");

@@ -76,7 +76,7 @@ function isStrings(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === "string");
 }
 
-/** Parses and checks every field: a file on disk is never trusted (STYLE §10). */
+/** Parses and checks every field: a file on disk is never trusted (people and other tools edit it). */
 function decodeSetupState(path: string, content: Buffer | undefined): SetupState {
   if (content === undefined) return { version: 1, targets: [] };
   const fail = (what: string): never => {

@@ -4,7 +4,13 @@
 import type { AccountsData, TokenFacts } from "../accounts/account.js";
 import { sameHost } from "../accounts/accounts.js";
 import { updateAccountsData } from "../accounts/accounts-file.js";
-import { findFacts, upsertFacts } from "../accounts/token-facts.js";
+import {
+  factsOfCheck,
+  findFacts,
+  type TokenCheck,
+  upsertFacts,
+  withTokenFacts,
+} from "../accounts/token-facts.js";
 import type { Deps } from "../platform/deps.js";
 import { fingerprint, isTokenKeptAsUsername, Secret, type TokenKind, tokenKind } from "../secret.js";
 import type { StoredCredential, TokenStore } from "../stores/token-store.js";
@@ -47,15 +53,6 @@ export async function storedTokens(store: TokenStore, data: AccountsData): Promi
   });
 }
 
-/** What a check against GitHub's API found (github/ validate(), or its refusal). */
-export interface CheckResult {
-  login: string;
-  scopes?: string[];
-  expiresAtMs?: number;
-  check: TokenFacts["check"];
-  apiUrl?: string;
-}
-
 /**
  * Records what GitHub said about `token` on `host`: its facts in accounts.json (and an account's
  * own record of that very token, for files read by older versions), and its expiry in the store,
@@ -69,21 +66,10 @@ export async function recordCheck(
   store: TokenStore,
   host: string,
   token: Secret,
-  result: CheckResult,
+  result: TokenCheck,
   deps: Deps,
 ): Promise<TokenFacts | undefined> {
-  const print = fingerprint(token);
-  const facts: TokenFacts = {
-    host: host.toLowerCase(),
-    fingerprint: print,
-    login: result.login,
-    kind: tokenKind(token),
-    ...(result.scopes === undefined ? {} : { scopes: result.scopes }),
-    ...(result.expiresAtMs === undefined ? {} : { expiresAtMs: result.expiresAtMs }),
-    checkedAtMs: deps.clock.now(),
-    check: result.check,
-    ...(result.apiUrl === undefined ? {} : { apiUrl: result.apiUrl }),
-  };
+  const facts = factsOfCheck(host, token, result, deps.clock.now());
   let held = false;
   await updateAccountsData(async (data) => {
     held = (await store.list()).some((entry) => sameHost(entry.host, host) && entry.password.equals(token));
@@ -115,14 +101,7 @@ function withFacts(data: AccountsData, facts: TokenFacts): AccountsData {
     tokens: upsertFacts(data.tokens, facts),
     accounts: data.accounts.map((account) =>
       sameHost(account.host, facts.host) && account.fingerprint === facts.fingerprint
-        ? {
-            ...account,
-            kind: facts.kind,
-            ...(facts.scopes === undefined ? {} : { scopes: facts.scopes }),
-            ...(facts.expiresAtMs === undefined ? {} : { expiresAtMs: facts.expiresAtMs }),
-            lastCheckedAtMs: facts.checkedAtMs,
-            lastCheck: facts.check,
-          }
+        ? withTokenFacts(account, facts)
         : account,
     ),
   };

@@ -4,7 +4,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import type { Account, AccountsData, TokenFacts } from "../accounts/account.js";
 import { sameHost, sameLogin } from "../accounts/accounts.js";
 import { loadAccountsData } from "../accounts/accounts-file.js";
-import { isKnownGithubHost, recordedApiUrl } from "../accounts/token-facts.js";
+import { isKnownGithubHost, recordedApiUrl, tokenCheck } from "../accounts/token-facts.js";
 import { exitCodeOf, NotFoundError, SilentError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { printable, shellQuote, shownName } from "../protocol/index.js";
@@ -205,13 +205,7 @@ async function verifyOne(target: Target, data: AccountsData, deps: Deps): Promis
       target.store,
       target.host,
       target.token,
-      {
-        login: info.login,
-        ...(info.scopes === undefined ? {} : { scopes: info.scopes }),
-        ...(info.expiresAtMs === undefined ? {} : { expiresAtMs: info.expiresAtMs }),
-        check: expired ? "expired" : "valid",
-        ...(apiUrl === undefined ? {} : { apiUrl }),
-      },
+      tokenCheck(info, expired ? "expired" : "valid", apiUrl),
       deps,
     );
     const login = { ...base, login: shownName(info.login) };
@@ -262,13 +256,11 @@ async function verifyOne(target: Target, data: AccountsData, deps: Deps): Promis
         target.store,
         target.host,
         target.token,
-        {
-          login: knownLogin,
-          ...(target.facts?.scopes === undefined ? {} : { scopes: target.facts.scopes }),
-          ...(knownExpiry === undefined ? {} : { expiresAtMs: knownExpiry }),
-          check: expired ? "expired" : "rejected",
-          ...(apiUrl === undefined ? {} : { apiUrl }),
-        },
+        tokenCheck(
+          { login: knownLogin, scopes: target.facts?.scopes, expiresAtMs: knownExpiry },
+          expired ? "expired" : "rejected",
+          apiUrl,
+        ),
         deps,
       );
     return {

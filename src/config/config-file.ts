@@ -1,4 +1,4 @@
-// config.json in the config directory: settings and (later) account metadata, never tokens.
+// config.json in the config directory: the user's settings, never tokens (accounts live in accounts.json).
 
 import { PatError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";

@@ -61,6 +61,8 @@ describe("helperOption", () => {
     { args: ["--store=file"], want: "file" },
     { args: ["--store", "memory"], want: "memory" },
     { args: ["--timeout=0"], want: undefined },
+    { args: ["--store=file", "--store=memory"], want: "memory" },
+    { args: ["--", "--store=file"], want: undefined },
   ])("finds --store in $args", ({ args, want }) => {
     expect(helperOption(args, "store")).toBe(want);
   });

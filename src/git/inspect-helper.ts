@@ -1,5 +1,6 @@
 // What a `credential.helper` value runs, and the chain of helpers git asks for one URL
 // (credential.c credential_do, credential_config_callback). Pure: no I/O.
+import { type HelperOptionName, readHelperArgs } from "../protocol/index.js";
 import { type ConfigEntry, splitConfigKey } from "./inspect-config.js";
 
 export type HelperKind =
@@ -101,13 +102,9 @@ function splitWords(text: string): string[] {
   return words;
 }
 
-/** `--name=value` or `--name value` among a helper's words. */
-export function helperOption(args: readonly string[], name: string): string | undefined {
-  for (const [index, arg] of args.entries()) {
-    if (arg.startsWith(`--${name}=`)) return arg.slice(name.length + 3);
-    if (arg === `--${name}`) return args[index + 1];
-  }
-  return undefined;
+/** The value the helper takes for one of its options from these words (readHelperArgs). */
+export function helperOption(args: readonly string[], name: HelperOptionName): string | undefined {
+  return readHelperArgs(args).values[name];
 }
 
 export interface ChainLink {

@@ -40,17 +40,3 @@ export async function runGit(
     throw new PatError("git was not found on PATH", { hint: "install git, then run this again" });
   return result;
 }
-
-/** Runs git and returns stdout, or throws with git's own first error line. */
-export async function gitOutput(
-  args: readonly string[],
-  deps: Pick<Deps, "spawn" | "env">,
-  options: { cwd?: string } = {},
-): Promise<string> {
-  const result = await runGit(args, deps, options);
-  if (result.code !== 0) {
-    const why = result.stderr.trim().split("\n")[0] ?? `exit ${result.code}`;
-    throw new PatError(`git ${args.join(" ")} failed: ${why}`);
-  }
-  return result.stdout;
-}

@@ -1,5 +1,6 @@
 // Where a host's REST API lives, and whether an --api-url is safe to send a token to.
 import { UsageError } from "../errors.js";
+import { isLoopbackHost } from "../protocol/index.js";
 import { scrub } from "../secret.js";
 
 // A host name or IPv4 address, or a bracketed IPv6 address, with an optional port. Anything else
@@ -42,7 +43,7 @@ export function normalizeApiUrl(url: string): string {
     throw new UsageError("--api-url must not contain a user name or password; the token is read separately");
   }
   const shown = `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
-  if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && isLoopback(parsed.hostname))) {
+  if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && isLoopbackHost(parsed.hostname))) {
     throw new UsageError(
       parsed.protocol === "http:"
         ? `--api-url ${shown} would send the token unencrypted; use https (http is allowed only for localhost)`
@@ -53,8 +54,4 @@ export function normalizeApiUrl(url: string): string {
     throw new UsageError(`--api-url ${shown} must not have a query or fragment`);
   }
   return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, "")}`;
-}
-
-function isLoopback(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(hostname);
 }

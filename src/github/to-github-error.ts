@@ -1,4 +1,5 @@
-// Turns whatever Octokit threw into one of our errors (STYLE §4: wrap at the layer boundary).
+// Turns whatever Octokit threw into one of our errors at the layer boundary, keeping the
+// status, GitHub's message and the request id.
 // Octokit's RequestError is duck-typed, not imported: @octokit/request-error is not our dependency.
 // Every text taken from the server or from Node goes through scrub(); the token is never in a message.
 import type { PatError } from "../errors.js";

@@ -21,7 +21,7 @@ import {
 import { type Resolution, resolveToken } from "../resolve/resolve-token.js";
 import { lookupPatterns } from "../resolve/route-request.js";
 import { fingerprint } from "../secret.js";
-import { DEFAULTS, ENV, positiveInt } from "../settings.js";
+import { ENV, expiryWarningDays } from "../settings.js";
 import type { StoredCredential, TokenStore } from "../stores/token-store.js";
 import { expiryVerdict } from "./check-expiry.js";
 import { claimDailyWarning, type WarningStateDeps } from "./expiry-warnings.js";
@@ -96,7 +96,7 @@ export async function helperGet(
   // A username git keeps may be a token (`https://TOKEN@github.com/…`): expiryVerdict never shows it.
   const login = known?.login ?? username ?? "";
   if (password !== undefined && login !== "" && expiresAtMs !== undefined) {
-    const warnDays = positiveInt(deps.env[ENV.expiryWarningDays], DEFAULTS.expiryWarningDays);
+    const warnDays = expiryWarningDays(deps.env);
     const verdict = expiryVerdict({ host: request.host, login, expiresAtMs }, deps.clock.now(), warnDays);
     if (verdict.kind === "expired") {
       // Never serve a token GitHub will refuse: an empty reply makes git prompt instead.
@@ -147,13 +147,7 @@ function reply(credential: ResolvedCredential, withAuthtype: boolean): string {
 /** Plain http to a real host needs the user's opt-in; the message says how to give it. */
 const ALLOW_HTTP_HINT = `allow plain http with "allowHttp": true in config.json or ${ENV.allowHttp}=1`;
 
-/**
- * Keeps what git sends after a successful authentication. Like git's credential-cache, a
- * request with neither username and password nor an authtype or credential is ignored, and an
- * ephemeral one is kept nowhere; unlike it, a token is never kept for plain http to a real host
- * unless the user allowed it. The persistent store keeps username and password (with what else
- * attributes.ts says it keeps); an authtype credential lives in the cache only, as with git's store.
- */
+/** Where a `store` keeps what git sends: the cache (for timeoutSeconds) and the persistent store. */
 export interface StoreTargets {
   cache: CacheLike | undefined;
   timeoutSeconds: number;
@@ -162,6 +156,12 @@ export interface StoreTargets {
 }
 
 /**
+ * Keeps what git sends after a successful authentication. Like git's credential-cache, a
+ * request with neither username and password nor an authtype or credential is ignored, and an
+ * ephemeral one is kept nowhere; unlike it, a token is never kept for plain http to a real host
+ * unless the user allowed it. The persistent store keeps username and password (with what else
+ * attributes.ts says it keeps); an authtype credential lives in the cache only, as with git's store.
+ *
  * Returns what the persistent store now holds when its slot did not hold that token before (a
  * token new to the store, worth learning about: learn-trigger.ts); undefined otherwise.
  */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { CANARY, findCanaries } from "../../test/helpers/canary.js";
+import { DAY_MS } from "../accounts/token-expiry.js";
 import { fingerprint, Secret } from "../secret.js";
-import { DAY_MS, expiryVerdict } from "./check-expiry.js";
+import { expiryVerdict } from "./check-expiry.js";
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 const HOUR_MS = 60 * 60 * 1000;

@@ -1,10 +1,9 @@
 // What a `get` does about a token's known expiry: serve it, refuse it, or serve it with a
 // warning. Pure: the caller passes the time and the warning window.
 import type { Account } from "../accounts/account.js";
+import { DAY_MS, expiryState } from "../accounts/token-expiry.js";
 import { shellQuote, shownName, userSelector } from "../protocol/index.js";
 import { looksLikeToken } from "../secret.js";
-
-export const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type ExpiryVerdict =
   | { kind: "ok" }
@@ -12,10 +11,9 @@ export type ExpiryVerdict =
   | { kind: "expiring"; message: string; daysLeft: number };
 
 /**
- * Judges an account's token by the expiry GitHub reported for it. Expired at or after
- * `expiresAtMs`; expiring when at most `warnDays` days are left (`warnDays` 0: never). Days
- * left are rounded up, so a token with hours to go "expires in 1 day". Dates are UTC, as
- * GitHub's token settings page shows them.
+ * Judges an account's token by the expiry GitHub reported for it (expiryState, with `warnDays`
+ * as the window). Days left are rounded up, so a token with hours to go "expires in 1 day".
+ * Dates are UTC, as GitHub's token settings page shows them.
  */
 export function expiryVerdict(
   account: Pick<Account, "host" | "login" | "expiresAtMs">,
@@ -23,7 +21,8 @@ export function expiryVerdict(
   warnDays: number,
 ): ExpiryVerdict {
   const { expiresAtMs, host } = account;
-  if (expiresAtMs === undefined) return { kind: "ok" };
+  const state = expiryState(expiresAtMs, nowMs, warnDays);
+  if (expiresAtMs === undefined || state === "none" || state === "ok") return { kind: "ok" };
   const date = new Date(expiresAtMs).toISOString().slice(0, 10);
   const login = shownName(account.login);
   // A token kept as the username cannot be rotated under its own name: it goes, with the URL.
@@ -32,14 +31,13 @@ export function expiryVerdict(
   const remove = looksLikeToken(account.login)
     ? `remove it with "git-credential-pat logout ${user}" and take the token out of the remote's URL ("git-credential-pat doctor" finds it)`
     : undefined;
-  if (nowMs >= expiresAtMs) {
+  if (state === "expired") {
     return {
       kind: "expired",
       message: `the token for ${login}@${host} expired on ${date}; ${remove ?? `run ${rotate}`}`,
     };
   }
   const daysLeft = Math.ceil((expiresAtMs - nowMs) / DAY_MS);
-  if (daysLeft > warnDays) return { kind: "ok" };
   return {
     kind: "expiring",
     daysLeft,

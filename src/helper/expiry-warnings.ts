@@ -1,11 +1,11 @@
 // Remembers when each token was last warned about, so an expiring token is mentioned at most
 // once a day however many git operations run: $XDG_STATE_HOME/git-credential-pat/warnings.json.
 
+import { DAY_MS } from "../accounts/token-expiry.js";
 import type { Deps } from "../platform/deps.js";
 import { joinPath } from "../posix-path.js";
 import { ensurePrivateDir, rewritePrivateFile } from "../private-files.js";
 import { DEFAULTS, stateDir } from "../settings.js";
-import { DAY_MS } from "./check-expiry.js";
 
 export type WarningStateDeps = Pick<Deps, "paths" | "fs" | "clock" | "uid" | "deferSignals">;
 

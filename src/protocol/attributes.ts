@@ -170,7 +170,9 @@ export function keepFor<C extends Credential>(keeper: Keeper, credential: C): C 
 }
 
 /** The pattern that addresses `credential`'s slot: its protocol, host, path and username, nothing else. */
-export function slotOf(credential: Credential): Credential {
+export function slotOf<C extends Credential>(
+  credential: C,
+): Pick<C, "protocol" | "host" | "path" | "username"> {
   return pickFields(credential, SLOT_FIELDS);
 }
 

@@ -24,6 +24,7 @@ export type {
   TokenSource,
 } from "./credential.js";
 export { hasAuthtypeCapability } from "./credential.js";
+export { HELPER_OPTIONS, type HelperArgs, type HelperOptionName, readHelperArgs } from "./helper-args.js";
 export { type MatchOptions, matchCredential } from "./match-credential.js";
 export { parseCredentialUrl } from "./parse-credential-url.js";
 export { MAX_LINE_BYTES, MAX_REQUEST_BYTES, parseRequest } from "./parse-request.js";

@@ -1,4 +1,4 @@
-import type { Credential } from "./attributes.js";
+import { type Credential, SLOT_FIELDS } from "./attributes.js";
 
 export interface MatchOptions {
   /**
@@ -28,7 +28,7 @@ export interface MatchOptions {
  * matches only an empty string). See MatchOptions for the two stricter forms.
  */
 export function matchCredential(pattern: Credential, entry: Credential, options: MatchOptions = {}): boolean {
-  for (const field of ["protocol", "host", "path", "username"] as const) {
+  for (const field of SLOT_FIELDS) {
     const want = pattern[field];
     if (want !== undefined && entry[field] !== want) return false;
   }

@@ -2,7 +2,7 @@
 // to the repository's owner, else the host's default. Pure; knows accounts only as a type.
 
 import type { Account } from "../accounts/account.js";
-import { findAccount, sameHost } from "../accounts/accounts.js";
+import { findAccount, sameHost, sameLogin } from "../accounts/accounts.js";
 import { normalizePath } from "../posix-path.js";
 import type { Credential } from "../protocol/index.js";
 
@@ -30,7 +30,7 @@ export function routeRequest(request: Credential, accounts: readonly Account[]):
   const owner = ownerOf(request.path);
   const routed =
     (owner !== undefined &&
-      onHost.find((account) => account.owners.some((name) => name.toLowerCase() === owner))) ||
+      onHost.find((account) => account.owners.some((name) => sameLogin(name, owner)))) ||
     findAccount(onHost, host);
   return routed === undefined ? request : { ...request, username: routed.login };
 }

@@ -33,9 +33,9 @@ export function keychainAccount(credential: StoredCredential): string {
 export function parseKeychainAccount(account: string): Omit<StoredCredential, "password"> | undefined {
   const parsed = parseCredentialUrl(account);
   if (parsed.kind === "invalid") return undefined;
-  const { protocol, host, username, path, password } = parsed.credential;
+  const { protocol, host, username, password } = parsed.credential;
   if (!protocol || !host || username === undefined || password !== undefined) return undefined;
-  return path === undefined ? { protocol, host, username } : { protocol, host, username, path };
+  return { ...slotOf(parsed.credential), protocol, host, username };
 }
 
 /** The item's secret: the password, then one `\nkey=value` per attribute the keychain keeps beyond it. */

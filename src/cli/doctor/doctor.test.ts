@@ -186,6 +186,23 @@ describe("runDoctor", () => {
     expect(out).not.toContain(CANARY.classic);
   });
 
+  it.each([
+    { env: {} as Record<string, string>, want: "warn" },
+    // 0 turns the warning off, as for git's get and list.
+    { env: { GIT_CREDENTIAL_PAT_EXPIRY_WARNING_DAYS: "0" }, want: "ok  " },
+  ])(
+    "judges a token 3 days from expiry by GIT_CREDENTIAL_PAT_EXPIRY_WARNING_DAYS ($env)",
+    async ({ env, want }) => {
+      const { deps } = setup({
+        env,
+        accounts: [alice({ expiresAtMs: Date.UTC(2026, 10, 25, 12) })],
+        credentials: `https://alice:${CANARY.classic}@github.com\n`,
+      });
+      const { out } = await doctor(deps);
+      expect(out).toMatch(new RegExp(`^  ${want} alice@github\\.com: `, "m"));
+    },
+  );
+
   it("prints --json as an array of {area, status, message, fix?} and never a token", async () => {
     const { deps } = setup({
       git: {

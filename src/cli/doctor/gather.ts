@@ -1,6 +1,6 @@
 // Gathers what doctor knows, once, through Deps: each section's gatherer, in dependency order.
 import type { Deps } from "../../platform/deps.js";
-import { DEFAULTS, ENV, positiveInt } from "../../settings.js";
+import { expiryWarningDays } from "../../settings.js";
 import { globalConfigFile } from "./config-place.js";
 import type { DoctorFacts } from "./facts.js";
 import { cachingSockets, gatherFiles, socketPathOf } from "./files.js";
@@ -29,7 +29,7 @@ export async function gatherDoctorFacts(deps: Deps): Promise<DoctorFacts> {
   const accounts = await gatherAccountTokens(sources.accounts, config, keychain, deps);
   return {
     nowMs,
-    soonDays: positiveInt(deps.env[ENV.expiryWarningDays], DEFAULTS.expiryWarningDays),
+    soonDays: expiryWarningDays(deps.env),
     uid: deps.uid,
     selfPaths,
     ...git,

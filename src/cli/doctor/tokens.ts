@@ -3,6 +3,7 @@
 // Tokens are read to confirm they are there, but only their fingerprints are kept in the facts.
 import type { Account, AccountsData } from "../../accounts/account.js";
 import { loadAccountsData } from "../../accounts/accounts-file.js";
+import { expiryState } from "../../accounts/token-expiry.js";
 import type { Deps } from "../../platform/deps.js";
 import { shownName, userSelector } from "../../protocol/index.js";
 import { envTokens } from "../../resolve/env-token-source.js";
@@ -10,7 +11,7 @@ import { fingerprint, looksLikeToken, type Secret } from "../../secret.js";
 import type { Config, StoreName } from "../../settings.js";
 import { parseKeychainAccount, parseKeychainSecret } from "../../stores/keyring-store.js";
 import { chooseStoreName, openStore } from "../../stores/open-store.js";
-import { expiryState, formatExpiry, formatScopes, isoDate, kindLabel } from "../format.js";
+import { formatExpiry, formatScopes, isoDate, kindLabel } from "../format.js";
 import { type StoredToken, storedTokens } from "../stored-tokens.js";
 import { tokenWarnings } from "../token-warnings.js";
 import { commandLine } from "./command-line.js";
