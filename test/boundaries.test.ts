@@ -25,6 +25,7 @@ type Room =
   | "secret.ts"
   | "posix-path.ts"
   | "version.ts"
+  | "command-names.ts"
   | "settings.ts"
   | "private-files.ts"
   | "lease-lock.ts";
