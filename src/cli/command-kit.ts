@@ -181,6 +181,22 @@ export async function commitStoreChange(
 }
 
 /**
+ * commitStoreChange, then the slots `forgotten` names (asked once the change is written) cleared
+ * from every cache daemon (forgetCached), all before SIGINT/SIGTERM take effect. Returns what the
+ * daemons could not clear (reportUncleared says it).
+ */
+export async function commitAndForgetCached(
+  change: (data: AccountsData, undo: Undo[]) => Promise<AccountsData>,
+  forgotten: () => readonly Credential[],
+  deps: Deps,
+): Promise<EraseEverywhereResult> {
+  return deps.deferSignals(async () => {
+    await commitStoreChange(change, deps);
+    return forgetCached(forgotten(), deps);
+  });
+}
+
+/**
  * Stores `entries` again, as they were, each in its own slot alone (exactSlot: a host-wide entry
  * put back must not drop that name's entries under a path).
  */

@@ -12,10 +12,10 @@ import type { Deps } from "../platform/deps.js";
 import { normalizePath } from "../posix-path.js";
 import { readPrivateFile, resolveSymlinks, rewritePrivateFile } from "../private-files.js";
 import { decodeUtf8, slotOf } from "../protocol/index.js";
-import { userPath } from "../settings.js";
+import { type StoreName, userPath } from "../settings.js";
 import { type CredentialLine, formatCredentialFile, parseCredentialFile } from "../stores/credential-file.js";
 import { chooseStoreName, openStore, storeFilePath } from "../stores/open-store.js";
-import type { StoredCredential } from "../stores/token-store.js";
+import type { StoredCredential, TokenStore } from "../stores/token-store.js";
 import { holdsExactly, type PlannedLine, planImport, removeImported } from "./import-plan.js";
 import { reportImport } from "./import-report.js";
 
@@ -55,53 +55,28 @@ export async function runImport(opts: ImportOptions, deps: Deps): Promise<void> 
       : userPath(opts.file, "--file", deps.paths.home, { isFlag: true });
   const content = await readPrivateFile(source, deps);
   if (content === undefined) throw new NotFoundError(`no credentials file at ${source}`);
-
-  const config = await loadConfig(deps);
-  const storeName = chooseStoreName(opts.store, config, deps.env);
-  if (storeName === "memory")
-    throw new UsageError('import needs a store that persists: "--store=keychain" or "--store=file"');
-  if (storeName === "file" && (await isSameFile(source, storeFilePath(config, deps).path, deps))) {
-    throw new UsageError(`${source} is the file store itself; nothing to import`);
-  }
-  const store = await openStore(storeName, config, deps);
+  const { store, storeName } = await openTargetStore(opts.store, source, deps);
 
   const read = decodeFile(content, source);
   const plan = planImport(read, await store.list(), { force: opts.force });
   for (const credential of plan.toStore) await store.store(credential, { exactSlot: true });
   await forgetReplaced(plan.lines, deps);
 
-  let storedNow: StoredCredential[] | undefined;
-  let removed: number[] | undefined;
-  let shielding: number[] = [];
-  if (opts.delete) {
-    const readTexts = plan.lines.map((line) => line.text);
-    // Through a symbolic link to the file itself, with git's lock beside it, as git and the file store do.
-    const target = await resolveSymlinks(source, deps.fs);
-    await rewritePrivateFile(
-      target,
-      async (current) => {
-        // What the store holds now, read while nobody can add a line to the file: a line goes
-        // only when its exact credential (slot and token) is there.
-        storedNow = await store.list();
-        const lines = decodeFile(current, source);
-        const change = removeImported(lines, readTexts, storedNow);
-        const numbers = originalLineNumbers(lines, read);
-        removed = numbersOf(change.removed, numbers);
-        shielding = numbersOf(change.shielding, numbers);
-        return change.removed.length === 0 ? undefined : formatCredentialFile(change.kept);
-      },
-      { lockTimeoutMs: 5000 },
-      deps,
-    );
-  }
-  storedNow ??= await store.list();
-  const held = storedNow;
+  const deleted = opts.delete ? await deleteImported(source, store, plan.lines, read, deps) : undefined;
+  const held = deleted?.storedNow ?? (await store.list());
   const notInStore = plan.lines
     .filter((line) => line.outcome.kind !== "not-https" && !holdsExactly(held, line.credential))
     .map((line) => line.lineNumber);
 
   reportImport(
-    { source, storeName, lines: plan.lines, removed, shielding, notInStore },
+    {
+      source,
+      storeName,
+      lines: plan.lines,
+      removed: deleted?.removed,
+      shielding: deleted?.shielding ?? [],
+      notInStore,
+    },
     opts.json,
     deps.io.out,
   );
@@ -109,6 +84,63 @@ export async function runImport(opts: ImportOptions, deps: Deps): Promise<void> 
   if (!plan.lines.some((line) => line.outcome.kind !== "not-https")) throw new SilentError(3);
   // A token left behind (kept stored, or never served) is the user's call: say so in the status too.
   if (notInStore.length > 0) throw new SilentError(1);
+}
+
+/** The store to import into: one that persists, and not the file being imported. */
+async function openTargetStore(
+  flag: string | undefined,
+  source: string,
+  deps: Deps,
+): Promise<{ store: TokenStore; storeName: StoreName }> {
+  const config = await loadConfig(deps);
+  const storeName = chooseStoreName(flag, config, deps.env);
+  if (storeName === "memory")
+    throw new UsageError('import needs a store that persists: "--store=keychain" or "--store=file"');
+  if (storeName === "file" && (await isSameFile(source, storeFilePath(config, deps).path, deps))) {
+    throw new UsageError(`${source} is the file store itself; nothing to import`);
+  }
+  return { store: await openStore(storeName, config, deps), storeName };
+}
+
+/**
+ * --delete: takes out of the file the lines whose exact credential the store now holds. Returns
+ * what the store held then, and the numbers (as import read them) of the lines removed and of
+ * those kept because they shield a removed one.
+ */
+async function deleteImported(
+  source: string,
+  store: TokenStore,
+  planned: readonly PlannedLine[],
+  read: readonly CredentialLine[],
+  deps: Deps,
+): Promise<{
+  storedNow: StoredCredential[] | undefined;
+  removed: number[] | undefined;
+  shielding: number[];
+}> {
+  let storedNow: StoredCredential[] | undefined;
+  let removed: number[] | undefined;
+  let shielding: number[] = [];
+  const readTexts = planned.map((line) => line.text);
+  // Through a symbolic link to the file itself, with git's lock beside it, as git and the file store do.
+  const target = await resolveSymlinks(source, deps.fs);
+  await rewritePrivateFile(
+    target,
+    async (current) => {
+      // What the store holds now, read while nobody can add a line to the file: a line goes
+      // only when its exact credential (slot and token) is there.
+      storedNow = await store.list();
+      const lines = decodeFile(current, source);
+      const change = removeImported(lines, readTexts, storedNow);
+      const numbers = originalLineNumbers(lines, read);
+      removed = numbersOf(change.removed, numbers);
+      shielding = numbersOf(change.shielding, numbers);
+      return change.removed.length === 0 ? undefined : formatCredentialFile(change.kept);
+    },
+    { lockTimeoutMs: 5000 },
+    deps,
+  );
+  return { storedNow, removed, shielding };
 }
 
 async function defaultSource(deps: Deps): Promise<string> {

@@ -6,24 +6,25 @@ import type { AccountsData } from "../accounts/account.js";
 import { removeAccount, sameHost, sameLogin } from "../accounts/accounts.js";
 import { loadAccountsData } from "../accounts/accounts-file.js";
 import { dropFacts } from "../accounts/token-facts.js";
+import type { EraseEverywhereResult } from "../cache/daemon-registry.js";
 import { exitCodeOf, SilentError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { type Credential, isSameSlot, printable, shownName, slotOf } from "../protocol/index.js";
 import { envTokens, GITHUB_HOST } from "../resolve/env-token-source.js";
 import { describe as describeToken, isTokenKeptAsUsername } from "../secret.js";
 import type { StoredCredential } from "../stores/token-store.js";
-
 import {
-  commitStoreChange,
+  commitAndForgetCached,
   forgetCached,
   persistentStore,
   putBack,
   reportUncleared,
   type StoreInPlay,
   storesInPlay,
+  type Undo,
 } from "./command-kit.js";
 import { selectedFingerprint, selectLogin, tokensOfLogin, tokensOnHost } from "./select-tokens.js";
-import { storedTokens } from "./stored-tokens.js";
+import { type StoredToken, storedTokens } from "./stored-tokens.js";
 
 const PERSISTENT_STORES = ["keychain", "file"] as const;
 
@@ -55,9 +56,28 @@ export async function runLogout(opts: LogoutOptions, deps: Deps): Promise<void> 
   const data = await loadAccountsData(deps);
   const stores = await storesInPlay(opts.store, data, deps);
   const onHost = stores.flatMap(({ tokens }) => tokensOnHost(tokens, opts.host));
-  let login: string;
+  const login = await loginToForget(opts, onHost, data, deps);
+  const { removed, hadAccount, cleared } = await commitLogout(opts, login, stores, deps);
+
+  report(opts.host, login, removed, hadAccount, deps);
+  const env = envTokens(deps.env).find((token) => sameHost(token.host, opts.host));
+  if (env) {
+    deps.io.err.write(
+      `git-credential-pat: warning: ${env.variable} is set and still serves ${printable(opts.host)}; unset it to stop using it\n`,
+    );
+  }
+  if (reportUncleared(cleared, deps)) throw new SilentError(1);
+}
+
+/** The login whose tokens to forget (selectLogin). */
+async function loginToForget(
+  opts: LogoutOptions,
+  onHost: readonly StoredToken[],
+  data: AccountsData,
+  deps: Deps,
+): Promise<string> {
   try {
-    login = selectLogin(opts.host, opts.user, onHost, data.accounts);
+    return selectLogin(opts.host, opts.user, onHost, data.accounts);
   } catch (error) {
     // Nothing stored for the login any more (an earlier logout, a store edited by hand): a cache
     // daemon may still hold its token, and is cleared all the same before saying so (exit 3).
@@ -70,44 +90,31 @@ export async function runLogout(opts: LogoutOptions, deps: Deps): Promise<void> 
     reportUncleared(result, deps);
     throw error;
   }
+}
 
+/**
+ * Forgets the login on the host: its entries in every store in play, its account and the facts
+ * of its tokens nothing else holds, in one change under accounts.json's lock; then every cache
+ * daemon's copy; SIGINT/SIGTERM wait for the end.
+ */
+async function commitLogout(
+  opts: LogoutOptions,
+  login: string,
+  stores: readonly StoreInPlay[],
+  deps: Deps,
+): Promise<{ removed: Removed[]; hadAccount: boolean; cleared: EraseEverywhereResult }> {
   const removed: Removed[] = [];
   let hadAccount = false;
-  let cleared: Awaited<ReturnType<typeof forgetCached>> | undefined;
-  await deps.deferSignals(async () => {
-    await commitStoreChange(async (current, undo) => {
+  const cleared = await commitAndForgetCached(
+    async (current, undo) => {
       // Decided again from what the store and accounts.json hold now, under the lock: git may
       // have stored another copy since they were first read.
       removed.length = 0;
       const stillHeld = new Set<string>();
-      for (const { name, store } of stores) {
-        const before = await storedTokens(store, current);
-        const mine = tokensOfLogin(tokensOnHost(before, opts.host), login, current.accounts);
-        if (mine.length === 0) {
-          for (const token of tokensOnHost(before, opts.host)) stillHeld.add(token.fingerprint);
-          continue;
-        }
-        undo.push(() =>
-          putBack(
-            store,
-            tokensOnHost(before, opts.host).map((token) => token.credential),
-          ),
-        );
-        // Each entry's own slot and token: a token stored there since is not the one being forgotten.
-        for (const { credential } of mine)
-          await store.erase({ ...slotOf(credential), password: credential.password });
-        const after = tokensOnHost(await storedTokens(store, current), opts.host);
-        // The same token may stay in other entries (another login's slot, a remote URL): its facts stay too.
-        for (const token of after) stillHeld.add(token.fingerprint);
-        for (const token of mine) {
-          const { credential } = token;
-          const isGone = !after.some(
-            (entry) =>
-              isSameSlot(entry.credential, credential) &&
-              entry.credential.password.equals(credential.password),
-          );
-          if (isGone) removed.push({ storeName: name, credential, fingerprint: token.fingerprint });
-        }
+      for (const inPlay of stores) {
+        const erased = await eraseLoginEntries(inPlay, opts.host, login, current, undo);
+        removed.push(...erased.removed);
+        for (const print of erased.stillHeld) stillHeld.add(print);
       }
       // With --store, the other stores in use may hold the same token: its facts stay while one does.
       if (opts.store !== undefined)
@@ -123,18 +130,50 @@ export async function runLogout(opts: LogoutOptions, deps: Deps): Promise<void> 
           new Set(removed.flatMap((entry) => (stillHeld.has(entry.fingerprint) ? [] : [entry.fingerprint]))),
         ),
       };
-    }, deps);
-    cleared = await forgetCached(cachePatterns(opts.host, login, removed), deps);
-  });
+    },
+    () => cachePatterns(opts.host, login, removed),
+    deps,
+  );
+  return { removed, hadAccount, cleared };
+}
 
-  report(opts.host, login, removed, hadAccount, deps);
-  const env = envTokens(deps.env).find((token) => sameHost(token.host, opts.host));
-  if (env) {
-    deps.io.err.write(
-      `git-credential-pat: warning: ${env.variable} is set and still serves ${printable(opts.host)}; unset it to stop using it\n`,
-    );
-  }
-  if (cleared && reportUncleared(cleared, deps)) throw new SilentError(1);
+/**
+ * Erases the login's entries on `host` from one store, pushing onto `undo` how to put the host's
+ * entries back. Returns the entries that went, and the fingerprints of the tokens the host still
+ * has in that store.
+ */
+async function eraseLoginEntries(
+  { name, store }: StoreInPlay,
+  host: string,
+  login: string,
+  current: AccountsData,
+  undo: Undo[],
+): Promise<{ removed: Removed[]; stillHeld: string[] }> {
+  const before = tokensOnHost(await storedTokens(store, current), host);
+  const mine = tokensOfLogin(before, login, current.accounts);
+  if (mine.length === 0) return { removed: [], stillHeld: before.map((token) => token.fingerprint) };
+  undo.push(() =>
+    putBack(
+      store,
+      before.map((token) => token.credential),
+    ),
+  );
+  // Each entry's own slot and token: a token stored there since is not the one being forgotten.
+  for (const { credential } of mine)
+    await store.erase({ ...slotOf(credential), password: credential.password });
+  const after = tokensOnHost(await storedTokens(store, current), host);
+  // The same token may stay in other entries (another login's slot, a remote URL): its facts stay too.
+  const gone = mine.filter(
+    ({ credential }) =>
+      !after.some(
+        (entry) =>
+          isSameSlot(entry.credential, credential) && entry.credential.password.equals(credential.password),
+      ),
+  );
+  return {
+    removed: gone.map(({ credential, fingerprint }) => ({ storeName: name, credential, fingerprint })),
+    stillHeld: after.map((token) => token.fingerprint),
+  };
 }
 
 /**

@@ -1,37 +1,22 @@
 // `git-credential-pat rotate`: replace a login's token with a new one, checked first, wherever
 // it is stored (by `login`, or by git after its prompt, under any username and every path).
-// The old token keeps working until the new one is in the store.
+// The old token keeps working until the new one is in the store. This file picks the token to
+// replace, checks the new one and reports; rotate-commit.ts writes it.
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import type { Account, AccountsData, TokenFacts } from "../accounts/account.js";
-import { findAccount, sameHost, sameLogin, upsertAccount } from "../accounts/accounts.js";
+import type { Account } from "../accounts/account.js";
+import { findAccount, sameLogin } from "../accounts/accounts.js";
 import { loadAccountsData } from "../accounts/accounts-file.js";
-import { dropFacts, factsOfCheck, tokenCheck, upsertFacts, withTokenFacts } from "../accounts/token-facts.js";
-import { AuthError, NotFoundError, SilentError, UsageError } from "../errors.js";
+import { AuthError, SilentError, UsageError } from "../errors.js";
+import type { TokenInfo } from "../github/types.js";
 import type { Deps } from "../platform/deps.js";
-import {
-  type Credential,
-  isHttpProtocol,
-  printable,
-  shellQuote,
-  shownName,
-  slotOf,
-} from "../protocol/index.js";
+import { printable, shellQuote, shownName } from "../protocol/index.js";
 import { GITHUB_HOST } from "../resolve/env-token-source.js";
-import { describe as describeToken, isTokenKeptAsUsername, looksLikeToken, type Secret } from "../secret.js";
-import type { StoredCredential, TokenStore } from "../stores/token-store.js";
-import {
-  commitStoreChange,
-  forgetCached,
-  githubFor,
-  putBack,
-  readToken,
-  reportUncleared,
-  type StoreInPlay,
-  storesInPlay,
-} from "./command-kit.js";
+import { describe as describeToken, looksLikeToken } from "../secret.js";
+import { githubFor, readToken, reportUncleared, storesInPlay } from "./command-kit.js";
 import { formatExpiry, formatScopes, isoDate, lostScopes } from "./format.js";
+import { commitRotation, type Replaced, type Rotation } from "./rotate-commit.js";
 import { knownLoginOf, selectLogin, tokensOfLogin, tokensOnHost, userFlag } from "./select-tokens.js";
-import { type StoredToken, storedTokens } from "./stored-tokens.js";
+import type { StoredToken } from "./stored-tokens.js";
 
 export interface RotateOptions {
   host: string;
@@ -64,35 +49,12 @@ export function toRotateOptions(argv: RotateArgs): RotateOptions {
   };
 }
 
-/** One entry that held the old token, and the store it is in. */
-interface Replaced {
-  storeName: string;
-  credential: StoredCredential;
-}
-
 export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> {
   const { host } = opts;
   const data = await loadAccountsData(deps);
   const stores = await storesInPlay(opts.store, data, deps);
   const onHost = stores.flatMap(({ tokens }) => tokensOnHost(tokens, host));
-  const login = selectLogin(host, opts.user, onHost, data.accounts);
-  if (looksLikeToken(login)) refuseTokenAsLogin(login, host, onHost);
-  const account = findAccount(data.accounts, host, login);
-  // Entries keeping a token as the username are not rotated: their password is a placeholder,
-  // and the new token written there would leave the old one in the username.
-  const rotatable = onHost.filter((token) => !token.isTokenAsUsername);
-  const old = oldTokenOf(tokensOfLogin(rotatable, login, data.accounts), account, host, login);
-  // A token stored under this name that GitHub says is someone else's (pasted at a prompt for
-  // the wrong user): replacing it everywhere would put this login's token into the owner's slots.
-  const owner = old && knownLoginOf(old, data.accounts);
-  if (owner !== undefined && !sameLogin(owner, login)) {
-    throw new AuthError(
-      `the token stored for ${shownName(login)}@${host} authenticates as ${shownName(owner)}: rotating it would change ${shownName(owner)}'s entries too; nothing changed`,
-      {
-        hint: `rotate ${shownName(owner)}'s token with "git-credential-pat rotate --host ${host} ${userFlag(owner)}", or remove ${shownName(login)}'s entries with "git-credential-pat logout --host ${host} ${userFlag(login)}"`,
-      },
-    );
-  }
+  const { login, account, old } = tokenToReplace(host, opts.user, onHost, data.accounts);
 
   const token = await readToken(
     opts.withToken,
@@ -111,14 +73,72 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
       `the new token authenticates as ${shownName(info.login)}, not ${shownName(login)}; nothing changed`,
     );
   }
-  const known = knownAboutOld(old, account);
+  const lost = refuseWeaker(knownAboutOld(old, account), info, opts.force);
+
+  const rotation: Rotation = {
+    host,
+    login,
+    token,
+    old,
+    stores,
+    info,
+    apiUrl,
+    checkedAtMs: deps.clock.now(),
+    apiUrlFlag: opts.apiUrl,
+    storeFlag: opts.store,
+  };
+  const { replaced, cleared } = await commitRotation(rotation, deps);
+
+  reportRotation(rotation, replaced, deps);
+  if (lost.length > 0)
+    deps.io.err.write(`git-credential-pat: warning: the new token lacks ${lost.join(", ")}\n`);
+  warnTokenInUrls(host, onHost, old, account, deps);
+  if (reportUncleared(cleared, deps)) throw new SilentError(1);
+}
+
+/**
+ * The login to rotate, its account and the stored token to replace (undefined when the login has
+ * none left). Refuses a token as the login, and a token that GitHub says is someone else's.
+ */
+function tokenToReplace(
+  host: string,
+  user: string | undefined,
+  onHost: readonly StoredToken[],
+  accounts: readonly Account[],
+): { login: string; account: Account | undefined; old: StoredToken | undefined } {
+  const login = selectLogin(host, user, onHost, accounts);
+  if (looksLikeToken(login)) refuseTokenAsLogin(login, host, onHost);
+  const account = findAccount(accounts, host, login);
+  // Entries keeping a token as the username are not rotated: their password is a placeholder,
+  // and the new token written there would leave the old one in the username.
+  const rotatable = onHost.filter((token) => !token.isTokenAsUsername);
+  const old = oldTokenOf(tokensOfLogin(rotatable, login, accounts), account, host, login);
+  // A token stored under this name that GitHub says is someone else's (pasted at a prompt for
+  // the wrong user): replacing it everywhere would put this login's token into the owner's slots.
+  const owner = old && knownLoginOf(old, accounts);
+  if (owner !== undefined && !sameLogin(owner, login)) {
+    throw new AuthError(
+      `the token stored for ${shownName(login)}@${host} authenticates as ${shownName(owner)}: rotating it would change ${shownName(owner)}'s entries too; nothing changed`,
+      {
+        hint: `rotate ${shownName(owner)}'s token with "git-credential-pat rotate --host ${host} ${userFlag(owner)}", or remove ${shownName(login)}'s entries with "git-credential-pat logout --host ${host} ${userFlag(login)}"`,
+      },
+    );
+  }
+  return { login, account, old };
+}
+
+/**
+ * Refuses, unless forced, a new token with fewer scopes or an earlier expiry than what is known of
+ * the old one. Returns the scopes it lacks (forced through, they are warned about).
+ */
+function refuseWeaker(known: KnownAboutOld, info: TokenInfo, force: boolean): string[] {
   const lost = lostScopes(known.scopes, info.scopes);
   const earlier =
     known.isExpiryKnown &&
     (known.expiresAtMs === undefined
       ? info.expiresAtMs !== undefined
       : info.expiresAtMs !== undefined && info.expiresAtMs < known.expiresAtMs);
-  if (!opts.force && (lost.length > 0 || earlier)) {
+  if (!force && (lost.length > 0 || earlier)) {
     const why = [
       ...(lost.length ? [`it lacks ${lost.join(", ")}`] : []),
       ...(earlier
@@ -129,85 +149,15 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
       hint: "rotate anyway with --force",
     });
   }
+  return lost;
+}
 
-  const now = deps.clock.now();
-  const expiry = info.expiresAtMs === undefined ? {} : { passwordExpiresAtMs: info.expiresAtMs };
-  const replaced: Replaced[] = [];
-  let cleared: Awaited<ReturnType<typeof forgetCached>> | undefined;
-  await deps.deferSignals(async () => {
-    await commitStoreChange(async (current, undo) => {
-      replaced.length = 0;
-      const onThisHost = (entry: StoredCredential) =>
-        isHttpProtocol(entry.protocol) && sameHost(entry.host, host);
-      const holds = (secret: Secret) => (entry: StoredCredential) =>
-        onThisHost(entry) &&
-        entry.password.equals(secret) &&
-        !isTokenKeptAsUsername(entry.username, entry.password);
-      /** Undoes a store's changes: the new token out, what the host had before back in. */
-      const restore = (store: TokenStore, before: readonly StoredCredential[]) => async () => {
-        for (const entry of (await store.list()).filter(holds(token)))
-          await store.erase({ ...slotOf(entry), password: token });
-        await putBack(store, before.filter(onThisHost));
-      };
-      if (old) {
-        const holdsOld = holds(old.credential.password);
-        for (const { name, store } of stores) {
-          const before = await store.list();
-          const holders = before.filter(holdsOld);
-          if (holders.length === 0) continue;
-          undo.push(restore(store, before));
-          // The new token into every slot that held the old one, each in one write of that slot
-          // alone (file: a rename; keychain: one item), so a git running meanwhile gets the old
-          // token or the new, never none, and entries under a path (git's copies per repository,
-          // a token of another repository) are not dropped by a host-wide write.
-          for (const entry of holders) {
-            await store.store({ ...slotOf(entry), password: token, ...expiry }, { exactSlot: true });
-            replaced.push({ storeName: name, credential: entry });
-          }
-          // Then whatever still holds the old token: a copy git stored in a slot of its own meanwhile.
-          for (const entry of (await store.list()).filter(holdsOld)) {
-            await store.erase({ ...slotOf(entry), password: old.credential.password });
-            replaced.push({ storeName: name, credential: entry });
-          }
-        }
-      }
-      const currentAccount = findAccount(current.accounts, host, login);
-      if (replaced.length === 0) {
-        // No stored token to replace (the account's was removed): the account's own slot, as ever.
-        if (!currentAccount)
-          throw new NotFoundError(`no token stored for ${shownName(login)}@${host}; nothing changed`);
-        // The account's own store: with --store naming another, git would keep getting the old token.
-        const target = stores.find(({ name }) => name === currentAccount.store);
-        if (!target)
-          throw new UsageError(
-            `${shownName(login)}@${host}'s token is kept in ${currentAccount.store}, which --store=${opts.store} leaves out; nothing changed`,
-            { hint: `run it with --store=${currentAccount.store}, or without --store` },
-          );
-        const slot = { protocol: "https", host: currentAccount.host, username: currentAccount.login };
-        undo.push(restore(target.store, await target.store.list()));
-        await target.store.store({ ...slot, password: token, ...expiry }, { exactSlot: true });
-        replaced.push({ storeName: target.name, credential: { ...slot, password: token } });
-      }
-      // What GitHub said about the new token, as recordCheck records a check, but in this same
-      // write: the swap and the facts land together or not at all (recordCheck takes the lock
-      // itself, so it cannot run in here). The entries already carry the expiry.
-      const facts = factsOfCheck(host, token, tokenCheck(info, "valid", apiUrl), now);
-      return {
-        accounts: currentAccount
-          ? upsertAccount(current.accounts, rotatedAccount(currentAccount, facts, opts.apiUrl))
-          : current.accounts,
-        // The old token's facts go, unless an entry rotate does not rewrite (a remote URL's) still holds it.
-        tokens: upsertFacts(
-          old && !(await isStillHeld(old.token, host, stores, current))
-            ? dropFacts(current.tokens, host, new Set([old.fingerprint]))
-            : current.tokens,
-          facts,
-        ),
-      };
-    }, deps);
-    cleared = await forgetCached(cachePatterns(host, old?.credential.password, replaced), deps);
-  });
-
+/** What rotate did, on stdout: the new token, the entries that held the old one, scopes and expiry. */
+function reportRotation(
+  { host, login, token, old, info, checkedAtMs }: Rotation,
+  replaced: readonly Replaced[],
+  deps: Deps,
+): void {
   // The entries that held the old token (not the account's slot filled when none was left).
   const held = replaced.filter((entry) => old && entry.credential.password.equals(old.credential.password));
   const stored = [...new Set(held.map((entry) => entry.storeName))].join(" and ");
@@ -221,13 +171,20 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
           ]
         : []),
       `  scopes:  ${formatScopes(info.scopes)}`,
-      `  expires: ${formatExpiry(info.expiresAtMs, now)}`,
+      `  expires: ${formatExpiry(info.expiresAtMs, checkedAtMs)}`,
       "",
     ].join("\n"),
   );
-  if (lost.length > 0)
-    deps.io.err.write(`git-credential-pat: warning: the new token lacks ${lost.join(", ")}\n`);
-  // Entries keeping the old token as the username (remote URLs): rotate leaves them, so it names them.
+}
+
+/** Entries keeping the old token as the username (remote URLs): rotate leaves them, so it names them. */
+function warnTokenInUrls(
+  host: string,
+  onHost: readonly StoredToken[],
+  old: StoredToken | undefined,
+  account: Account | undefined,
+  deps: Deps,
+): void {
   const inUrls = onHost.filter(
     (entry) =>
       entry.isTokenAsUsername &&
@@ -238,7 +195,6 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
       `git-credential-pat: warning: ${inUrls.length === 1 ? "1 entry keeps" : `${inUrls.length} entries keep`} the old token as the username (a remote URL https://TOKEN@${printable(host)}/…): remove ${inUrls.length === 1 ? "it" : "them"} with "git-credential-pat logout --host ${shellQuote(host)} ${userFlag((inUrls[0] as StoredToken).credential.username)}" and take the token out of the URL\n`,
     );
   }
-  if (cleared && reportUncleared(cleared, deps)) throw new SilentError(1);
 }
 
 /**
@@ -258,19 +214,6 @@ function refuseTokenAsLogin(login: string, host: string, onHost: readonly Stored
         : `run "git-credential-pat verify --host ${shellQuote(host)}", then rotate by the login it finds`,
     },
   );
-}
-
-/** Whether any entry on `host` in `stores` still holds `token` (as its password or its username). */
-async function isStillHeld(
-  token: Secret,
-  host: string,
-  stores: readonly StoreInPlay[],
-  data: AccountsData,
-): Promise<boolean> {
-  for (const { store } of stores)
-    if (tokensOnHost(await storedTokens(store, data), host).some((entry) => entry.token.equals(token)))
-      return true;
-  return false;
 }
 
 /**
@@ -305,11 +248,14 @@ function oldTokenOf(
   );
 }
 
+interface KnownAboutOld {
+  scopes: string[] | undefined;
+  expiresAtMs: number | undefined;
+  isExpiryKnown: boolean;
+}
+
 /** What is known of the old token, to tell a weaker new one: the account's record of it, else its facts. */
-function knownAboutOld(
-  old: StoredToken | undefined,
-  account: Account | undefined,
-): { scopes: string[] | undefined; expiresAtMs: number | undefined; isExpiryKnown: boolean } {
+function knownAboutOld(old: StoredToken | undefined, account: Account | undefined): KnownAboutOld {
   if (account && (old === undefined || account.fingerprint === old.fingerprint)) {
     return { scopes: account.scopes, expiresAtMs: account.expiresAtMs, isExpiryKnown: true };
   }
@@ -317,33 +263,6 @@ function knownAboutOld(
     return { scopes: old.facts.scopes, expiresAtMs: old.facts.expiresAtMs, isExpiryKnown: true };
   // Nobody asked GitHub about it: only what git handed over (password_expiry_utc), if anything.
   return { scopes: undefined, expiresAtMs: old?.expiresAtMs, isExpiryKnown: old?.expiresAtMs !== undefined };
-}
-
-/** The account with its new token's facts, rotated at the check's time; `apiUrl` when given. */
-function rotatedAccount(account: Account, facts: TokenFacts, apiUrl: string | undefined): Account {
-  return {
-    ...withTokenFacts(account, facts),
-    ...(apiUrl === undefined ? {} : { apiUrl }),
-    rotatedAtMs: facts.checkedAtMs,
-  };
-}
-
-/** The old token's slots in the cache daemons: every spelling that held it, any path, only that token. */
-function cachePatterns(host: string, old: Secret | undefined, replaced: readonly Replaced[]): Credential[] {
-  const patterns = new Map<string, Credential>();
-  for (const { credential } of replaced) {
-    const key = `${credential.protocol}\0${credential.username}`;
-    if (patterns.has(key)) continue;
-    const { protocol, username } = credential;
-    patterns.set(key, {
-      protocol,
-      host: credential.host ?? host,
-      username,
-      // Without a stored old token, the account's slot, whatever the cache holds there.
-      ...(old === undefined ? {} : { password: old }),
-    });
-  }
-  return [...patterns.values()];
 }
 
 export function rotateCommand(deps: Deps): CommandModule<object, RotateArgs> {

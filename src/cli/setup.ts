@@ -149,34 +149,10 @@ async function undoSetup(opts: SetupOptions, file: string, deps: Deps): Promise<
     return;
   }
   const steps = new Map<string, UndoStep>();
-  const remaining = [...edits];
-  let isByteExact = true;
-  // Byte for byte while the file is exactly what the latest setup left, newest setup first.
-  for (let edit = remaining.at(-1); edit?.patch !== undefined; edit = remaining.at(-1)) {
-    const state = await readConfigFile(file, deps);
-    const reverted = state.kind === "file" ? revertConfigPatch(state.bytes, edit.patch) : undefined;
-    if (state.kind !== "file" || reverted === undefined) break;
-    await writeConfigFile(file, reverted.absent ? undefined : reverted.bytes, state.mode, deps);
-    for (const change of edit.changes) {
-      steps.set(change.key, { kind: "restore", key: change.key, values: change.before });
-    }
-    remaining.pop();
-    await updateSetupEdits(file, () => [...remaining], deps);
-  }
+  const remaining = await revertPatches(file, edits, steps, deps);
+  const isByteExact = remaining.length === 0;
   // Otherwise key by key through git, leaving alone whatever was changed since.
-  if (remaining.length > 0) {
-    isByteExact = false;
-    const config = new GitConfig(opts.target, deps);
-    const current = new Map<string, string[]>();
-    for (const change of remaining.flatMap((edit) => edit.changes)) {
-      if (!current.has(change.key)) current.set(change.key, await config.getAll(change.key));
-    }
-    for (const step of planUndo(remaining, current)) {
-      if (step.kind === "restore") await config.setAll(step.key, step.values);
-      steps.set(step.key, step);
-    }
-    await updateSetupEdits(file, () => [], deps);
-  }
+  if (!isByteExact) await undoKeyByKey(new GitConfig(opts.target, deps), file, remaining, steps, deps);
 
   const all = [...steps.values()];
   const notRestored = all.filter((step) => step.kind === "conflict");
@@ -202,6 +178,50 @@ async function undoSetup(opts: SetupOptions, file: string, deps: Deps): Promise<
     for (const step of notRestored) deps.io.err.write(`${EXECUTABLE}: ${describeUndoStep(step)}\n`);
   }
   if (notRestored.length > 0) throw new SilentError(1);
+}
+
+/**
+ * Undoes setups byte for byte while the file is exactly what the latest setup left, newest setup
+ * first, recording each key restored in `steps`. Returns the setups still to undo.
+ */
+async function revertPatches(
+  file: string,
+  edits: readonly SetupEdit[],
+  steps: Map<string, UndoStep>,
+  deps: Deps,
+): Promise<SetupEdit[]> {
+  const remaining = [...edits];
+  for (let edit = remaining.at(-1); edit?.patch !== undefined; edit = remaining.at(-1)) {
+    const state = await readConfigFile(file, deps);
+    const reverted = state.kind === "file" ? revertConfigPatch(state.bytes, edit.patch) : undefined;
+    if (state.kind !== "file" || reverted === undefined) break;
+    await writeConfigFile(file, reverted.absent ? undefined : reverted.bytes, state.mode, deps);
+    for (const change of edit.changes) {
+      steps.set(change.key, { kind: "restore", key: change.key, values: change.before });
+    }
+    remaining.pop();
+    await updateSetupEdits(file, () => [...remaining], deps);
+  }
+  return remaining;
+}
+
+/** Undoes `remaining` key by key through git (planUndo), recording each step in `steps`. */
+async function undoKeyByKey(
+  config: GitConfig,
+  file: string,
+  remaining: readonly SetupEdit[],
+  steps: Map<string, UndoStep>,
+  deps: Deps,
+): Promise<void> {
+  const current = new Map<string, string[]>();
+  for (const change of remaining.flatMap((edit) => edit.changes)) {
+    if (!current.has(change.key)) current.set(change.key, await config.getAll(change.key));
+  }
+  for (const step of planUndo(remaining, current)) {
+    if (step.kind === "restore") await config.setAll(step.key, step.values);
+    steps.set(step.key, step);
+  }
+  await updateSetupEdits(file, () => [], deps);
 }
 
 function undoCommand(target: ConfigTarget): string {

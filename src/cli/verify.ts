@@ -6,6 +6,7 @@ import { sameHost, sameLogin } from "../accounts/accounts.js";
 import { loadAccountsData } from "../accounts/accounts-file.js";
 import { isKnownGithubHost, recordedApiUrl, tokenCheck } from "../accounts/token-facts.js";
 import { exitCodeOf, NotFoundError, SilentError } from "../errors.js";
+import type { TokenInfo } from "../github/types.js";
 import type { Deps } from "../platform/deps.js";
 import { printable, shellQuote, shownName } from "../protocol/index.js";
 import { looksLikeToken, type Secret, tokenKind } from "../secret.js";
@@ -108,51 +109,12 @@ async function selectTargets(
   const targets: Target[] = [];
   const found = new Set<Account>();
   for (const { name, store, isOnlyDefault } of await storesInUse(data.accounts, deps)) {
-    let tokens: StoredToken[];
-    try {
-      tokens = await storedTokens(store, data);
-    } catch (error) {
-      // The default store nobody uses, out of reach in this session (no Secret Service): nothing
-      // of it to check. A store in use that cannot be read stops the command (exit 5).
-      if (isOnlyDefault && exitCodeOf(error) === 5) continue;
-      throw error;
-    }
-    for (const token of tokens) {
-      const { host, username, protocol } = token.credential;
-      if (protocol !== "https" || (opts.host !== undefined && !sameHost(host, opts.host))) continue;
-      const isUser = (login: string) =>
-        opts.user === undefined ||
-        sameLogin(login, opts.user) ||
-        (token.facts !== undefined && sameLogin(token.facts.login, opts.user));
-      if (!isUser(username)) continue;
-      const account = data.accounts.find(
-        (candidate) =>
-          sameHost(candidate.host, host) &&
-          (candidate.fingerprint === token.fingerprint || sameLogin(candidate.login, username)),
-      );
+    const tokens = await tokensToCheck(store, data, isOnlyDefault);
+    for (const token of tokens ?? []) {
+      if (!isSelected(token, opts)) continue;
+      const account = accountOf(token, data.accounts);
       if (account) found.add(account);
-      // The same token in several entries is checked once; a copy kept as the username is skipped
-      // on its own, so it never stands in for the entries that hold the token as the password.
-      const same = targets.find(
-        (target) =>
-          sameHost(target.host, host) &&
-          target.isTokenAsUsername === token.isTokenAsUsername &&
-          target.token.equals(token.token),
-      );
-      if (same) {
-        if (!same.usernames.includes(username)) same.usernames.push(username);
-        continue;
-      }
-      targets.push({
-        host,
-        isTokenAsUsername: token.isTokenAsUsername,
-        token: token.token,
-        store,
-        storeName: name,
-        usernames: [username],
-        facts: token.facts,
-        account,
-      });
+      addTarget(targets, token, account, store, name);
     }
   }
   const missing = data.accounts.filter(
@@ -162,6 +124,77 @@ async function selectTargets(
       (opts.user === undefined || sameLogin(account.login, opts.user)),
   );
   return { targets, missing };
+}
+
+/** A store's entries; undefined for the default store nobody uses when this session cannot reach it. */
+async function tokensToCheck(
+  store: TokenStore,
+  data: AccountsData,
+  isOnlyDefault: boolean,
+): Promise<StoredToken[] | undefined> {
+  try {
+    return await storedTokens(store, data);
+  } catch (error) {
+    // The default store nobody uses, out of reach in this session (no Secret Service): nothing
+    // of it to check. A store in use that cannot be read stops the command (exit 5).
+    if (isOnlyDefault && exitCodeOf(error) === 5) return undefined;
+    throw error;
+  }
+}
+
+/** An https entry on --host (any without it), under --user or holding a token GitHub said is theirs. */
+function isSelected(token: StoredToken, opts: VerifyOptions): boolean {
+  const { host, username, protocol } = token.credential;
+  if (protocol !== "https" || (opts.host !== undefined && !sameHost(host, opts.host))) return false;
+  return (
+    opts.user === undefined ||
+    sameLogin(username, opts.user) ||
+    (token.facts !== undefined && sameLogin(token.facts.login, opts.user))
+  );
+}
+
+/** The account of an entry: on its host, recorded with its token or under its username. */
+function accountOf(token: StoredToken, accounts: readonly Account[]): Account | undefined {
+  const { host, username } = token.credential;
+  return accounts.find(
+    (candidate) =>
+      sameHost(candidate.host, host) &&
+      (candidate.fingerprint === token.fingerprint || sameLogin(candidate.login, username)),
+  );
+}
+
+/**
+ * The same token in several entries is checked once; a copy kept as the username is skipped on
+ * its own, so it never stands in for the entries that hold the token as the password.
+ */
+function addTarget(
+  targets: Target[],
+  token: StoredToken,
+  account: Account | undefined,
+  store: TokenStore,
+  storeName: StoreName,
+): void {
+  const { host, username } = token.credential;
+  const same = targets.find(
+    (target) =>
+      sameHost(target.host, host) &&
+      target.isTokenAsUsername === token.isTokenAsUsername &&
+      target.token.equals(token.token),
+  );
+  if (same) {
+    if (!same.usernames.includes(username)) same.usernames.push(username);
+    return;
+  }
+  targets.push({
+    host,
+    isTokenAsUsername: token.isTokenAsUsername,
+    token: token.token,
+    store,
+    storeName,
+    usernames: [username],
+    facts: token.facts,
+    account,
+  });
 }
 
 function whoOf(target: Target): string {
@@ -182,6 +215,16 @@ function fixFor(target: Target, who: string): string {
   return `run "git-credential-pat rotate --host ${host} ${userFlag(who)}"`;
 }
 
+/** One check's givens: the token, how the report names it, the API to ask, the time, the fix to offer. */
+interface Check {
+  target: Target;
+  base: { host: string; login: string };
+  apiUrl: string | undefined;
+  now: number;
+  /** What to do about the token if it failed (fixFor). */
+  rotate: string;
+}
+
 async function verifyOne(target: Target, data: AccountsData, deps: Deps): Promise<VerifyResult> {
   const who = whoOf(target);
   const base = { host: target.host, login: shownName(who) };
@@ -192,6 +235,7 @@ async function verifyOne(target: Target, data: AccountsData, deps: Deps): Promis
   const rotate = fixFor(target, who);
   // Only the placeholder is in the password: sending it would only earn a 401 about the wrong thing.
   if (target.isTokenAsUsername) return { ...base, outcome: "skipped", detail: rotate };
+  const check: Check = { target, base, apiUrl, now, rotate };
   try {
     const github = await githubFor(target.host, apiUrl, deps);
     const info = await github.validate(target.token);
@@ -200,41 +244,8 @@ async function verifyOne(target: Target, data: AccountsData, deps: Deps): Promis
     if (!isGithub && !info.answeredByGithub) {
       return { ...base, outcome: "skipped", detail: "not a known GitHub host (its API is not GitHub's)" };
     }
-    const expired = info.expiresAtMs !== undefined && info.expiresAtMs <= now;
-    const facts = await recordCheck(
-      target.store,
-      target.host,
-      target.token,
-      tokenCheck(info, expired ? "expired" : "valid", apiUrl),
-      deps,
-    );
-    const login = { ...base, login: shownName(info.login) };
-    if (target.account && !sameLogin(target.account.login, info.login)) {
-      return {
-        ...login,
-        outcome: "rejected",
-        detail: `the stored token now authenticates as ${shownName(info.login)}`,
-      };
-    }
-    // GitHub answers 401 for an expired token; an API that says otherwise is taken at its word
-    // about the login, but the token is still past its expiry.
-    if (expired)
-      return { ...login, outcome: "expired", detail: `${formatExpiry(info.expiresAtMs, now)}; ${rotate}` };
-    const kind = facts?.kind ?? tokenKind(target.token);
-    const warnings = tokenWarnings({
-      kind,
-      scopes: info.scopes,
-      expiresAtMs: info.expiresAtMs,
-      isVerified: true,
-    });
-    return {
-      ...login,
-      outcome: "valid",
-      detail: [
-        `valid; scopes ${formatScopes(info.scopes, kind)}; expires ${formatExpiry(info.expiresAtMs, now)}`,
-        ...warnings.map((warning) => `warning: ${warning}`),
-      ].join("; "),
-    };
+    // Awaited inside the try: a failure to record the answer is caught below, like any other.
+    return await answered(check, info, deps);
   } catch (error) {
     // A host nobody knows to be GitHub's, whatever it answered: another forge, or a git server
     // whose HTTP auth answers 401 to everything. Nothing is recorded, so it stays unknown.
@@ -246,29 +257,87 @@ async function verifyOne(target: Target, data: AccountsData, deps: Deps): Promis
       // The API could not be asked (down, rate-limited): say so, record nothing about the token.
       return { ...base, outcome: "error", detail: errorMessage(error) };
     }
-    const knownExpiry = target.facts?.expiresAtMs ?? target.account?.expiresAtMs;
-    const expired = knownExpiry !== undefined && knownExpiry <= now;
-    const knownLogin = target.facts?.login ?? target.account?.login;
-    // Without a login anyone learned (only git's username, which may even be a token), nothing
-    // is recorded: the report says it, and the next verify asks again.
-    if (knownLogin !== undefined)
-      await recordCheck(
-        target.store,
-        target.host,
-        target.token,
-        tokenCheck(
-          { login: knownLogin, scopes: target.facts?.scopes, expiresAtMs: knownExpiry },
-          expired ? "expired" : "rejected",
-          apiUrl,
-        ),
-        deps,
-      );
+    return rejected(check, error, deps);
+  }
+}
+
+/**
+ * GitHub's answer about the token, recorded: still this login's or not, expired or valid (with
+ * its scopes, expiry and warnings).
+ */
+async function answered(
+  { target, base, apiUrl, now, rotate }: Check,
+  info: TokenInfo,
+  deps: Deps,
+): Promise<VerifyResult> {
+  const expired = info.expiresAtMs !== undefined && info.expiresAtMs <= now;
+  const facts = await recordCheck(
+    target.store,
+    target.host,
+    target.token,
+    tokenCheck(info, expired ? "expired" : "valid", apiUrl),
+    deps,
+  );
+  const login = { ...base, login: shownName(info.login) };
+  if (target.account && !sameLogin(target.account.login, info.login)) {
     return {
-      ...base,
-      outcome: expired ? "expired" : "rejected",
-      detail: `${expired ? formatExpiry(knownExpiry, now) : errorMessage(error)}; ${rotate}`,
+      ...login,
+      outcome: "rejected",
+      detail: `the stored token now authenticates as ${shownName(info.login)}`,
     };
   }
+  // GitHub answers 401 for an expired token; an API that says otherwise is taken at its word
+  // about the login, but the token is still past its expiry.
+  if (expired)
+    return { ...login, outcome: "expired", detail: `${formatExpiry(info.expiresAtMs, now)}; ${rotate}` };
+  const kind = facts?.kind ?? tokenKind(target.token);
+  const warnings = tokenWarnings({
+    kind,
+    scopes: info.scopes,
+    expiresAtMs: info.expiresAtMs,
+    isVerified: true,
+  });
+  return {
+    ...login,
+    outcome: "valid",
+    detail: [
+      `valid; scopes ${formatScopes(info.scopes, kind)}; expires ${formatExpiry(info.expiresAtMs, now)}`,
+      ...warnings.map((warning) => `warning: ${warning}`),
+    ].join("; "),
+  };
+}
+
+/**
+ * GitHub refused the token (exit 4): expired by what is known of it, else rejected; recorded when
+ * its login is known.
+ */
+async function rejected(
+  { target, base, apiUrl, now, rotate }: Check,
+  error: unknown,
+  deps: Deps,
+): Promise<VerifyResult> {
+  const knownExpiry = target.facts?.expiresAtMs ?? target.account?.expiresAtMs;
+  const expired = knownExpiry !== undefined && knownExpiry <= now;
+  const knownLogin = target.facts?.login ?? target.account?.login;
+  // Without a login anyone learned (only git's username, which may even be a token), nothing
+  // is recorded: the report says it, and the next verify asks again.
+  if (knownLogin !== undefined)
+    await recordCheck(
+      target.store,
+      target.host,
+      target.token,
+      tokenCheck(
+        { login: knownLogin, scopes: target.facts?.scopes, expiresAtMs: knownExpiry },
+        expired ? "expired" : "rejected",
+        apiUrl,
+      ),
+      deps,
+    );
+  return {
+    ...base,
+    outcome: expired ? "expired" : "rejected",
+    detail: `${expired ? formatExpiry(knownExpiry, now) : errorMessage(error)}; ${rotate}`,
+  };
 }
 
 function errorMessage(error: unknown): string {

@@ -75,19 +75,48 @@ export async function helperGet(
     return;
   }
   const data = await sources.accounts();
+  const resolution = await resolveStored(request, sources.stored, data, withAuthtype, deps);
+  if (resolution.kind === "none") return;
+  const served = await withKnownExpiry(request.host, resolution.credential, data, deps);
+  if (served === undefined) return;
+  // Built whole before writing, so a failure never leaves git half a reply.
+  const text = reply(served.credential, withAuthtype);
+  if (served.warning) deps.io.err.write(served.warning);
+  deps.io.out.write(text);
+}
+
+/** The first stored token for the request's lookup patterns (lookupPatterns), in their order. */
+async function resolveStored(
+  request: CredentialRequest,
+  stored: readonly TokenSource[],
+  data: AccountsData,
+  withAuthtype: boolean,
+  deps: GetDeps,
+): Promise<Resolution> {
   let resolution: Resolution = { kind: "none", reason: "no stored token matches" };
   for (const { pattern, exactPath } of lookupPatterns(request, data.accounts)) {
-    resolution = await resolveToken(pattern, sources.stored, {
+    resolution = await resolveToken(pattern, stored, {
       exactPath,
       withAuthtype,
       liveAtMs: deps.clock.now(),
     });
     if (resolution.kind === "found") break;
   }
-  if (resolution.kind === "none") return;
-  let credential = resolution.credential;
-  let warning: string | undefined;
-  const known = knownToken(data, request.host, credential);
+  return resolution;
+}
+
+/**
+ * The credential with the expiry known for its token, and the warning to print when it is about
+ * to expire (once a day); undefined when it has expired, which is said on stderr.
+ */
+async function withKnownExpiry(
+  host: string,
+  found: ResolvedCredential,
+  data: AccountsData,
+  deps: GetDeps,
+): Promise<{ credential: ResolvedCredential; warning: string | undefined } | undefined> {
+  let credential = found;
+  const known = knownToken(data, host, credential);
   // The expiry the store keeps beside the token (git handed it over, or verify or learning found
   // it) counts when no record names one: the warning works for a token git stored from its prompt.
   const { username, password } = credential;
@@ -95,25 +124,21 @@ export async function helperGet(
   if (expiresAtMs !== undefined) credential = { ...credential, passwordExpiresAtMs: expiresAtMs };
   // A username git keeps may be a token (`https://TOKEN@github.com/…`): expiryVerdict never shows it.
   const login = known?.login ?? username ?? "";
-  if (password !== undefined && login !== "" && expiresAtMs !== undefined) {
-    const warnDays = expiryWarningDays(deps.env);
-    const verdict = expiryVerdict({ host: request.host, login, expiresAtMs }, deps.clock.now(), warnDays);
-    if (verdict.kind === "expired") {
-      // Never serve a token GitHub will refuse: an empty reply makes git prompt instead.
-      deps.io.err.write(`git-credential-pat: ${printable(verdict.message)}\n`);
-      return;
-    }
-    if (
-      verdict.kind === "expiring" &&
-      (await claimDailyWarning(known?.fingerprint ?? fingerprint(password), deps))
-    ) {
-      warning = `git-credential-pat: ${printable(verdict.message)}\n`;
-    }
+  if (password === undefined || login === "" || expiresAtMs === undefined)
+    return { credential, warning: undefined };
+  const warnDays = expiryWarningDays(deps.env);
+  const verdict = expiryVerdict({ host, login, expiresAtMs }, deps.clock.now(), warnDays);
+  if (verdict.kind === "expired") {
+    // Never serve a token GitHub will refuse: an empty reply makes git prompt instead.
+    deps.io.err.write(`git-credential-pat: ${printable(verdict.message)}\n`);
+    return undefined;
   }
-  // Built whole before writing, so a failure never leaves git half a reply.
-  const text = reply(credential, withAuthtype);
-  if (warning) deps.io.err.write(warning);
-  deps.io.out.write(text);
+  const warning =
+    verdict.kind === "expiring" &&
+    (await claimDailyWarning(known?.fingerprint ?? fingerprint(password), deps))
+      ? `git-credential-pat: ${printable(verdict.message)}\n`
+      : undefined;
+  return { credential, warning };
 }
 
 /**
