@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { account } from "../../test/helpers/account-fixture.js";
 import type { Account } from "./account.js";
-import { findAccount, removeAccount, upsertAccount } from "./accounts.js";
+import { accountSlot, findAccount, removeAccount, upsertAccount } from "./accounts.js";
 
 /** "host/login*" per account, * marking the default: compact enough to read a whole table row. */
 const summary = (accounts: readonly Account[]) =>
@@ -130,5 +130,15 @@ describe("findAccount", () => {
     { name: "finds nothing for an unknown login", host: "github.com", login: "zoe", want: undefined },
   ])("$name", ({ host, login, want }) => {
     expect(findAccount(accounts, host, login)?.login).toBe(want);
+  });
+});
+
+describe("accountSlot", () => {
+  it("is https, the host and the login as the username, with no path", () => {
+    expect(accountSlot(account("ghe.acme.com:8443", "Alice"))).toEqual({
+      protocol: "https",
+      host: "ghe.acme.com:8443",
+      username: "Alice",
+    });
   });
 });

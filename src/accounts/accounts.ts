@@ -2,6 +2,18 @@
 // Invariant kept by every change: a host with accounts has exactly one default.
 import type { Account } from "./account.js";
 
+/**
+ * The slot an account's token lives in, as `login` writes it and git asks for it: https, the
+ * host, the login as the username, no path.
+ */
+export function accountSlot(account: { host: string; login: string }): {
+  protocol: "https";
+  host: string;
+  username: string;
+} {
+  return { protocol: "https", host: account.host, username: account.login };
+}
+
 /** Hosts are DNS names (plus port) and GitHub logins are case-insensitive, so both compare without case. */
 export function sameHost(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();

@@ -1,6 +1,7 @@
 // What people's commands share: reading a token, the persistent store, the GitHub client
 // (loaded on use), and clearing slots from every cache daemon after the store changed.
 import type { Account, AccountsData } from "../accounts/account.js";
+import { accountSlot } from "../accounts/accounts.js";
 import { updateAccounts, updateAccountsData } from "../accounts/accounts-file.js";
 import {
   daemonRegistryDirs,
@@ -218,7 +219,7 @@ export async function commitAccountChange(
   mutate: (accounts: Account[]) => Account[],
   deps: Deps,
 ): Promise<void> {
-  const pattern = { protocol: "https", host: slot.host, username: slot.login };
+  const pattern = accountSlot(slot);
   await deps.deferSignals(async () => {
     let before: Awaited<ReturnType<TokenStore["list"]>> | undefined;
     try {
@@ -237,7 +238,7 @@ export async function commitAccountChange(
       throw error;
     }
     // login's way since before the registry: a daemon it cannot clear only delays the new token.
-    await forgetCached([{ protocol: "https", host: slot.host, username: slot.login }], deps);
+    await forgetCached([pattern], deps);
   });
 }
 

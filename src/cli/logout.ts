@@ -3,7 +3,7 @@
 // every cache daemon's copy.
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import type { AccountsData } from "../accounts/account.js";
-import { removeAccount, sameHost, sameLogin } from "../accounts/accounts.js";
+import { accountSlot, removeAccount, sameHost, sameLogin } from "../accounts/accounts.js";
 import { loadAccountsData } from "../accounts/accounts-file.js";
 import { dropFacts } from "../accounts/token-facts.js";
 import type { EraseEverywhereResult } from "../cache/daemon-registry.js";
@@ -213,7 +213,7 @@ function cachePatterns(host: string, login: string, removed: readonly Removed[])
   };
   // The login as GitHub or the account spells it, and in lower case, as people type it at a prompt.
   for (const name of new Set([login, login.toLowerCase()]))
-    add(`https\0${name}`, { protocol: "https", host, username: name });
+    add(`https\0${name}`, accountSlot({ host, login: name }));
   for (const { credential, fingerprint } of removed) {
     const { protocol, username } = credential;
     if (sameLogin(username, login))

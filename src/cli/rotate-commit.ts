@@ -3,7 +3,7 @@
 // (commitStoreChange), each store step with its undo; then the old token out of every cache
 // daemon; SIGINT/SIGTERM wait for the end.
 import type { Account, AccountsData, TokenFacts } from "../accounts/account.js";
-import { findAccount, sameHost, upsertAccount } from "../accounts/accounts.js";
+import { accountSlot, findAccount, sameHost, upsertAccount } from "../accounts/accounts.js";
 import { dropFacts, factsOfCheck, tokenCheck, upsertFacts, withTokenFacts } from "../accounts/token-facts.js";
 import type { EraseEverywhereResult } from "../cache/daemon-registry.js";
 import { NotFoundError, UsageError } from "../errors.js";
@@ -110,7 +110,7 @@ async function fillAccountSlot(
       `${shownName(login)}@${host}'s token is kept in ${account.store}, which --store=${storeFlag} leaves out; nothing changed`,
       { hint: `run it with --store=${account.store}, or without --store` },
     );
-  const slot = { protocol: "https", host: account.host, username: account.login };
+  const slot = accountSlot(account);
   undo.push(restore(target.store, await target.store.list(), host, token));
   await target.store.store({ ...slot, password: token, ...expiryOf(info) }, { exactSlot: true });
   replaced.push({ storeName: target.name, credential: { ...slot, password: token } });
