@@ -258,7 +258,8 @@ export function setupCommand(deps: Deps): CommandModule<object, SetupArgs> {
         .option("host", {
           type: "string",
           array: true,
-          describe: "set up only this host; repeatable (default: github.com, account hosts and GH_HOST)",
+          describe:
+            "set up only this host; repeatable (default: github.com, account hosts, and GH_HOST when an enterprise token is set)",
         })
         .option("global", { type: "boolean", describe: "change the global config (the default)" })
         .option("local", { type: "boolean", describe: "change the current repository's config" })
