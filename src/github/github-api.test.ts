@@ -2,6 +2,7 @@ import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { CANARY } from "../../test/helpers/canary.js";
 import { recordOutput } from "../../test/helpers/canary-guard.js";
+import { jsonResponse, stubFetch } from "../../test/helpers/fetch-recorder.js";
 import { makeTestDeps } from "../../test/helpers/test-deps.js";
 import { AuthError, PatError } from "../errors.js";
 import { Secret } from "../secret.js";
@@ -10,40 +11,6 @@ import { GithubApiError, GithubAuthError } from "./github-errors.js";
 import type { TokenInfo } from "./types.js";
 
 const API = "https://ghe.acme.com/api/v3";
-
-interface FetchCall {
-  url: string;
-  method: string;
-  authorization: string | null;
-  userAgent: string | null;
-  hasSignal: boolean;
-  redirect: RequestInit["redirect"];
-}
-
-/** A fetch stub that answers every call with `answer` and records what was asked (gh's httpmock). */
-function stubFetch(answer: () => Response | Promise<Response>) {
-  const calls: FetchCall[] = [];
-  const fetch = (async (input: string | URL | Request, init: RequestInit = {}) => {
-    const headers = new Headers(init.headers);
-    calls.push({
-      url: String(input),
-      method: init.method ?? "GET",
-      authorization: headers.get("authorization"),
-      userAgent: headers.get("user-agent"),
-      hasSignal: init.signal instanceof AbortSignal,
-      redirect: init.redirect,
-    });
-    return answer();
-  }) as typeof globalThis.fetch;
-  return { fetch, calls };
-}
-
-function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json; charset=utf-8", ...headers },
-  });
-}
 
 function setup(answer: () => Response | Promise<Response>, options: { userAgent?: string } = {}) {
   const { fetch, calls } = stubFetch(answer);

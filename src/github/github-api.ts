@@ -1,4 +1,5 @@
-// GithubApi over @octokit/core: GET /user with a token, once, within a deadline.
+// GithubApi over @octokit/core: GET /user with a token, once, within a deadline; revoking a
+// token (revoke.ts) goes through the same fetch and bound.
 // Plain @octokit/core has no retry or throttling plugin, and none is added: a retried 401 counts
 // towards GitHub's lock-out after repeated bad credentials.
 import { format } from "node:util";
@@ -6,9 +7,10 @@ import { Octokit } from "@octokit/core";
 import type { Logger } from "../platform/deps.js";
 import { describe, type Secret, scrub } from "../secret.js";
 import { GithubApiError, GithubAuthError } from "./github-errors.js";
+import { revokeToken } from "./revoke.js";
 import { type ApiResponse, headerOf, responseError, toGithubError } from "./to-github-error.js";
 import { parseTokenExpiration } from "./token-expiration.js";
-import type { GithubApi, TokenInfo } from "./types.js";
+import type { GithubApi, RevokeOutcome, TokenInfo } from "./types.js";
 
 export interface GithubApiOptions {
   /** API base URL, e.g. from defaultApiUrl() or normalizeApiUrl(). */
@@ -66,6 +68,10 @@ export function createGithubApi(options: GithubApiOptions, deps: GithubApiDeps):
           `request-id=${headerOf(response, "x-github-request-id") ?? "-"}`,
       );
       return info;
+    },
+    revoke(token: Secret): Promise<RevokeOutcome> {
+      const userAgent = options.userAgent ?? "git-credential-pat";
+      return revokeToken(token, { apiUrl, timeoutMs, timeoutSetting, userAgent }, deps);
     },
   };
 }

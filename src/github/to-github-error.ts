@@ -124,7 +124,7 @@ function networkHint(code: string, reason: string): string {
 }
 
 /** "resets at …" for the primary limit, "retry after N s" for the secondary one; undefined otherwise. */
-function rateLimitOf(response: ApiResponse): string | undefined {
+export function rateLimitOf(response: ApiResponse): string | undefined {
   if (response.status !== 403 && response.status !== 429) return undefined;
   // https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit
   const retryAfter = headerOf(response, "retry-after");

@@ -29,4 +29,23 @@ export interface GithubApi {
    * network errors — messages name the API URL and status, never the token.
    */
   validate(token: Secret): Promise<TokenInfo>;
+  /**
+   * POST /credentials/revoke with the token in the body (never in a header on github.com: an
+   * authenticated request gets 403 there; GHES 3.19+ wants it authenticated with the token
+   * itself). Never rejects: every failure is an outcome, bounded by the API timeout.
+   */
+  revoke(token: Secret): Promise<RevokeOutcome>;
 }
+
+/**
+ * What POST /credentials/revoke came to, for one token. Only "revoked" means GitHub will refuse
+ * it from now on; every other outcome leaves it working. `reason` is printable and never holds
+ * the token.
+ */
+export type RevokeOutcome =
+  | { kind: "revoked" }
+  /** 404: the host has no such endpoint (GitHub Enterprise Server before 3.19). */
+  | { kind: "unsupported"; reason: string }
+  /** 403/429 with the rate limit spent (60 requests an hour on github.com). */
+  | { kind: "rate-limited"; reason: string }
+  | { kind: "failed"; reason: string };
