@@ -45,11 +45,21 @@ export interface SpawnResult {
 /**
  * Runs a child. `env` is its whole environment, never merged with ours: build it with
  * settings.ts pickEnv from an allow-list, so no token variable (GH_TOKEN…) reaches a child.
+ * A child that does not exit within `timeoutMs` is killed, unless `isDetached`: then it runs in
+ * its own session with no stdio (nothing it starts holds our pipes), is never killed (a browser
+ * started directly keeps running) and the result comes at its exit or at `timeoutMs`, whichever
+ * is first (code 0 then: it is still running). A file that cannot be run gives code 127.
  */
 export type Spawn = (
   file: string,
   args: readonly string[],
-  options: { input?: string; env: Record<string, string>; timeoutMs: number; cwd?: string },
+  options: {
+    input?: string;
+    env: Record<string, string>;
+    timeoutMs: number;
+    cwd?: string;
+    isDetached?: boolean;
+  },
 ) => Promise<SpawnResult>;
 
 export interface Writer {
@@ -129,6 +139,10 @@ export interface Deps {
   paths: Paths;
   /** This process's uid, to refuse files owned by someone else; undefined on Windows. */
   uid: number | undefined;
+  /** process.platform: which opener shows a web page (xdg-open, open, rundll32). */
+  platform: string;
+  /** This machine's name (os.hostname()), read on use: it names the tokens people create. */
+  machineName: () => string;
   /**
    * How to run this program again: [binary] for the standalone build, [node, script] under Node.
    * `setup` writes it into git's config when git-credential-pat is not on PATH.

@@ -8,7 +8,7 @@ import { DEFAULTS, ENV, isDebug, type Paths, pickEnv, positiveInt } from "../set
 import { createBunFs } from "./bun-fs.js";
 import { createBunIo } from "./bun-io.js";
 import { bunRuntime } from "./bun-runtime.js";
-import type { Deps, Spawn } from "./deps.js";
+import type { Deps, Spawn, SpawnResult } from "./deps.js";
 import { createFdIo } from "./fd-io.js";
 import { loadNodeKeyring } from "./node-keyring.js";
 import { syncFs } from "./sync-fs.js";
@@ -29,6 +29,9 @@ export function createNodeDeps(): Deps {
     io,
     paths: pathsFrom(env),
     uid: typeof process.getuid === "function" ? process.getuid() : undefined,
+    platform: process.platform,
+    // node:os only when asked: it costs start-up under bun.
+    machineName: () => process.getBuiltinModule("node:os").hostname(),
     selfCommand: selfCommand(),
     unixExchange: bun ? bunUnixExchange(bun) : nodeUnixExchange,
     ...nodeUnixServer,
@@ -112,9 +115,10 @@ function absoluteHome(env: Readonly<Record<string, string | undefined>>): string
 }
 
 /** Runs a child with a hard timeout (SIGKILL), never throwing for a non-zero exit. */
-const nodeSpawn: Spawn = async (file, args, { input, env, timeoutMs, cwd }) => {
+const nodeSpawn: Spawn = async (file, args, { input, env, timeoutMs, cwd, isDetached }) => {
   // Loaded on first use: child_process costs start-up time on git's get path, which never spawns.
   const { spawn: spawnChild } = process.getBuiltinModule("node:child_process");
+  if (isDetached) return spawnDetached(spawnChild, file, args, { env, timeoutMs, cwd });
   return new Promise((resolve) => {
     const child = spawnChild(file, [...args], { env, cwd, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
@@ -138,6 +142,32 @@ const nodeSpawn: Spawn = async (file, args, { input, env, timeoutMs, cwd }) => {
     child.stdin.end(input ?? "");
   });
 };
+
+/**
+ * Spawn's `isDetached`: its own session, no stdio, never killed; the result at its exit or at
+ * the timeout (code 0: still running, as a browser started directly is), whichever is first.
+ */
+function spawnDetached(
+  spawnChild: typeof import("node:child_process").spawn,
+  file: string,
+  args: readonly string[],
+  { env, timeoutMs, cwd }: { env: Record<string, string>; timeoutMs: number; cwd?: string },
+): Promise<SpawnResult> {
+  return new Promise((resolve) => {
+    const child = spawnChild(file, [...args], { env, cwd, stdio: "ignore", detached: true });
+    // Nothing of ours waits for it once the result is in.
+    child.unref();
+    const timer = setTimeout(() => resolve({ code: 0, stdout: "", stderr: "" }), timeoutMs);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      resolve({ code: 127, stdout: "", stderr: error.message });
+    });
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (signal ? 128 : 1), stdout: "", stderr: "" });
+    });
+  });
+}
 
 function once<T>(make: () => Promise<T>): () => Promise<T> {
   let value: Promise<T> | undefined;

@@ -180,6 +180,8 @@ export function makeTestDeps(overrides: Partial<Deps> & { spawnResults?: SpawnRe
       runtimeDir: undefined,
     },
     uid: process.getuid?.() ?? 0,
+    platform: "linux",
+    machineName: () => "laptop",
     // gh's httpmock: a request no test stubbed is an error, never a real network call.
     fetch: async (input: string | URL | Request) =>
       fail(
