@@ -10,6 +10,7 @@ import { GITHUB_HOST } from "../resolve/env-token-source.js";
 import { describe as describeToken, fingerprint, looksLikeToken, tokenKind } from "../secret.js";
 import { commitAccountChange, githubFor, persistentStore, readToken } from "./command-kit.js";
 import { formatExpiry, formatScopes, kindLabel } from "./format.js";
+import { GUIDE_HELP, guideBeforePrompt, parseScopes, SCOPES_HELP } from "./new-token-guide.js";
 import { tokenWarnings } from "./token-warnings.js";
 
 export interface LoginOptions {
@@ -21,6 +22,10 @@ export interface LoginOptions {
   withToken: boolean;
   verify: boolean;
   store: string | undefined;
+  /** --web: open the token-creation page in the browser before the prompt. */
+  isWeb: boolean;
+  /** --scopes: the classic scopes to prefill on that page; undefined: DEFAULT_SCOPES. */
+  scopes: string[] | undefined;
 }
 
 interface LoginArgs {
@@ -32,6 +37,8 @@ interface LoginArgs {
   withToken?: boolean;
   verify?: boolean;
   store?: string;
+  web?: boolean;
+  scopes?: string;
 }
 
 export function toLoginOptions(argv: LoginArgs): LoginOptions {
@@ -55,10 +62,17 @@ export function toLoginOptions(argv: LoginArgs): LoginOptions {
     withToken: argv.withToken ?? false,
     verify: argv.verify ?? true,
     store: argv.store,
+    isWeb: argv.web ?? false,
+    scopes: parseScopes(argv.scopes),
   };
 }
 
 export async function runLogin(opts: LoginOptions, deps: Deps): Promise<void> {
+  const { host, isWeb, withToken, scopes } = opts;
+  await guideBeforePrompt(
+    { host, scopes, what: "a token for git", isWeb, withToken, isFineGrained: false },
+    deps,
+  );
   const token = await readToken(opts.withToken, `Paste a personal access token for ${opts.host}: `, deps);
   let info: TokenInfo | undefined;
   if (opts.verify) {
@@ -161,6 +175,14 @@ export function loginCommand(deps: Deps): CommandModule<object, LoginArgs> {
           describe: "check the token against the API (--no-verify offline)",
         })
         .option("store", { type: "string", describe: "keychain or file (default: the configured store)" })
+        .option("web", {
+          type: "boolean",
+          describe:
+            "open the token-creation page in the browser ($BROWSER, else xdg-open/open/rundll32) before the prompt",
+        })
+        .option("scopes", { type: "string", describe: SCOPES_HELP })
+        .example("$0 login --web", "create a token on github.com's page, then paste it")
+        .epilogue(GUIDE_HELP)
         .example("gh auth token | $0 login --with-token", "store the token gh uses")
         .example(
           "$0 login --host ghe.acme.com --owner acme",

@@ -11,7 +11,7 @@ import { exitCodeOf, SilentError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { type Credential, isSameSlot, printable, shownName, slotOf } from "../protocol/index.js";
 import { envTokens, GITHUB_HOST } from "../resolve/env-token-source.js";
-import { describe as describeToken, isTokenKeptAsUsername } from "../secret.js";
+import { describe as describeToken, isTokenKeptAsUsername, Secret } from "../secret.js";
 import type { StoredCredential } from "../stores/token-store.js";
 import {
   commitAndForgetCached,
@@ -23,6 +23,7 @@ import {
   storesInPlay,
   type Undo,
 } from "./command-kit.js";
+import { revokeOnGithub } from "./revoke-tokens.js";
 import { selectedFingerprint, selectLogin, tokensOfLogin, tokensOnHost } from "./select-tokens.js";
 import { type StoredToken, storedTokens } from "./stored-tokens.js";
 
@@ -33,16 +34,24 @@ export interface LogoutOptions {
   user: string | undefined;
   /** keychain or file: only that store; default: the configured one and the accounts' (command-kit storesInPlay). */
   store: string | undefined;
+  /** --revoke: revoke each token removed on GitHub once the local change is made. */
+  revoke: boolean;
 }
 
 interface LogoutArgs {
   host?: string;
   user?: string;
   store?: string;
+  revoke?: boolean;
 }
 
 export function toLogoutOptions(argv: LogoutArgs): LogoutOptions {
-  return { host: (argv.host ?? GITHUB_HOST).toLowerCase(), user: argv.user, store: argv.store };
+  return {
+    host: (argv.host ?? GITHUB_HOST).toLowerCase(),
+    user: argv.user,
+    store: argv.store,
+    revoke: argv.revoke ?? false,
+  };
 }
 
 /** What one store gave up: the entries removed, by token. */
@@ -66,7 +75,38 @@ export async function runLogout(opts: LogoutOptions, deps: Deps): Promise<void> 
       `git-credential-pat: warning: ${env.variable} is set and still serves ${printable(opts.host)}; unset it to stop using it\n`,
     );
   }
-  if (reportUncleared(cleared, deps)) throw new SilentError(1);
+  const isUncleared = reportUncleared(cleared, deps);
+  const isRevoked = opts.revoke ? await revokeRemoved(opts.host, login, removed, data, deps) : true;
+  if (isUncleared || !isRevoked) throw new SilentError(1);
+}
+
+/**
+ * --revoke: each token removed, once (a token kept as the username is that username), revoked on
+ * GitHub at the API it was checked with (the account's, else its facts'), after the local change.
+ */
+async function revokeRemoved(
+  host: string,
+  login: string,
+  removed: readonly Removed[],
+  data: AccountsData,
+  deps: Deps,
+): Promise<boolean> {
+  const tokens = new Map<string, Secret>();
+  for (const { credential, fingerprint } of removed) {
+    const { username, password } = credential;
+    if (!tokens.has(fingerprint))
+      tokens.set(fingerprint, isTokenKeptAsUsername(username, password) ? new Secret(username) : password);
+  }
+  if (tokens.size === 0) {
+    deps.io.out.write("No token was removed: nothing to revoke\n");
+    return true;
+  }
+  const account = data.accounts.find((entry) => sameHost(entry.host, host) && sameLogin(entry.login, login));
+  const targets = [...tokens].map(([print, token]) => {
+    const facts = data.tokens.find((entry) => sameHost(entry.host, host) && entry.fingerprint === print);
+    return { token, host, apiUrl: account?.apiUrl ?? facts?.apiUrl };
+  });
+  return revokeOnGithub(targets, deps);
 }
 
 /** The login whose tokens to forget (selectLogin). */
@@ -273,7 +313,16 @@ export function logoutCommand(deps: Deps): CommandModule<object, LogoutArgs> {
           type: "string",
           describe: "keychain or file (default: the configured store and the accounts' stores)",
         })
-        .example("$0 logout --host ghe.acme.com --user alice", "") as Argv<LogoutArgs>,
+        .option("revoke", {
+          type: "boolean",
+          describe:
+            "also revoke each removed token on GitHub (POST /credentials/revoke); not revoked: exit 1, the local removal stays",
+        })
+        .example("$0 logout --host ghe.acme.com --user alice", "")
+        .example(
+          "$0 logout --revoke",
+          "forget github.com's token here and revoke it on GitHub",
+        ) as Argv<LogoutArgs>,
     handler: (argv: ArgumentsCamelCase<LogoutArgs>) => runLogout(toLogoutOptions(argv), deps),
   };
 }

@@ -11,9 +11,11 @@ import type { TokenInfo } from "../github/types.js";
 import type { Deps } from "../platform/deps.js";
 import { printable, shellQuote, shownName } from "../protocol/index.js";
 import { GITHUB_HOST } from "../resolve/env-token-source.js";
-import { describe as describeToken, looksLikeToken } from "../secret.js";
+import { describe as describeToken, looksLikeToken, tokenKind } from "../secret.js";
 import { githubFor, readToken, reportUncleared, storesInPlay } from "./command-kit.js";
 import { formatExpiry, formatScopes, isoDate, lostScopes } from "./format.js";
+import { GUIDE_HELP, guideBeforePrompt, parseScopes, SCOPES_HELP } from "./new-token-guide.js";
+import { revokeOnGithub } from "./revoke-tokens.js";
 import { commitRotation, type Replaced, type Rotation } from "./rotate-commit.js";
 import { knownLoginOf, selectLogin, tokensOfLogin, tokensOnHost, userFlag } from "./select-tokens.js";
 import type { StoredToken } from "./stored-tokens.js";
@@ -27,6 +29,12 @@ export interface RotateOptions {
   apiUrl: string | undefined;
   /** keychain or file: only that store; default: the configured one and the accounts' (command-kit storesInPlay). */
   store: string | undefined;
+  /** --web: open the token-creation page in the browser before the prompt. */
+  isWeb: boolean;
+  /** --scopes: the classic scopes to prefill; undefined: the old token's, when known, else DEFAULT_SCOPES. */
+  scopes: string[] | undefined;
+  /** --revoke-old: revoke the replaced token on GitHub once the new one is stored. */
+  revokeOld: boolean;
 }
 
 interface RotateArgs {
@@ -36,6 +44,9 @@ interface RotateArgs {
   force?: boolean;
   apiUrl?: string;
   store?: string;
+  web?: boolean;
+  scopes?: string;
+  revokeOld?: boolean;
 }
 
 export function toRotateOptions(argv: RotateArgs): RotateOptions {
@@ -46,6 +57,9 @@ export function toRotateOptions(argv: RotateArgs): RotateOptions {
     force: argv.force ?? false,
     apiUrl: argv.apiUrl,
     store: argv.store,
+    isWeb: argv.web ?? false,
+    scopes: parseScopes(argv.scopes),
+    revokeOld: argv.revokeOld ?? false,
   };
 }
 
@@ -55,6 +69,7 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
   const stores = await storesInPlay(opts.store, data, deps);
   const onHost = stores.flatMap(({ tokens }) => tokensOnHost(tokens, host));
   const { login, account, old } = tokenToReplace(host, opts.user, onHost, data.accounts);
+  await guideRotation(opts, login, knownAboutOld(old, account).scopes, old, deps);
 
   const token = await readToken(
     opts.withToken,
@@ -93,7 +108,42 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
   if (lost.length > 0)
     deps.io.err.write(`git-credential-pat: warning: the new token lacks ${lost.join(", ")}\n`);
   warnTokenInUrls(host, onHost, old, account, deps);
-  if (reportUncleared(cleared, deps)) throw new SilentError(1);
+  const isUncleared = reportUncleared(cleared, deps);
+  // Only now, with the new token checked, stored and the caches cleared.
+  const isRevoked = opts.revokeOld ? await revokeReplaced(host, apiUrl, old, deps) : true;
+  if (isUncleared || !isRevoked) throw new SilentError(1);
+}
+
+/**
+ * The token page before the prompt (new-token-guide.ts), prefilled with the old token's scopes
+ * when they are known (--scopes wins), its fine-grained page first when the old token is one.
+ */
+async function guideRotation(
+  opts: RotateOptions,
+  login: string,
+  oldScopes: readonly string[] | undefined,
+  old: StoredToken | undefined,
+  deps: Deps,
+): Promise<void> {
+  const { host, isWeb, withToken } = opts;
+  const scopes = opts.scopes ?? (oldScopes?.length ? oldScopes : undefined);
+  const isFineGrained = old !== undefined && tokenKind(old.credential.password) === "fine-grained";
+  const what = `the new token for ${shownName(login)}`;
+  await guideBeforePrompt({ host, scopes, what, isWeb, withToken, isFineGrained }, deps);
+}
+
+/** --revoke-old: the replaced token revoked on GitHub (revoke-tokens.ts); whether it was. */
+async function revokeReplaced(
+  host: string,
+  apiUrl: string | undefined,
+  old: StoredToken | undefined,
+  deps: Deps,
+): Promise<boolean> {
+  if (old === undefined) {
+    deps.io.out.write("No old token was stored: nothing to revoke\n");
+    return true;
+  }
+  return revokeOnGithub([{ token: old.credential.password, host, apiUrl }], deps);
 }
 
 /**
@@ -284,7 +334,19 @@ export function rotateCommand(deps: Deps): CommandModule<object, RotateArgs> {
           type: "string",
           describe: "keychain or file (default: the configured store and the accounts' stores)",
         })
-        .example("$0 rotate --with-token < new-token.txt", "") as Argv<RotateArgs>,
+        .option("web", {
+          type: "boolean",
+          describe: "open the token-creation page in the browser before the prompt",
+        })
+        .option("scopes", { type: "string", describe: `${SCOPES_HELP}; default: the old token's` })
+        .option("revoke-old", {
+          type: "boolean",
+          describe:
+            "revoke the replaced token on GitHub once the new one is stored (POST /credentials/revoke); not revoked: exit 1, the new token stays",
+        })
+        .example("$0 rotate --with-token < new-token.txt", "")
+        .example("$0 rotate --web --revoke-old", "create the new token, store it, revoke the old one")
+        .epilogue(GUIDE_HELP) as Argv<RotateArgs>,
     handler: (argv: ArgumentsCamelCase<RotateArgs>) => runRotate(toRotateOptions(argv), deps),
   };
 }

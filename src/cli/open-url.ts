@@ -1,0 +1,80 @@
+// Shows a web page in the person's browser: $BROWSER first (as gh and git's web--browse do), else
+// the platform's opener. Never through a shell, never waiting long (Spawn's isDetached: no pipes
+// held, nothing killed); when no opener runs, the URL already printed is enough.
+import type { Deps } from "../platform/deps.js";
+import { pickEnv } from "../settings.js";
+
+/** How long we wait for an opener to say it failed; a browser still running then has started. */
+export const OPENER_TIMEOUT_MS = 5000;
+
+export interface Opener {
+  file: string;
+  args: string[];
+  /** How the person knows it: "$BROWSER (firefox)", "xdg-open". */
+  name: string;
+}
+
+/**
+ * The command that opens `url`: $BROWSER as one executable (path or name) with the URL as its only
+ * argument, else `open` on macOS, rundll32's URL handler on Windows, `xdg-open` elsewhere.
+ */
+export function openerFor(url: string, env: Deps["env"], platform: string): Opener {
+  const browser = env.BROWSER?.trim();
+  if (browser) return { file: browser, args: [url], name: `$BROWSER (${browser})` };
+  if (platform === "darwin") return { file: "open", args: [url], name: "open" };
+  // Not `cmd /c start "" URL`: cmd would read the & between the URL's parameters as a command separator.
+  if (platform === "win32")
+    return { file: "rundll32", args: ["url.dll,FileProtocolHandler", url], name: "rundll32" };
+  return { file: "xdg-open", args: [url], name: "xdg-open" };
+}
+
+/** What an opener needs to reach the desktop session; an allow-list, so no token variable goes. */
+const OPENER_ENV = [
+  "PATH",
+  "HOME",
+  "LANG",
+  "LC_ALL",
+  "DISPLAY",
+  "WAYLAND_DISPLAY",
+  "DBUS_SESSION_BUS_ADDRESS",
+  "XDG_RUNTIME_DIR",
+  "XDG_CONFIG_HOME",
+  "XDG_DATA_HOME",
+  "XDG_CONFIG_DIRS",
+  "XDG_DATA_DIRS",
+  "XDG_CURRENT_DESKTOP",
+  "XDG_SESSION_TYPE",
+  "BROWSER",
+  "SystemRoot",
+  "USERPROFILE",
+  "APPDATA",
+  "LOCALAPPDATA",
+];
+
+export type OpenResult =
+  | { kind: "opened"; opener: string }
+  | { kind: "failed"; opener: string; reason: string };
+
+/** Opens `url`; never throws: an opener that is missing or fails is a result. */
+export async function openInBrowser(
+  url: string,
+  deps: Pick<Deps, "env" | "platform" | "spawn">,
+): Promise<OpenResult> {
+  const opener = openerFor(url, deps.env, deps.platform);
+  try {
+    const { code } = await deps.spawn(opener.file, opener.args, {
+      env: pickEnv(deps.env, OPENER_ENV),
+      timeoutMs: OPENER_TIMEOUT_MS,
+      isDetached: true,
+    });
+    if (code === 0) return { kind: "opened", opener: opener.name };
+    return {
+      kind: "failed",
+      opener: opener.name,
+      reason: code === 127 ? "not found" : `exit status ${code}`,
+    };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { kind: "failed", opener: opener.name, reason };
+  }
+}
