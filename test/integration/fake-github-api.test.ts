@@ -159,4 +159,58 @@ describe("fake GitHub API", () => {
       ]),
     ).resolves.toBe("stalled");
   });
+
+  describe("POST /credentials/revoke", () => {
+    const revoke = (base: string, body: unknown, authorization?: string) =>
+      fetch(`${base}/credentials/revoke`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(5_000),
+      });
+
+    const ALICE = { credentials: [CANARY.classic] };
+    const AS_CAROL = `token ${CANARY.classic2}`;
+    const AS_ALICE = `token ${CANARY.classic}`;
+    // [what, GHES-style?, Authorization, body, status]: the token is revoked on 202 only.
+    it.each<[string, boolean, string | undefined, unknown, number]>([
+      ["github.com-style without authentication: 202", false, undefined, ALICE, 202],
+      ["github.com-style with authentication: 403", false, AS_CAROL, ALICE, 403],
+      ["GHES-style authenticated with a known token: 202", true, AS_ALICE, ALICE, 202],
+      ["GHES-style without authentication: 401", true, undefined, ALICE, 401],
+      ["a credential the table does not hold: 422", false, undefined, { credentials: [CANARY.hex40] }, 422],
+      ["a body without credentials: 422", false, undefined, { tokens: [CANARY.classic] }, 422],
+    ])("%s", async (_name, isGhes, authorization, body, want) => {
+      const base = isGhes ? api.ghesUrl : api.url;
+      const response = await revoke(base, body, authorization);
+      expect(response.status).toBe(want);
+      expect(api.tokens.has(CANARY.classic)).toBe(want !== 202);
+      const path = isGhes ? "/api/v3/credentials/revoke" : "/credentials/revoke";
+      expect(api.revokeRequests).toEqual([{ path, hasAuthorization: authorization !== undefined }]);
+    });
+
+    it.each([
+      { mode: "not-found" as const, want: 404 },
+      { mode: "rate-limited" as const, want: 403 },
+    ])("mode $mode answers $want", async ({ mode, want }) => {
+      api.setMode(mode, "/credentials/revoke");
+      const response = await revoke(api.url, { credentials: [CANARY.classic] });
+      expect(response.status).toBe(want);
+      if (mode === "rate-limited") {
+        expect(response.headers.get("x-ratelimit-limit")).toBe("60");
+        expect(response.headers.get("x-ratelimit-remaining")).toBe("0");
+      }
+      expect(api.tokens.has(CANARY.classic)).toBe(true);
+    });
+
+    it("mode hang never answers", async () => {
+      api.setMode("hang", "/credentials/revoke");
+      const pending = fetch(`${api.url}/credentials/revoke`, {
+        method: "POST",
+        body: JSON.stringify({ credentials: [CANARY.classic] }),
+        signal: AbortSignal.timeout(200),
+      });
+      await expect(pending).rejects.toMatchObject({ name: "TimeoutError" });
+    });
+  });
 });
