@@ -107,6 +107,12 @@ describe("guideTokenCreation", () => {
     expect(deps.spawnCalls).toEqual([]);
   });
 
+  it("says nothing of workflow when the scopes have it", async () => {
+    const deps = makeTestDeps();
+    await guideTokenCreation({ ...opts, scopes: ["repo", "workflow"] }, deps);
+    expect(deps.stderr().split("\n")[2]).toBe("                scopes repo, workflow");
+  });
+
   it("says the expiry warning is off when it is", async () => {
     const deps = makeTestDeps();
     Object.assign(deps, { env: { GIT_CREDENTIAL_PAT_EXPIRY_WARNING_DAYS: "0" } });

@@ -113,7 +113,7 @@ export async function guideTokenCreation(opts: GuideOptions, deps: Deps): Promis
   const fineGrained = fineGrainedTokenUrl(opts.host);
   const pages = [
     `  classic:      ${classic}`,
-    `                scopes ${opts.scopes.join(", ")} (to push .github/workflows files too: --scopes ${[...new Set([...opts.scopes, "workflow"])].join(",")})`,
+    `                scopes ${opts.scopes.join(", ")}${workflowAdvice(opts.scopes)}`,
     `  fine-grained: ${fineGrained}`,
     "                pick the resource owner, the repositories, Contents: read and write (Workflows too, to push workflow files), an expiry",
   ];
@@ -130,6 +130,12 @@ export async function guideTokenCreation(opts: GuideOptions, deps: Deps): Promis
       ? `Opened the ${opts.isFineGrained ? "fine-grained" : "classic"} page with ${printable(opened.opener)}.\n`
       : `git-credential-pat: could not open a browser (${printable(opened.opener)}: ${printable(opened.reason)}); open the page above yourself\n`,
   );
+}
+
+/** How to add `workflow` (GitHub refuses a push that changes .github/workflows without it), unless it is there. */
+function workflowAdvice(scopes: readonly string[]): string {
+  if (scopes.includes("workflow")) return "";
+  return ` (to push .github/workflows files too: --scopes ${[...scopes, "workflow"].join(",")})`;
 }
 
 function expiryAdvice(env: Deps["env"]): string {

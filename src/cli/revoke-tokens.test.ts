@@ -31,7 +31,7 @@ const keychain = (deps: TestDeps) =>
 const exitOf = (run: Promise<void>) => run.then(() => 0, exitCodeOf);
 
 const NOT_REVOKED = (why: string) =>
-  `git-credential-pat: ${OLD_NAMED} not revoked on github.com: ${why}; it still works on GitHub until you delete it at https://github.com/settings/tokens\n`;
+  `git-credential-pat: ${OLD_NAMED} not revoked on github.com: ${why}; it still works until you delete it at https://github.com/settings/tokens\n`;
 
 const CASES: Array<{ name: string; answer: StubRevokeAnswer; exit: number; stderr: string }> = [
   { name: "202: revoked, exit 0", answer: { status: 202 }, exit: 0, stderr: "" },

@@ -51,7 +51,7 @@ export function reportRevoke({ token, host }: RevokeTarget, outcome: RevokeOutco
   const page = settingsPage(host, token);
   deps.io.err.write(
     `${printable(
-      `git-credential-pat: ${named} not revoked on ${host}: ${LABELS[outcome.kind]}: ${outcome.reason}; it still works on GitHub until you delete it at ${page}`,
+      `git-credential-pat: ${named} not revoked on ${host}: ${LABELS[outcome.kind]}: ${outcome.reason}; it still works until you delete it at ${page}`,
     )}\n`,
   );
 }

@@ -112,7 +112,7 @@ describe.each(artifacts())("token pages and revoking, with the $name artifact", 
   ];
   const notRevoked = (why: string | RegExp) =>
     new RegExp(
-      `git-credential-pat: ${OLD_NAMED.replace(/[()]/g, "\\$&")} not revoked on ${host.replace(".", "\\.")}: ${typeof why === "string" ? why : why.source}; it still works on GitHub until you delete it at https://${host.replace(".", "\\.")}/settings/tokens\\n`,
+      `git-credential-pat: ${OLD_NAMED.replace(/[()]/g, "\\$&")} not revoked on ${host.replace(".", "\\.")}: ${typeof why === "string" ? why : why.source}; it still works until you delete it at https://${host.replace(".", "\\.")}/settings/tokens\\n`,
     );
 
   /** Each failure: how to make the fake answer it, and the reason the command gives. */
