@@ -4,8 +4,12 @@
 import type { Deps } from "../platform/deps.js";
 import { pickEnv } from "../settings.js";
 
-/** How long we wait for an opener to say it failed; a browser still running then has started. */
-export const OPENER_TIMEOUT_MS = 5000;
+/**
+ * How long we wait for an opener to say it failed (xdg-open and open exit at once); a browser
+ * started directly ($BROWSER=firefox) and still running then has started, and the prompt that
+ * follows should not wait for it.
+ */
+export const OPENER_TIMEOUT_MS = 2000;
 
 export interface Opener {
   file: string;
