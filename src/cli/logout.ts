@@ -23,7 +23,7 @@ import {
   storesInPlay,
   type Undo,
 } from "./command-kit.js";
-import { revokeOnGithub } from "./revoke-tokens.js";
+import { reportNotRevoked, revokeOnGithub } from "./revoke-tokens.js";
 import { selectedFingerprint, selectLogin, tokensOfLogin, tokensOnHost } from "./select-tokens.js";
 import { type StoredToken, storedTokens } from "./stored-tokens.js";
 
@@ -66,7 +66,7 @@ export async function runLogout(opts: LogoutOptions, deps: Deps): Promise<void> 
   const stores = await storesInPlay(opts.store, data, deps);
   const onHost = stores.flatMap(({ tokens }) => tokensOnHost(tokens, opts.host));
   const login = await loginToForget(opts, onHost, data, deps);
-  const { removed, hadAccount, cleared } = await commitLogout(opts, login, stores, deps);
+  const { removed, stillHeld, hadAccount, cleared } = await commitLogout(opts, login, stores, deps);
 
   report(opts.host, login, removed, hadAccount, deps);
   const env = envTokens(deps.env).find((token) => sameHost(token.host, opts.host));
@@ -76,18 +76,23 @@ export async function runLogout(opts: LogoutOptions, deps: Deps): Promise<void> 
     );
   }
   const isUncleared = reportUncleared(cleared, deps);
-  const isRevoked = opts.revoke ? await revokeRemoved(opts.host, login, removed, data, deps) : true;
+  const isRevoked = opts.revoke
+    ? await revokeRemoved(opts.host, login, removed, stillHeld, data, deps)
+    : true;
   if (isUncleared || !isRevoked) throw new SilentError(1);
 }
 
 /**
  * --revoke: each token removed, once (a token kept as the username is that username), revoked on
  * GitHub at the API it was checked with (the account's, else its facts'), after the local change.
+ * A token other entries still hold (another login's, a remote URL's) is not revoked: that would
+ * cut them off too; the line says so and the command exits 1.
  */
 async function revokeRemoved(
   host: string,
   login: string,
   removed: readonly Removed[],
+  stillHeld: ReadonlySet<string>,
   data: AccountsData,
   deps: Deps,
 ): Promise<boolean> {
@@ -101,12 +106,23 @@ async function revokeRemoved(
     deps.io.out.write("No token was removed: nothing to revoke\n");
     return true;
   }
+  let isKeptForOthers = false;
+  for (const [print, token] of tokens) {
+    if (!stillHeld.has(print)) continue;
+    reportNotRevoked(
+      { token, host },
+      "other entries here still hold it (another login's, or a remote URL's); log them out first",
+      deps,
+    );
+    tokens.delete(print);
+    isKeptForOthers = true;
+  }
   const account = data.accounts.find((entry) => sameHost(entry.host, host) && sameLogin(entry.login, login));
   const targets = [...tokens].map(([print, token]) => {
     const facts = data.tokens.find((entry) => sameHost(entry.host, host) && entry.fingerprint === print);
     return { token, host, apiUrl: account?.apiUrl ?? facts?.apiUrl };
   });
-  return revokeOnGithub(targets, deps);
+  return (await revokeOnGithub(targets, deps)) && !isKeptForOthers;
 }
 
 /** The login whose tokens to forget (selectLogin). */
@@ -142,15 +158,21 @@ async function commitLogout(
   login: string,
   stores: readonly StoreInPlay[],
   deps: Deps,
-): Promise<{ removed: Removed[]; hadAccount: boolean; cleared: EraseEverywhereResult }> {
+): Promise<{
+  removed: Removed[];
+  stillHeld: Set<string>;
+  hadAccount: boolean;
+  cleared: EraseEverywhereResult;
+}> {
   const removed: Removed[] = [];
+  const stillHeld = new Set<string>();
   let hadAccount = false;
   const cleared = await commitAndForgetCached(
     async (current, undo) => {
       // Decided again from what the store and accounts.json hold now, under the lock: git may
       // have stored another copy since they were first read.
       removed.length = 0;
-      const stillHeld = new Set<string>();
+      stillHeld.clear();
       for (const inPlay of stores) {
         const erased = await eraseLoginEntries(inPlay, opts.host, login, current, undo);
         removed.push(...erased.removed);
@@ -174,7 +196,7 @@ async function commitLogout(
     () => cachePatterns(opts.host, login, removed),
     deps,
   );
-  return { removed, hadAccount, cleared };
+  return { removed, stillHeld, hadAccount, cleared };
 }
 
 /**

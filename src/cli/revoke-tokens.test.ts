@@ -24,6 +24,27 @@ async function setup() {
   return { deps, stub };
 }
 
+/** What verify would have recorded about OLD: whose it is, and its scopes when given. */
+function recordFacts(deps: TestDeps, login: string, extra: { scopes?: string[] } = {}) {
+  return updateAccountsData(
+    () => ({
+      accounts: [],
+      tokens: [
+        {
+          host: "github.com",
+          fingerprint: fingerprint(new Secret(OLD)),
+          login,
+          kind: "classic" as const,
+          ...extra,
+          checkedAtMs: 0,
+          check: "valid" as const,
+        },
+      ],
+    }),
+    deps,
+  );
+}
+
 const keychain = (deps: TestDeps) =>
   Object.fromEntries(deps.keyringImpl.services.get("git-credential-pat") ?? []);
 
@@ -96,23 +117,7 @@ describe("rotate --revoke-old", () => {
 
   it("--web: the page prefilled with the old token's scopes, opened before the prompt", async () => {
     const { deps } = await setup();
-    await updateAccountsData(
-      () => ({
-        accounts: [],
-        tokens: [
-          {
-            host: "github.com",
-            fingerprint: fingerprint(new Secret(OLD)),
-            login: "alice",
-            kind: "classic",
-            scopes: ["repo", "read:org"],
-            checkedAtMs: 0,
-            check: "valid",
-          },
-        ],
-      }),
-      deps,
-    );
+    await recordFacts(deps, "alice", { scopes: ["repo", "read:org"] });
     const spawned: string[][] = [];
     deps.spawn = async (file, args) => {
       spawned.push([file, ...args]);
@@ -145,5 +150,21 @@ describe("logout --revoke", () => {
     const { deps, stub } = await setup();
     await runLogout(toLogoutOptions({ user: "alice" }), deps);
     expect(stub.calls).toEqual([]);
+  });
+
+  it("does not revoke a token another login's entry still holds (it would cut bob off too), exit 1", async () => {
+    const { deps, stub } = await setup();
+    // The same token pasted at bob's prompt too.
+    const store = await openStore("keychain", {}, deps);
+    await store.store({ protocol: "https", host: "github.com", username: "bob", password: new Secret(OLD) });
+    await recordFacts(deps, "bob");
+    expect(await exitOf(runLogout(toLogoutOptions({ user: "alice", revoke: true }), deps))).toBe(1);
+    expect(Object.keys(keychain(deps))).toEqual(["https://bob@github.com"]);
+    expect(stub.calls).toEqual([]);
+    expect(deps.stderr()).toBe(
+      NOT_REVOKED(
+        "other entries here still hold it (another login's, or a remote URL's); log them out first",
+      ),
+    );
   });
 });

@@ -48,10 +48,18 @@ export function reportRevoke({ token, host }: RevokeTarget, outcome: RevokeOutco
     deps.io.out.write(`${printable(`Revoked ${named} on ${host}`)}\n`);
     return;
   }
-  const page = settingsPage(host, token);
+  reportNotRevoked({ token, host }, `${LABELS[outcome.kind]}: ${outcome.reason}`, deps);
+}
+
+/** One line on stderr: `token` was not revoked on `host`, why, and where to delete it by hand. */
+export function reportNotRevoked(
+  { token, host }: Pick<RevokeTarget, "token" | "host">,
+  why: string,
+  deps: Deps,
+): void {
   deps.io.err.write(
     `${printable(
-      `git-credential-pat: ${named} not revoked on ${host}: ${LABELS[outcome.kind]}: ${outcome.reason}; it still works until you delete it at ${page}`,
+      `git-credential-pat: ${describeToken(token)} not revoked on ${host}: ${why}; it still works until you delete it at ${settingsPage(host, token)}`,
     )}\n`,
   );
 }
