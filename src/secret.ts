@@ -108,6 +108,11 @@ export function isTokenKeptAsUsername(username: string, password: Secret): boole
   return looksLikeToken(username) && !looksLikeToken(password.reveal());
 }
 
+/** Whether a secret is shaped like a token at all (a GHES password, x-oauth-basic are not). */
+export function isTokenShaped(secret: Secret): boolean {
+  return looksLikeToken(secret.reveal());
+}
+
 /** "ghp_… (fp 3f9a1c2b)": the prefix gh shows, plus a fingerprint. */
 export function describe(secret: Secret): string {
   const prefix = PREFIX_KINDS.find(([p]) => secret.reveal().startsWith(p))?.[0];

@@ -11,7 +11,7 @@ import { exitCodeOf, SilentError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { type Credential, isSameSlot, printable, shownName, slotOf } from "../protocol/index.js";
 import { envTokens, GITHUB_HOST } from "../resolve/env-token-source.js";
-import { describe as describeToken, isTokenKeptAsUsername, Secret } from "../secret.js";
+import { describe as describeToken, isTokenKeptAsUsername, isTokenShaped, Secret } from "../secret.js";
 import type { StoredCredential } from "../stores/token-store.js";
 import {
   commitAndForgetCached,
@@ -108,19 +108,25 @@ async function revokeRemoved(
   }
   let isKeptForOthers = false;
   for (const [print, token] of tokens) {
-    if (!stillHeld.has(print)) continue;
-    reportNotRevoked(
-      { token, host },
-      "other entries here still hold it (another login's, or a remote URL's); log them out first",
-      deps,
-    );
-    tokens.delete(print);
-    isKeptForOthers = true;
+    if (!isTokenShaped(token)) {
+      // A password (a GHES account's) or a placeholder: nothing GitHub could revoke.
+      deps.io.out.write(`${describeToken(token)} is not a token (a password?): nothing to revoke\n`);
+      tokens.delete(print);
+    } else if (stillHeld.has(print)) {
+      reportNotRevoked(
+        { token, host },
+        "other entries here still hold it (another login's, or a remote URL's); log them out first",
+        deps,
+      );
+      tokens.delete(print);
+      isKeptForOthers = true;
+    }
   }
   const account = data.accounts.find((entry) => sameHost(entry.host, host) && sameLogin(entry.login, login));
   const targets = [...tokens].map(([print, token]) => {
     const facts = data.tokens.find((entry) => sameHost(entry.host, host) && entry.fingerprint === print);
-    return { token, host, apiUrl: account?.apiUrl ?? facts?.apiUrl };
+    // The API it was checked with: its own facts, else the account's.
+    return { token, host, apiUrl: facts?.apiUrl ?? account?.apiUrl };
   });
   return (await revokeOnGithub(targets, deps)) && !isKeptForOthers;
 }

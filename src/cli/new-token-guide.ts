@@ -35,12 +35,17 @@ export function parseScopes(value: string | undefined): string[] | undefined {
     throw new UsageError("--scopes takes scope names, and that looks like a token", {
       hint: "paste the token at the prompt (or pipe it with --with-token), never as an argument",
     });
-  const bad = scopes.find((scope) => !/^[a-z][a-z_:]*$/.test(scope));
+  const bad = scopes.find((scope) => !isScopeName(scope));
   if (scopes.length === 0 || bad !== undefined)
     throw new UsageError(
       `--scopes takes scope names separated by commas, like repo,workflow${bad === undefined ? "" : ` (got "${printable(bad)}")`}`,
     );
   return scopes;
+}
+
+/** A scope's name as GitHub writes them (repo, read:org, admin:public_key): nothing a URL or a shell would read as more. */
+export function isScopeName(scope: string): boolean {
+  return /^[a-z][a-z_:]*$/.test(scope);
 }
 
 /** The token's note: which program, on which machine, since when (GitHub lists tokens by it). */
@@ -50,7 +55,9 @@ export function tokenDescription(machineName: string, nowMs: number): string {
 
 /** The classic token page of `host` (never its API), prefilled: /settings/tokens/new?scopes=…&description=…. */
 export function classicTokenUrl(host: string, scopes: readonly string[], description: string): string {
-  return `https://${webHost(host)}/settings/tokens/new?scopes=${scopes.join(",")}&description=${encodeURIComponent(description)}`;
+  // Scope names need no encoding (isScopeName: letters, "_" and ":"); anything else stays out.
+  const names = scopes.filter(isScopeName).join(",");
+  return `https://${webHost(host)}/settings/tokens/new?scopes=${names}&description=${encodeURIComponent(description)}`;
 }
 
 /** The fine-grained token page of `host`; it takes no prefilled fields. */

@@ -25,6 +25,12 @@ describe("openerFor", () => {
       want: { file: "/usr/bin/firefox", args: [URL] },
     },
     {
+      name: "$BROWSER with arguments: split at spaces (as gh does), the URL last, no shell",
+      env: { BROWSER: "firefox --new-window" },
+      platform: "linux",
+      want: { file: "firefox", args: ["--new-window", URL] },
+    },
+    {
       name: "an empty $BROWSER is not set",
       env: { BROWSER: "  " },
       platform: "linux",

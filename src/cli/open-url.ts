@@ -19,12 +19,16 @@ export interface Opener {
 }
 
 /**
- * The command that opens `url`: $BROWSER as one executable (path or name) with the URL as its only
- * argument, else `open` on macOS, rundll32's URL handler on Windows, `xdg-open` elsewhere.
+ * The command that opens `url`: $BROWSER (a program and its arguments, split at spaces as gh
+ * does; never a shell) with the URL last, else `open` on macOS, rundll32's URL handler on
+ * Windows, `xdg-open` elsewhere.
  */
 export function openerFor(url: string, env: Deps["env"], platform: string): Opener {
   const browser = env.BROWSER?.trim();
-  if (browser) return { file: browser, args: [url], name: `$BROWSER (${browser})` };
+  if (browser) {
+    const [file, ...args] = browser.split(/\s+/) as [string, ...string[]];
+    return { file, args: [...args, url], name: `$BROWSER (${browser})` };
+  }
   if (platform === "darwin") return { file: "open", args: [url], name: "open" };
   // Not `cmd /c start "" URL`: cmd would read the & between the URL's parameters as a command separator.
   if (platform === "win32")

@@ -25,7 +25,7 @@ async function setup() {
 }
 
 /** What verify would have recorded about OLD: whose it is, and its scopes when given. */
-function recordFacts(deps: TestDeps, login: string, extra: { scopes?: string[] } = {}) {
+function recordFacts(deps: TestDeps, login: string, extra: { scopes?: string[]; apiUrl?: string } = {}) {
   return updateAccountsData(
     () => ({
       accounts: [],
@@ -117,7 +117,8 @@ describe("rotate --revoke-old", () => {
 
   it("--web: the page prefilled with the old token's scopes, opened before the prompt", async () => {
     const { deps } = await setup();
-    await recordFacts(deps, "alice", { scopes: ["repo", "read:org"] });
+    // A server's (or a hand-edited file's) scopes that are no scope names stay out of the URL.
+    await recordFacts(deps, "alice", { scopes: ["repo", "read:org", "x&description=PWNED", "a b"] });
     const spawned: string[][] = [];
     deps.spawn = async (file, args) => {
       spawned.push([file, ...args]);
@@ -132,6 +133,48 @@ describe("rotate --revoke-old", () => {
       ],
     ]);
     expect(deps.stderr()).toMatch(/^Create the new token for alice on github\.com:\n/);
+  });
+});
+
+describe("rotate --revoke-old, where", () => {
+  it("revokes at the API the old token was checked with, not the one --api-url names for the new token", async () => {
+    const { deps, stub } = await setup();
+    await recordFacts(deps, "alice", { apiUrl: "https://ghe-a.acme.com/api/v3" });
+    deps.setStdin(`${NEW}\n`);
+    await exitOf(
+      runRotate(
+        toRotateOptions({
+          withToken: true,
+          revokeOld: true,
+          force: true,
+          apiUrl: "https://ghe-b.acme.com/api/v3",
+        }),
+        deps,
+      ),
+    );
+    expect(stub.calls.map(({ url }) => url)).toEqual([
+      "https://ghe-b.acme.com/api/v3/user",
+      "https://ghe-a.acme.com/api/v3/credentials/revoke",
+    ]);
+  });
+});
+
+describe("logout --revoke, what", () => {
+  it("sends no password that is not a token (a GHES account's) to be revoked", async () => {
+    const stub = githubFetchStub({});
+    const deps = makeTestDeps({ fetch: stub.fetch });
+    const store = await openStore("keychain", {}, deps);
+    await store.store({
+      protocol: "https",
+      host: "github.com",
+      username: "alice",
+      password: new Secret("hunter2-pw"),
+    });
+    expect(await exitOf(runLogout(toLogoutOptions({ user: "alice", revoke: true }), deps))).toBe(0);
+    expect(stub.calls).toEqual([]);
+    expect(deps.stdout()).toMatch(
+      /… \(fp [0-9a-f]{8}\) is not a token \(a password\?\): nothing to revoke\n$/,
+    );
   });
 });
 

@@ -11,10 +11,10 @@ import type { TokenInfo } from "../github/types.js";
 import type { Deps } from "../platform/deps.js";
 import { printable, shellQuote, shownName } from "../protocol/index.js";
 import { GITHUB_HOST } from "../resolve/env-token-source.js";
-import { describe as describeToken, looksLikeToken, tokenKind } from "../secret.js";
+import { describe as describeToken, isTokenShaped, looksLikeToken, tokenKind } from "../secret.js";
 import { githubFor, readToken, reportUncleared, storesInPlay } from "./command-kit.js";
 import { formatExpiry, formatScopes, isoDate, lostScopes } from "./format.js";
-import { GUIDE_HELP, guideBeforePrompt, parseScopes, SCOPES_HELP } from "./new-token-guide.js";
+import { GUIDE_HELP, guideBeforePrompt, isScopeName, parseScopes, SCOPES_HELP } from "./new-token-guide.js";
 import { revokeOnGithub } from "./revoke-tokens.js";
 import { commitRotation, type Replaced, type Rotation } from "./rotate-commit.js";
 import { knownLoginOf, selectLogin, tokensOfLogin, tokensOnHost, userFlag } from "./select-tokens.js";
@@ -110,7 +110,9 @@ export async function runRotate(opts: RotateOptions, deps: Deps): Promise<void> 
   warnTokenInUrls(host, onHost, old, account, deps);
   const isUncleared = reportUncleared(cleared, deps);
   // Only now, with the new token checked, stored and the caches cleared.
-  const isRevoked = opts.revokeOld ? await revokeReplaced(host, apiUrl, old, deps) : true;
+  // At the API the old token was checked with, not one --api-url names for the new token.
+  const oldApiUrl = old?.facts?.apiUrl ?? account?.apiUrl;
+  const isRevoked = opts.revokeOld ? await revokeReplaced(host, oldApiUrl, old, deps) : true;
   if (isUncleared || !isRevoked) throw new SilentError(1);
 }
 
@@ -126,7 +128,10 @@ async function guideRotation(
   deps: Deps,
 ): Promise<void> {
   const { host, isWeb, withToken } = opts;
-  const scopes = opts.scopes ?? (oldScopes?.length ? oldScopes : undefined);
+  // What a server said the old token's scopes were (or accounts.json, edited by hand): only
+  // scope names go into the page's URL and the advice a person may paste into a shell.
+  const known = oldScopes?.filter(isScopeName);
+  const scopes = opts.scopes ?? (known?.length ? known : undefined);
   const isFineGrained = old !== undefined && tokenKind(old.credential.password) === "fine-grained";
   const what = `the new token for ${shownName(login)}`;
   await guideBeforePrompt({ host, scopes, what, isWeb, withToken, isFineGrained }, deps);
@@ -141,6 +146,13 @@ async function revokeReplaced(
 ): Promise<boolean> {
   if (old === undefined) {
     deps.io.out.write("No old token was stored: nothing to revoke\n");
+    return true;
+  }
+  if (!isTokenShaped(old.credential.password)) {
+    // A password (a GHES account's): nothing GitHub could revoke.
+    deps.io.out.write(
+      `${describeToken(old.credential.password)} is not a token (a password?): nothing to revoke\n`,
+    );
     return true;
   }
   return revokeOnGithub([{ token: old.credential.password, host, apiUrl }], deps);

@@ -98,6 +98,39 @@ describe("revoke: the outcome", () => {
     expect(findCanaries(JSON.stringify(outcome))).toEqual([]);
   });
 
+  it("a server echoing the body in a message cut at 200 characters shows no part of the token", async () => {
+    const echo = (prefix: number) => () =>
+      jsonResponse(422, { message: `${"p".repeat(prefix)}Invalid: {"credentials":["${CANARY.classic}"]}` });
+    for (const prefix of [100, 151, 172, 190]) {
+      const { api } = setup(GHES, echo(prefix));
+      const outcome = await api.revoke(new Secret(CANARY.classic));
+      const reason = "reason" in outcome ? outcome.reason : "";
+      expect(outcome.kind).toBe("failed");
+      // Not even a piece: the first 12 characters of the token are enough to tell it apart.
+      for (let at = 0; at + 12 <= CANARY.classic.length; at++)
+        expect(reason).not.toContain(CANARY.classic.slice(at, at + 12));
+    }
+  });
+
+  it("202 is revoked even when its body never ends", async () => {
+    const { api } = setup(GITHUB, () => new Response(new ReadableStream({ start() {} }), { status: 202 }));
+    expect(await api.revoke(new Secret(CANARY.classic))).toEqual({ kind: "revoked" });
+  });
+
+  it("a rate limit reset no date can hold says to try again later, not that the server was unreachable", async () => {
+    const { api } = setup(GHES, () =>
+      jsonResponse(
+        403,
+        { message: "API rate limit exceeded" },
+        { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "9999999999999" },
+      ),
+    );
+    expect(await api.revoke(new Secret(CANARY.classic))).toEqual({
+      kind: "rate-limited",
+      reason: `${GHES} rate limit exceeded (403); try again later`,
+    });
+  });
+
   it("a timeout fails, naming the bound and the setting", async () => {
     const { api } = setup(GHES, () => {
       throw Object.assign(new Error("The operation was aborted due to timeout"), { name: "TimeoutError" });

@@ -80,8 +80,14 @@ async function send(
     // Not followed: the token goes only where the user pointed it.
     redirect: "manual",
   });
-  const text = await response.text();
-  return { status: response.status, headers: Object.fromEntries(response.headers), data: parseBody(text) };
+  const head = { status: response.status, headers: Object.fromEntries(response.headers) };
+  // 202 is the whole answer: a body still trickling in (or never ending) must not turn a revoked
+  // token into a failure. Any other answer's body holds GitHub's message.
+  if (response.status === 202) {
+    void response.body?.cancel().catch(() => undefined);
+    return { ...head, data: undefined };
+  }
+  return { ...head, data: parseBody(await response.text()) };
 }
 
 /** 202 revoked; 404 not supported by this host; a spent rate limit; anything else failed, with GitHub's message. */

@@ -130,9 +130,10 @@ export function rateLimitOf(response: ApiResponse): string | undefined {
   const retryAfter = headerOf(response, "retry-after");
   if (retryAfter !== undefined && /^\d+$/.test(retryAfter)) return `retry after ${retryAfter} s`;
   if (headerOf(response, "x-ratelimit-remaining") !== "0") return undefined;
-  const resetSeconds = Number(headerOf(response, "x-ratelimit-reset"));
-  return Number.isFinite(resetSeconds) && resetSeconds > 0
-    ? `it resets at ${new Date(resetSeconds * 1000).toISOString()}`
+  const resetAt = new Date(Number(headerOf(response, "x-ratelimit-reset")) * 1000);
+  // A reset time no Date can hold (a broken server) is no reason to call the server unreachable.
+  return Number.isFinite(resetAt.getTime()) && resetAt.getTime() > 0
+    ? `it resets at ${resetAt.toISOString()}`
     : "try again later";
 }
 
@@ -161,8 +162,10 @@ function githubMessageOf(data: unknown): string | undefined {
   if (typeof message !== "string") return undefined;
   const text = message.trim().replace(/\s+/g, " ");
   if (text === "" || text.startsWith("<")) return undefined;
-  // Printable too: a server's escape sequences must not reach the terminal through our messages.
-  return printable(scrub(text.length > 200 ? `${text.slice(0, 200)}…` : text));
+  // Scrubbed before it is cut: a cut could leave part of a known token (a server echoing the
+  // revoke request's body) that no longer matches it. Printable: no escape sequences reach the terminal.
+  const safe = scrub(text);
+  return printable(safe.length > 200 ? `${safe.slice(0, 200)}…` : safe);
 }
 
 export function headerOf(response: ApiResponse, name: string): string | undefined {
