@@ -105,7 +105,7 @@ export function looksLikeToken(name: string): boolean {
  * password too, the password is the token git authenticates with.
  */
 export function isTokenKeptAsUsername(username: string, password: Secret): boolean {
-  return looksLikeToken(username) && !looksLikeToken(password.reveal());
+  return looksLikeToken(username) && !isTokenShaped(password);
 }
 
 /** Whether a secret is shaped like a token at all (a GHES password, x-oauth-basic are not). */

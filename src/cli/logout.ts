@@ -11,7 +11,7 @@ import { exitCodeOf, SilentError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 import { type Credential, isSameSlot, printable, shownName, slotOf } from "../protocol/index.js";
 import { envTokens, GITHUB_HOST } from "../resolve/env-token-source.js";
-import { describe as describeToken, isTokenKeptAsUsername, isTokenShaped, Secret } from "../secret.js";
+import { describe as describeToken, isTokenShaped, type Secret } from "../secret.js";
 import type { StoredCredential } from "../stores/token-store.js";
 import {
   commitAndForgetCached,
@@ -58,6 +58,8 @@ export function toLogoutOptions(argv: LogoutArgs): LogoutOptions {
 interface Removed {
   storeName: string;
   credential: StoredCredential;
+  /** The entry's token (StoredToken.token: the username when git keeps the token there). */
+  token: Secret;
   fingerprint: string;
 }
 
@@ -97,11 +99,7 @@ async function revokeRemoved(
   deps: Deps,
 ): Promise<boolean> {
   const tokens = new Map<string, Secret>();
-  for (const { credential, fingerprint } of removed) {
-    const { username, password } = credential;
-    if (!tokens.has(fingerprint))
-      tokens.set(fingerprint, isTokenKeptAsUsername(username, password) ? new Secret(username) : password);
-  }
+  for (const { token, fingerprint } of removed) if (!tokens.has(fingerprint)) tokens.set(fingerprint, token);
   if (tokens.size === 0) {
     deps.io.out.write("No token was removed: nothing to revoke\n");
     return true;
@@ -239,7 +237,12 @@ async function eraseLoginEntries(
       ),
   );
   return {
-    removed: gone.map(({ credential, fingerprint }) => ({ storeName: name, credential, fingerprint })),
+    removed: gone.map(({ credential, token, fingerprint }) => ({
+      storeName: name,
+      credential,
+      token,
+      fingerprint,
+    })),
     stillHeld: after.map((token) => token.fingerprint),
   };
 }
@@ -319,10 +322,8 @@ function report(
     const first = entries[0] as Removed;
     const names = [...new Set(entries.map((entry) => shownName(entry.credential.username)))].join(", ");
     const count = entries.length === 1 ? "1 entry" : `${entries.length} entries`;
-    // A token kept as the username has a placeholder as its password: the token is the name.
-    const { username, password } = first.credential;
-    const token = isTokenKeptAsUsername(username, password) ? shownName(username) : describeToken(password);
-    lines.push(`  ${token}: ${count} (${names})`);
+    // The entry's token, not a placeholder password when the token is kept as the username.
+    lines.push(`  ${describeToken(first.token)}: ${count} (${names})`);
   }
   if (byToken.size > 0 && !hadAccount) lines.push("  (no account was recorded for it)");
   // --host comes from argv as typed: printable, like every name in the report.

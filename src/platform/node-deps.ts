@@ -184,18 +184,20 @@ function selfCommand(): string[] {
   return isCompiled ? [process.execPath] : [process.execPath, script];
 }
 
+/** What every child of ours needs to find itself and our files: the daemon's and the learner's base. */
+const CHILD_BASE_ENV = [
+  "PATH",
+  "HOME",
+  "LANG",
+  "XDG_RUNTIME_DIR",
+  "XDG_CACHE_HOME",
+  "XDG_CONFIG_HOME",
+  "XDG_DATA_HOME",
+];
+
 /** Environment handed to the daemon: an allow-list, so no token variable (GH_TOKEN…) reaches a child. */
 function daemonEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  return pickEnv(env, [
-    "PATH",
-    "HOME",
-    "LANG",
-    "XDG_RUNTIME_DIR",
-    "XDG_CACHE_HOME",
-    "XDG_CONFIG_HOME",
-    "XDG_DATA_HOME",
-    ENV.debug,
-  ]);
+  return pickEnv(env, [...CHILD_BASE_ENV, ENV.debug]);
 }
 
 /**
@@ -206,13 +208,7 @@ function daemonEnv(env: Readonly<Record<string, string | undefined>>): Record<st
  */
 function learnerEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
   return pickEnv(env, [
-    "PATH",
-    "HOME",
-    "LANG",
-    "XDG_RUNTIME_DIR",
-    "XDG_CACHE_HOME",
-    "XDG_CONFIG_HOME",
-    "XDG_DATA_HOME",
+    ...CHILD_BASE_ENV,
     "XDG_STATE_HOME",
     "DBUS_SESSION_BUS_ADDRESS",
     "GH_HOST",
