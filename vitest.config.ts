@@ -1,20 +1,25 @@
 import { delimiter } from "node:path";
 import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 import { gitVersion, MODERN_GIT_BIN_ENV, modernGitFromEnv } from "./test/helpers/modern-git.js";
+import { ARM64_ARTIFACT, qemuMissing, TEST_ARTIFACT_ENV } from "./test/helpers/qemu-arm64.js";
 
-// One run, one JSON report, up to three projects named after the git they use:
+// One run, one JSON report, up to four projects, three named after the git they use:
 // - the system git: every test;
 // - the modern git (scripts/modern-git.sh, first on PATH): the tiers that run git, again;
-// - git's t0303 (test/external): its test-lib runs the modern build's own git, whatever PATH says.
+// - git's t0303 (test/external): its test-lib runs the modern build's own git, whatever PATH says;
+// - linux-arm64 (qemu): the arm64 release binary under qemu-user (qemuProjects below).
 // Each runs after the one before (sequence.groupOrder) on the shared gnome-keyring and two cores:
 // a file running twice at once could race itself (readme-example stores for github.com), and
 // t0303, on a project of its own, runs alone: it uses fixed hosts (example.com) and a 1-second
 // cache timeout, and the report counts git's suite apart from ours.
 const GIT_TIERS = ["test/integration/**/*.test.ts", "test/e2e/**/*.test.ts"];
 const MODERN_ONLY = ["test/modern-git/**", "test/external/**"];
-const NOTICE_SHOWN = Symbol.for("git-credential-pat.modern-git-notice");
 
 function projects(): TestProjectInlineConfiguration[] {
+  return [...gitProjects(), ...qemuProjects()];
+}
+
+function gitProjects(): TestProjectInlineConfiguration[] {
   const systemVersion = gitVersion("git") ?? "not found";
   const system: TestProjectInlineConfiguration = {
     extends: true,
@@ -27,14 +32,10 @@ function projects(): TestProjectInlineConfiguration[] {
   const modern = modernGitFromEnv();
   if (modern === undefined) {
     if (process.env.CI !== "true") {
-      // vitest loads this file more than once per run: say it once.
-      const flags = globalThis as unknown as Record<symbol, boolean>;
-      if (!flags[NOTICE_SHOWN]) {
-        console.warn(
-          `vitest: no ${MODERN_GIT_BIN_ENV}, so no git ≥ 2.46 project and no t0303 (npm test sets it)`,
-        );
-        flags[NOTICE_SHOWN] = true;
-      }
+      warnOnce(
+        "modern-git",
+        `vitest: no ${MODERN_GIT_BIN_ENV}, so no git ≥ 2.46 project and no t0303 (npm test sets it)`,
+      );
       return [system];
     }
     // CI never skips silently: these tests fail and say what is missing.
@@ -60,6 +61,15 @@ function projects(): TestProjectInlineConfiguration[] {
   return result;
 }
 
+/** vitest loads this file more than once per run: say each notice once. */
+function warnOnce(key: string, message: string): void {
+  const flags = globalThis as unknown as Record<symbol, boolean>;
+  const shown = Symbol.for(`git-credential-pat.${key}-notice`);
+  if (flags[shown]) return;
+  console.warn(message);
+  flags[shown] = true;
+}
+
 function modernProject(
   name: string,
   include: string[],
@@ -67,6 +77,38 @@ function modernProject(
   env: Record<string, string> = {},
 ): TestProjectInlineConfiguration {
   return { extends: true, test: { name, include, env, sequence: { groupOrder } } };
+}
+
+// The linux-arm64 release binary under qemu-user (test/helpers/qemu-arm64.ts), on the system git,
+// as the only artifact of the files that cover git's protocol, the file, memory and keychain
+// stores, the cache daemon and a real clone. Last, alone: every helper run costs qemu ~0.7 s.
+const QEMU_FILES = [
+  "test/integration/git-credential.test.ts",
+  "test/integration/bad-input.test.ts",
+  "test/integration/modern-protocol.test.ts",
+  "test/integration/cache-daemon.test.ts",
+  "test/e2e/clone-push-fetch.test.ts",
+];
+function qemuProjects(): TestProjectInlineConfiguration[] {
+  const missing = qemuMissing();
+  if (missing !== undefined && process.env.CI !== "true") {
+    warnOnce("qemu", `vitest: ${missing}, so no linux-arm64 (qemu) project (npm test installs it as root)`);
+    return [];
+  }
+  // With CI=true the project stays even without qemu: artifacts() then fails its files, saying why.
+  return [
+    {
+      extends: true,
+      test: {
+        name: `${ARM64_ARTIFACT} (qemu)`,
+        include: QEMU_FILES,
+        env: { [TEST_ARTIFACT_ENV]: ARM64_ARTIFACT },
+        sequence: { groupOrder: 3 },
+        testTimeout: 120_000,
+        hookTimeout: 120_000,
+      },
+    },
+  ];
 }
 
 export default defineConfig({

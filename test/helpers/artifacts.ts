@@ -1,5 +1,6 @@
 // The two built artifacts the integration and e2e tiers drive (dist/git-credential-pat, the bun
-// binary, and dist/cli.cjs under node), how git and tests run them, and the keychain switch:
+// binary, and dist/cli.cjs under node), or in the "linux-arm64 (qemu)" project the arm64 release
+// binary under qemu-user instead; how git and tests run them, and the keychain switch:
 // keychain suites run inside `npm test` (a private D-Bus session with gnome-keyring), skip
 // elsewhere, and fail instead of skipping when CI=true.
 import { spawn } from "node:child_process";
@@ -9,11 +10,19 @@ import { fileURLToPath } from "node:url";
 import { describe, it } from "vitest";
 import { maskCanaries } from "./canary.js";
 import { noteStoreFile, recordOutput, recordStdout } from "./canary-guard.js";
+import {
+  ARM64_ARTIFACT,
+  ARM64_BINARY_ENV,
+  arm64BinaryPath,
+  QEMU_WRAPPER,
+  qemuMissing,
+  TEST_ARTIFACT_ENV,
+} from "./qemu-arm64.js";
 
 export const DIST_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist");
 
 export interface Artifact {
-  name: "binary" | "node";
+  name: "binary" | "node" | typeof ARM64_ARTIFACT;
   /**
    * A `credential.helper` value that runs this artifact; append options with a space
    * (`${helperCommand} --store=file`). It starts with the absolute path, so git runs it as a
@@ -22,10 +31,19 @@ export interface Artifact {
   helperCommand: string;
   /** The same command as an argv for spawn: file first. */
   argv: string[];
+  /**
+   * How much longer than a native run a run may take, for tests that bound wall-clock time: 0,
+   * or qemu's emulation (~0.7 s a start here, several times that on two busy cores).
+   */
+  slackMs: number;
 }
 
-/** Both artifacts; throws when `npm run build` has not been run. */
+/**
+ * Both artifacts, or in the qemu project the arm64 binary alone; throws when `npm run build`
+ * (or the arm64 release build, or qemu) is missing.
+ */
 export function artifacts(): Artifact[] {
+  if (process.env[TEST_ARTIFACT_ENV] === ARM64_ARTIFACT) return [arm64Artifact()];
   const binary = join(DIST_DIR, "git-credential-pat");
   const cli = join(DIST_DIR, "cli.cjs");
   const missing = [binary, cli].filter((path) => !existsSync(path));
@@ -33,9 +51,28 @@ export function artifacts(): Artifact[] {
     throw new Error(`missing build output ${missing.join(", ")}: run npm run build`);
   }
   return [
-    { name: "binary", argv: [binary], helperCommand: helperCommandOf([binary]) },
-    { name: "node", argv: [process.execPath, cli], helperCommand: helperCommandOf([process.execPath, cli]) },
+    { name: "binary", argv: [binary], helperCommand: helperCommandOf([binary]), slackMs: 0 },
+    {
+      name: "node",
+      argv: [process.execPath, cli],
+      helperCommand: helperCommandOf([process.execPath, cli]),
+      slackMs: 0,
+    },
   ];
+}
+
+/** The linux-arm64 binary run through test/helpers/qemu-arm64.sh: by tests, git and itself. */
+function arm64Artifact(): Artifact {
+  const why = qemuMissing();
+  if (why !== undefined) throw new Error(`cannot run the linux-arm64 binary: ${why}`);
+  const binary = arm64BinaryPath();
+  if (!existsSync(binary)) {
+    throw new Error(
+      `missing ${binary}: run node scripts/release.mjs --target linux-arm64, or set ${ARM64_BINARY_ENV}`,
+    );
+  }
+  const argv = [QEMU_WRAPPER, binary];
+  return { name: ARM64_ARTIFACT, argv, helperCommand: helperCommandOf(argv), slackMs: 5_000 };
 }
 
 /** git treats a helper starting with "/" as a shell command; one starting with a quote would not be. */

@@ -100,9 +100,9 @@ function expectTidyStderr(result: RunResult): string[] {
   return lines;
 }
 
-function expectBoundedRun(result: RunResult): void {
+function expectBoundedRun(result: RunResult, limitMs: number): void {
   expect(result.timedOut).toBe(false);
-  expect(result.durationMs).toBeLessThan(TIME_LIMIT_MS);
+  expect(result.durationMs).toBeLessThan(limitMs);
 }
 
 async function modeOf(path: string): Promise<number> {
@@ -110,13 +110,14 @@ async function modeOf(path: string): Promise<number> {
 }
 
 describe.each(artifacts())("$name artifact", (artifact: Artifact) => {
+  const limitMs = TIME_LIMIT_MS + artifact.slackMs;
   let sandbox: Sandbox;
   const storeDir = () => join(sandbox.home, ".local/share/git-credential-pat");
   const storeFile = () => join(storeDir(), "credentials");
   const configDir = () => join(sandbox.home, ".config/git-credential-pat");
 
   async function run(args: string[], input: Uint8Array | string, env = sandbox.env): Promise<RunResult> {
-    const result = await runArtifact(artifact, args, { input, env, timeoutMs: 2 * TIME_LIMIT_MS });
+    const result = await runArtifact(artifact, args, { input, env, timeoutMs: 2 * limitMs });
     recordOutput(`${artifact.name} ${args.join(" ")} stderr`, result.stderr);
     return result;
   }
@@ -165,7 +166,7 @@ describe.each(artifacts())("$name artifact", (artifact: Artifact) => {
       it.each(ACTIONS)("%s: fails cleanly and leaves the store alone", async (action) => {
         const result = await run(["--store=file", action], input);
 
-        expectBoundedRun(result);
+        expectBoundedRun(result, limitMs);
         expect([0, 1]).toContain(result.code);
         expect(result.stdout.toString()).toBe("");
         expectTidyStderr(result);
@@ -194,7 +195,7 @@ describe.each(artifacts())("$name artifact", (artifact: Artifact) => {
 
         const result = await run(["--store=file", action], request);
 
-        expectBoundedRun(result);
+        expectBoundedRun(result, limitMs);
         expect(result.code).not.toBe(0);
         expect(result.stdout.toString()).toBe("");
         const [message] = expectTidyStderr(result);
@@ -211,7 +212,7 @@ describe.each(artifacts())("$name artifact", (artifact: Artifact) => {
 
       const result = await run(["--store=file", action], request);
 
-      expectBoundedRun(result);
+      expectBoundedRun(result, limitMs);
       expect(result.code).not.toBe(0);
       expect(result.stdout.toString()).toBe("");
       const [message] = expectTidyStderr(result);
@@ -232,7 +233,7 @@ describe.each(artifacts())("$name artifact", (artifact: Artifact) => {
       try {
         const result = await run(["--store=file", action], request);
 
-        expectBoundedRun(result);
+        expectBoundedRun(result, limitMs);
         expect(result.code).not.toBe(0);
         expect(result.stdout.toString()).toBe("");
         const [message] = expectTidyStderr(result);
@@ -251,7 +252,7 @@ describe.each(artifacts())("$name artifact", (artifact: Artifact) => {
     afterEach(stopCacheDaemon);
 
     function expectHeadlessAdvice(result: RunResult): void {
-      expectBoundedRun(result);
+      expectBoundedRun(result, limitMs);
       expect(result.stdout.toString()).toBe("");
       const lines = expectTidyStderr(result);
       expect(lines.length).toBeGreaterThanOrEqual(1);
@@ -307,7 +308,7 @@ describe.each(artifacts())("$name artifact", (artifact: Artifact) => {
       );
       const result = await runCommand(
         ["dbus-run-session", `--config-file=${config}`, "--", ...artifact.argv, ...args],
-        { input, env: envWithout(undefined), timeoutMs: 2 * TIME_LIMIT_MS },
+        { input, env: envWithout(undefined), timeoutMs: 2 * limitMs },
       );
       recordOutput(`dbus-run-session ${artifact.name} ${args.join(" ")} stderr`, result.stderr);
       return result;
@@ -336,11 +337,11 @@ describe.each(artifacts())("$name artifact", (artifact: Artifact) => {
         const result = await runArtifact(artifact, [action], {
           input: storeRequest,
           env: envWithout(`unix:path=${socketPath}`),
-          timeoutMs: TIME_LIMIT_MS + 1_000,
+          timeoutMs: limitMs + 1_000,
         });
         recordOutput(`${artifact.name} ${action} (silent bus) stderr`, result.stderr);
 
-        expectBoundedRun(result);
+        expectBoundedRun(result, limitMs);
         expect([5, 137]).toContain(result.code);
         expect(result.stderr).toContain("the keychain did not answer within");
         expect(result.stdout.toString()).toBe("");
