@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing (npm packages; as root, Debian's git, openssl,
-# dbus, gnome-keyring and strace), fetches and builds git 2.47 once per machine (scripts/modern-git.sh),
+# dbus, gnome-keyring, strace and qemu-user with arm64 libraries), fetches and builds git 2.47 once per machine (scripts/modern-git.sh),
 # type-checks, lints, builds both artifacts and the release (every platform), then runs vitest inside a private D-Bus session with
 # an unlocked gnome-keyring, so keychain tests use a real Secret Service. vitest.config.ts runs
-# the git tiers on the system git and on git 2.47, and git's own t0303 on git 2.47.
+# the git tiers on the system git and on git 2.47, git's own t0303 on git 2.47, and the
+# linux-arm64 binary under qemu.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,11 @@ command -v gnome-keyring-daemon >/dev/null || need_pkgs+=(gnome-keyring)
 command -v secret-tool >/dev/null || need_pkgs+=(libsecret-tools)
 # Holds a helper inside its locked write, and records every child's argv and environment.
 command -v strace >/dev/null || need_pkgs+=(strace)
+# The linux-arm64 binary runs under qemu-user with arm64 libc and libgcc_s (its keychain addon's):
+# the "linux-arm64 (qemu)" vitest project, test/helpers/qemu-arm64.ts.
+command -v qemu-aarch64-static >/dev/null || need_pkgs+=(qemu-user-static)
+[[ -e /usr/aarch64-linux-gnu/lib/libc.so.6 ]] || need_pkgs+=(libc6-arm64-cross)
+[[ -e /usr/aarch64-linux-gnu/lib/libgcc_s.so.1 ]] || need_pkgs+=(libgcc-s1-arm64-cross)
 if ((${#need_pkgs[@]})); then
   if [[ $(id -u) == 0 ]]; then
     echo "test: installing ${need_pkgs[*]}" >&2

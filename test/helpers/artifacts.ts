@@ -67,9 +67,7 @@ function arm64Artifact(): Artifact {
   if (why !== undefined) throw new Error(`cannot run the linux-arm64 binary: ${why}`);
   const binary = arm64BinaryPath();
   if (!existsSync(binary)) {
-    throw new Error(
-      `missing ${binary}: run node scripts/release.mjs --target linux-arm64, or set ${ARM64_BINARY_ENV}`,
-    );
+    throw new Error(`missing ${binary}: run npm run release (npm test does), or set ${ARM64_BINARY_ENV}`);
   }
   const argv = [QEMU_WRAPPER, binary];
   return { name: ARM64_ARTIFACT, argv, helperCommand: helperCommandOf(argv), slackMs: 5_000 };

@@ -24,7 +24,7 @@ export const QEMU_BIN = "qemu-aarch64-static";
 export const ARM64_SYSROOT = "/usr/aarch64-linux-gnu";
 const SYSROOT_LIBS = ["lib/ld-linux-aarch64.so.1", "lib/libc.so.6", "lib/libgcc_s.so.1"];
 
-/** The binary under test: $GIT_CREDENTIAL_PAT_ARM64_BINARY, else what `npm run release` writes. */
+/** The binary under test: $GIT_CREDENTIAL_PAT_ARM64_BINARY, else what `npm run release` writes (npm test runs it). */
 export function arm64BinaryPath(env: NodeJS.ProcessEnv = process.env): string {
   return env[ARM64_BINARY_ENV] || join(ROOT, "release", "git-credential-pat-linux-arm64");
 }
