@@ -3,11 +3,11 @@ import { configDefaults, defineConfig, type TestProjectInlineConfiguration } fro
 import { gitVersion, MODERN_GIT_BIN_ENV, modernGitFromEnv } from "./test/helpers/modern-git.js";
 import { ARM64_ARTIFACT, qemuMissing, TEST_ARTIFACT_ENV } from "./test/helpers/qemu-arm64.js";
 
-// One run, one JSON report, up to four projects, three named after the git they use:
+// One run, one JSON report, up to five projects, three named after the git they use:
 // - the system git: every test;
 // - the modern git (scripts/modern-git.sh, first on PATH): the tiers that run git, again;
 // - git's t0303 (test/external): its test-lib runs the modern build's own git, whatever PATH says;
-// - linux-arm64 (qemu): the arm64 release binary under qemu-user (qemuProjects below).
+// - linux-arm64 (qemu), and its t0303: the arm64 release binary under qemu-user (qemuProjects below).
 // Each runs after the one before (sequence.groupOrder) on the shared gnome-keyring and two cores:
 // a file running twice at once could race itself (readme-example stores for github.com), and
 // t0303, on a project of its own, runs alone: it uses fixed hosts (example.com) and a 1-second
@@ -81,7 +81,8 @@ function modernProject(
 
 // The linux-arm64 release binary under qemu-user (test/helpers/qemu-arm64.ts), on the system git,
 // as the only artifact of the files that cover git's protocol, the file, memory and keychain
-// stores, the cache daemon and a real clone. Last, alone: every helper run costs qemu ~0.7 s.
+// stores, the cache daemon and a real clone; then git's t0303. Last, alone: every helper run
+// costs qemu ~0.7 s.
 const QEMU_FILES = [
   "test/integration/git-credential.test.ts",
   "test/integration/bad-input.test.ts",
@@ -95,20 +96,22 @@ function qemuProjects(): TestProjectInlineConfiguration[] {
     warnOnce("qemu", `vitest: ${missing}, so no linux-arm64 (qemu) project (npm test installs it as root)`);
     return [];
   }
-  // With CI=true the project stays even without qemu: artifacts() then fails its files, saying why.
-  return [
-    {
-      extends: true,
-      test: {
-        name: `${ARM64_ARTIFACT} (qemu)`,
-        include: QEMU_FILES,
-        env: { [TEST_ARTIFACT_ENV]: ARM64_ARTIFACT },
-        sequence: { groupOrder: 3 },
-        testTimeout: 120_000,
-        hookTimeout: 120_000,
-      },
-    },
-  ];
+  // With CI=true the projects stay even without qemu or git's source: their files then fail, saying why.
+  const result = [qemuProject(`${ARM64_ARTIFACT} (qemu)`, QEMU_FILES, 3)];
+  // git's t0303 too (two of its configurations, test/external/t0303.test.ts), alone as on the host.
+  const modern = modernGitFromEnv();
+  if (modern !== undefined || process.env.CI === "true") {
+    const version = modern?.version ?? "missing";
+    result.push(
+      qemuProject(`t0303 (git ${version}) ${ARM64_ARTIFACT} (qemu)`, ["test/external/**/*.test.ts"], 4),
+    );
+  }
+  return result;
+}
+
+function qemuProject(name: string, include: string[], groupOrder: number): TestProjectInlineConfiguration {
+  const project = modernProject(name, include, groupOrder, { [TEST_ARTIFACT_ENV]: ARM64_ARTIFACT });
+  return { ...project, test: { ...project.test, testTimeout: 120_000, hookTimeout: 120_000 } };
 }
 
 export default defineConfig({
