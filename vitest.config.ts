@@ -1,6 +1,13 @@
 import { delimiter } from "node:path";
 import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 import { gitVersion, MODERN_GIT_BIN_ENV, modernGitFromEnv } from "./test/helpers/modern-git.js";
+import {
+  NODE_LINES,
+  nodeLineEnv,
+  nodeLineFromEnv,
+  TEST_NODE_ENV,
+  TEST_NODE_LINE_ENV,
+} from "./test/helpers/node-lines.js";
 
 // One run, one JSON report, up to three projects named after the git they use:
 // - the system git: every test;
@@ -10,9 +17,35 @@ import { gitVersion, MODERN_GIT_BIN_ENV, modernGitFromEnv } from "./test/helpers
 // a file running twice at once could race itself (readme-example stores for github.com), and
 // t0303, on a project of its own, runs alone: it uses fixed hosts (example.com) and a 1-second
 // cache timeout, and the report counts git's suite apart from ours.
+// Then "node 22" and "node 24" (scripts/node-lines.sh): the Node build's tiers under those lines.
 const GIT_TIERS = ["test/integration/**/*.test.ts", "test/e2e/**/*.test.ts"];
 const MODERN_ONLY = ["test/modern-git/**", "test/external/**"];
 const NOTICE_SHOWN = Symbol.for("git-credential-pat.modern-git-notice");
+// Installs the packed package with every Node line itself: once per run is enough.
+const RUN_ONCE = ["test/integration/npm-install-node-lines.test.ts"];
+// The Node build again under each Node LTS line that is not the system node (20), after the git
+// tiers (it shares their keyring and fixed hosts). All of the Node build's integration and e2e
+// files take 7.5 minutes a line; these take about 2 and cover git's path (get/store/erase with the
+// file and keychain stores, the cache daemon, the learner, a real clone and fetch), the people's
+// commands (login, list, rotate, logout, setup, doctor) and what differs between Node lines: the
+// children's interpreter (process.execPath) and environment, and the API through a proxy
+// (node:http/https, undici's fetch).
+const NODE_LINE_TIERS = [
+  "test/node-lines/**/*.test.ts",
+  ...[
+    "git-credential",
+    "cache-daemon",
+    "cache-daemon-deadline",
+    "child-environment",
+    "secret-hygiene",
+    "setup",
+    "doctor",
+    "api-proxy",
+  ].map((name) => `test/integration/${name}.test.ts`),
+  ...["token-lifecycle", "learn-after-store"].map((name) => `test/e2e/${name}.test.ts`),
+];
+const NODE_LINE_ONLY = ["test/node-lines/**"];
+const NODE_NOTICE_SHOWN = Symbol.for("git-credential-pat.node-lines-notice");
 
 function projects(): TestProjectInlineConfiguration[] {
   const systemVersion = gitVersion("git") ?? "not found";
@@ -21,9 +54,16 @@ function projects(): TestProjectInlineConfiguration[] {
     test: {
       name: `git ${systemVersion}`,
       include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-      exclude: [...configDefaults.exclude, ...MODERN_ONLY],
+      exclude: [...configDefaults.exclude, ...MODERN_ONLY, ...NODE_LINE_ONLY],
     },
   };
+  return [...gitProjects(system, systemVersion), ...nodeLineProjects()];
+}
+
+function gitProjects(
+  system: TestProjectInlineConfiguration,
+  systemVersion: string,
+): TestProjectInlineConfiguration[] {
   const modern = modernGitFromEnv();
   if (modern === undefined) {
     if (process.env.CI !== "true") {
@@ -60,13 +100,44 @@ function projects(): TestProjectInlineConfiguration[] {
   return result;
 }
 
+/** One project per Node line: "node 22", "node 24"; with CI=true a missing binary fails. */
+function nodeLineProjects(): TestProjectInlineConfiguration[] {
+  const missing: string[] = [];
+  const result = NODE_LINES.flatMap((line, index) => {
+    const node = nodeLineFromEnv(line);
+    const groupOrder = 3 + index;
+    if (node !== undefined) {
+      return [
+        modernProject(`node ${line}`, NODE_LINE_TIERS, groupOrder, {
+          [TEST_NODE_ENV]: node,
+          [TEST_NODE_LINE_ENV]: line,
+        }),
+      ];
+    }
+    missing.push(nodeLineEnv(line));
+    if (process.env.CI !== "true") return [];
+    return [
+      modernProject(`node ${line} (missing)`, ["test/node-lines/**/*.test.ts"], groupOrder, {
+        [TEST_NODE_LINE_ENV]: line,
+      }),
+    ];
+  });
+  const flags = globalThis as unknown as Record<symbol, boolean>;
+  if (missing.length > 0 && process.env.CI !== "true" && !flags[NODE_NOTICE_SHOWN]) {
+    console.warn(`vitest: no ${missing.join(" or ")}, so no project for that Node line (npm test sets it)`);
+    flags[NODE_NOTICE_SHOWN] = true;
+  }
+  return result;
+}
+
 function modernProject(
   name: string,
   include: string[],
   groupOrder: number,
   env: Record<string, string> = {},
 ): TestProjectInlineConfiguration {
-  return { extends: true, test: { name, include, env, sequence: { groupOrder } } };
+  const exclude = [...configDefaults.exclude, ...RUN_ONCE];
+  return { extends: true, test: { name, include, exclude, env, sequence: { groupOrder } } };
 }
 
 export default defineConfig({

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { describe, it } from "vitest";
 import { maskCanaries } from "./canary.js";
 import { noteStoreFile, recordOutput, recordStdout } from "./canary-guard.js";
+import { TEST_NODE_ENV } from "./node-lines.js";
 
 export const DIST_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist");
 
@@ -24,18 +25,29 @@ export interface Artifact {
   argv: string[];
 }
 
-/** Both artifacts; throws when `npm run build` has not been run. */
+/**
+ * Both artifacts; throws when `npm run build` has not been run. In a Node-line project
+ * (vitest.config.ts) only the Node build, run by that line's node binary.
+ */
 export function artifacts(): Artifact[] {
   const binary = join(DIST_DIR, "git-credential-pat");
   const cli = join(DIST_DIR, "cli.cjs");
-  const missing = [binary, cli].filter((path) => !existsSync(path));
+  const lineNode = process.env[TEST_NODE_ENV];
+  if (lineNode && !existsSync(lineNode)) {
+    throw new Error(`no node binary at ${lineNode}: run bash scripts/node-lines.sh`);
+  }
+  const missing = [...(lineNode ? [] : [binary]), cli].filter((path) => !existsSync(path));
   if (missing.length > 0) {
     throw new Error(`missing build output ${missing.join(", ")}: run npm run build`);
   }
-  return [
-    { name: "binary", argv: [binary], helperCommand: helperCommandOf([binary]) },
-    { name: "node", argv: [process.execPath, cli], helperCommand: helperCommandOf([process.execPath, cli]) },
-  ];
+  const node = lineNode ?? process.execPath;
+  const nodeBuild: Artifact = {
+    name: "node",
+    argv: [node, cli],
+    helperCommand: helperCommandOf([node, cli]),
+  };
+  if (lineNode) return [nodeBuild];
+  return [{ name: "binary", argv: [binary], helperCommand: helperCommandOf([binary]) }, nodeBuild];
 }
 
 /** git treats a helper starting with "/" as a shell command; one starting with a quote would not be. */
