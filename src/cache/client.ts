@@ -2,7 +2,7 @@
 // A daemon that is not there is a miss for get/erase; store starts one (as git's client does).
 import { BackendUnavailableError } from "../errors.js";
 import type { UnixExchange } from "../platform/deps.js";
-import { errorCode, type PrivateFileDeps } from "../private-files.js";
+import { errorCode } from "../private-files.js";
 import {
   type Credential,
   findUnsafeField,
@@ -14,10 +14,10 @@ import {
   type TokenSource,
 } from "../protocol/index.js";
 import type { CachedCredential } from "./cache-table.js";
-import { checkSocketPath } from "./socket-path.js";
+import { checkSocketPath, type SocketPathDeps } from "./socket-path.js";
 import { type CacheRequest, encodeCacheRequest, hasExactPathEcho } from "./wire.js";
 
-export interface CacheClientDeps extends PrivateFileDeps {
+export interface CacheClientDeps extends SocketPathDeps {
   /** Starts the daemon on `socketPath` and resolves once it listens. */
   startDaemon: (socketPath: string) => Promise<void>;
   unixExchange: UnixExchange;
@@ -76,7 +76,8 @@ export class SocketCacheClient implements TokenSource {
   async store(credential: CachedCredential, timeoutSeconds: number): Promise<void> {
     const request: CacheRequest = { action: "store", timeoutSeconds, credential };
     const state = await checkSocketPath(this.options.socketPath, { create: true }, this.deps);
-    if (state === "socket") {
+    // A named pipe is found by connecting to it: ENOENT is "no daemon", as for a socket.
+    if (state !== "absent") {
       const sent = await this.exchange(request).then(
         () => true,
         (error: unknown) => missOnNoDaemon(error) ?? false,

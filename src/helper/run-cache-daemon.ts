@@ -2,6 +2,7 @@
 // Prints "ok" once listening (the client waits for exactly that), then serves until it stops.
 import { DaemonAlreadyRunning, type DaemonLifecycle, startCacheDaemon } from "../cache/daemon.js";
 import { registerDaemon } from "../cache/daemon-registry.js";
+import { isAbsoluteSocketPath } from "../cache/socket-path.js";
 import { UsageError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
 
@@ -16,7 +17,7 @@ export async function runCacheDaemon(
 ): Promise<void> {
   const socketPath = argv[0];
   // The helper always passes an absolute path; the daemon runs in "/", so nothing else is meant.
-  if (!socketPath?.startsWith("/"))
+  if (socketPath === undefined || !isAbsoluteSocketPath(socketPath, deps.ipc))
     throw new UsageError("usage: git-credential-pat cache-daemon /ABSOLUTE/SOCKET");
   try {
     const daemon = await startCacheDaemon(
