@@ -215,7 +215,7 @@ describe("SocketCacheClient on a named pipe", () => {
   const socketPath = "C:\\Users\\alice\\.cache\\git-credential-pat\\socket";
   const noPipe = () => Object.assign(new Error("connect ENOENT"), { code: "ENOENT" });
 
-  function pipeClient(replies: Array<() => Error | string>) {
+  function pipeClient(replies: Array<() => Error | string>, isRegistered = true) {
     const deps = makeTestDeps({ ipc: ipcRules("win32") });
     const calls: string[] = [];
     const client = new SocketCacheClient(
@@ -224,6 +224,10 @@ describe("SocketCacheClient on a named pipe", () => {
         ...deps,
         startDaemon: async (path) => {
           calls.push(`start ${path}`);
+        },
+        isRegisteredDaemon: async (path) => {
+          calls.push(`registered? ${path}`);
+          return isRegistered;
         },
         unixExchange: async (path, payload) => {
           calls.push(`${payload.split("\n")[0]} ${path}`);
@@ -256,26 +260,29 @@ describe("SocketCacheClient on a named pipe", () => {
     });
   });
 
-  it("stores through a running daemon without starting another", async () => {
+  const alice = { protocol: "https", host: "github.com", username: "alice", password: new Secret("fake") };
+
+  it("stores through a running daemon of ours without starting another", async () => {
     const { client, calls } = pipeClient([() => ""]);
-    await client.store(
-      { protocol: "https", host: "github.com", username: "alice", password: new Secret("fake") },
-      900,
-    );
-    expect(calls).toEqual([`action=store ${socketPath}`]);
+    await client.store(alice, 900);
+    expect(calls).toEqual([`registered? ${socketPath}`, `action=store ${socketPath}`]);
   });
 
   it("starts a daemon on the path when no pipe answers a store, and creates no file", async () => {
     const { deps, client, calls, before } = pipeClient([noPipe, () => ""]);
-    await client.store(
-      { protocol: "https", host: "github.com", username: "alice", password: new Secret("fake") },
-      900,
-    );
+    await client.store(alice, 900);
     expect(calls).toEqual([
+      `registered? ${socketPath}`,
       `action=store ${socketPath}`,
       `start ${socketPath}`,
       `action=store ${socketPath}`,
     ]);
     expect(deps.vol.toJSON()).toEqual(before);
+  });
+
+  it("sends no token to a pipe no daemon of ours registered before starting one, which checks it", async () => {
+    const { client, calls } = pipeClient([() => ""], false);
+    await client.store(alice, 900);
+    expect(calls).toEqual([`registered? ${socketPath}`, `start ${socketPath}`, `action=store ${socketPath}`]);
   });
 });

@@ -10,6 +10,7 @@ import {
   daemonRegistryDir,
   daemonRegistryDirs,
   eraseFromEveryDaemon,
+  hasDaemonRecord,
   readDaemonRecords,
   registerDaemon,
 } from "./daemon-registry.js";
@@ -109,6 +110,16 @@ describe("the daemon registry", () => {
     deps.vol.mkdirSync(REGISTRY, { recursive: true, mode: 0o700 });
     deps.vol.writeFileSync(`${REGISTRY}/abc`, "C:\\Users\\user\\work\\socket\n", { mode: 0o600 });
     expect(await readDaemonRecords(deps)).toEqual([{ file: `${REGISTRY}/abc`, socketPath: want }]);
+  });
+
+  it("tells whether a record names a socket path, and says no when the registry cannot be read", async () => {
+    const deps = makeTestDeps();
+    expect(await hasDaemonRecord(CUSTOM, deps)).toBe(false);
+    await registerDaemon(CUSTOM, deps);
+    expect(await hasDaemonRecord(CUSTOM, deps)).toBe(true);
+    expect(await hasDaemonRecord(OTHER, deps)).toBe(false);
+    deps.vol.chmodSync(REGISTRY, 0o777);
+    expect(await hasDaemonRecord(CUSTOM, deps)).toBe(false);
   });
 
   it("refuses a registry directory other users can write to", async () => {

@@ -82,6 +82,15 @@ export async function readDaemonRecords(deps: RegistryDeps): Promise<DaemonRecor
   return records;
 }
 
+/**
+ * Whether a record names `socketPath`: a daemon of ours listens there, or did until it was killed.
+ * An unreadable registry is a no.
+ */
+export async function hasDaemonRecord(socketPath: string, deps: RegistryDeps): Promise<boolean> {
+  const records = await readDaemonRecords(deps).catch(() => []);
+  return records.some((record) => record.socketPath === socketPath);
+}
+
 async function readRegistry(dir: string, deps: RegistryDeps): Promise<DaemonRecord[]> {
   const stats = await deps.fs.stat(dir).catch((error: unknown) => {
     if (errorCode(error) === "ENOENT") return undefined;
