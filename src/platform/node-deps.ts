@@ -11,6 +11,7 @@ import { bunRuntime } from "./bun-runtime.js";
 import type { Deps, Spawn, SpawnResult } from "./deps.js";
 import { createFdIo } from "./fd-io.js";
 import { loadNodeKeyring } from "./node-keyring.js";
+import { findPlatformBinary } from "./platform-binary.js";
 import { syncFs } from "./sync-fs.js";
 import { bunUnixExchange, nodeUnixExchange } from "./unix-exchange.js";
 import { nodeUnixServer } from "./unix-server.js";
@@ -33,6 +34,12 @@ export function createNodeDeps(): Deps {
     // node:os only when asked: it costs start-up under bun.
     machineName: () => process.getBuiltinModule("node:os").hostname(),
     selfCommand: selfCommand(),
+    platformBinary: once(async () => {
+      const [runtime, script] = selfCommand();
+      return script === undefined || runtime === undefined
+        ? { kind: "standalone" }
+        : findPlatformBinary(script);
+    }),
     unixExchange: bun ? bunUnixExchange(bun) : nodeUnixExchange,
     ...nodeUnixServer,
     startDaemon: (socketPath) => startDetachedDaemon(socketPath, env, debug),
