@@ -54,13 +54,19 @@ export function helperCommand(selfCommand: readonly string[], isOnPath: boolean)
 }
 
 /**
- * The credential.helper value that runs the platform binary at `path`. git for Windows runs an
- * absolute-path helper through its sh, where a backslash is an escape: the path goes with
- * forward slashes, which Windows takes as well (a drive path gets the `!` form, quoted when it
- * has spaces, as C:/Users/Jane Doe/… often does).
+ * A path as a helper value holds it. git for Windows runs an absolute-path helper through its
+ * sh, where a backslash is an escape: the path goes with forward slashes, which Windows takes too.
+ */
+export function gitHelperPath(path: string, platform: string): string {
+  return platform === "win32" ? path.replaceAll("\\", "/") : path;
+}
+
+/**
+ * The credential.helper value that runs the platform binary at `path` (a Windows drive path gets
+ * the `!` form, quoted when it has spaces, as C:/Users/Jane Doe/… often does).
  */
 export function binaryHelperCommand(path: string, platform: string): string {
-  return helperCommand([platform === "win32" ? path.replaceAll("\\", "/") : path], false);
+  return helperCommand([gitHelperPath(path, platform)], false);
 }
 
 /** git's boolean true (config.c git_parse_maybe_bool_text). */
