@@ -43,9 +43,8 @@ describe.each(artifacts())(
         delete sandbox.env.GIT_CONFIG_NOSYSTEM;
         sandbox.env.GIT_CONFIG_SYSTEM = systemFile;
         sandbox.env.PATH = `${fakeBin}:${sandbox.env.PATH ?? ""}`;
-        const configDir = join(sandbox.home, ".config", "git-credential-pat");
-        await mkdir(configDir, { recursive: true, mode: 0o700 });
-        await writeFile(join(configDir, "config.json"), '{"store":"file"}\n', { mode: 0o600 });
+        // Tokens in the file store (git hands its environment to the helpers it runs): no keyring here.
+        sandbox.env.GIT_CREDENTIAL_PAT_STORE = "file";
       });
       afterEach(async () => {
         await runArtifact(artifact, ["exit"], { env: sandbox.env });
