@@ -42,6 +42,8 @@ fi
 npx tsc --noEmit -p .
 npx biome check .
 node scripts/build.mjs
+# The npm pack tarballs test/integration/npm-install-binary.test.ts installs (main and linux-x64).
+node scripts/release.mjs --target linux-x64 --npm
 
 # The keyring daemon needs a session bus of its own; the inner script starts and stops it.
 exec dbus-run-session -- bash scripts/with-keyring.sh npx vitest run "$@"
