@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing (npm packages; as root, Debian's git, openssl,
 # dbus, gnome-keyring and strace), fetches and builds git 2.47 once per machine (scripts/modern-git.sh),
-# type-checks, lints, builds both artifacts, then runs vitest inside a private D-Bus session with
+# type-checks, lints, builds both artifacts and the release (every platform), then runs vitest inside a private D-Bus session with
 # an unlocked gnome-keyring, so keychain tests use a real Secret Service. vitest.config.ts runs
 # the git tiers on the system git and on git 2.47, and git's own t0303 on git 2.47.
 set -euo pipefail
@@ -42,8 +42,8 @@ fi
 npx tsc --noEmit -p .
 npx biome check .
 node scripts/build.mjs
-# The npm pack tarballs test/integration/npm-install-binary.test.ts installs (main and linux-x64).
-node scripts/release.mjs --target linux-x64 --npm
+# Every platform's binary and npm package (test/release, the qemu and npm-install tiers use them).
+node scripts/release.mjs
 
 # The keyring daemon needs a session bus of its own; the inner script starts and stops it.
 exec dbus-run-session -- bash scripts/with-keyring.sh npx vitest run "$@"
