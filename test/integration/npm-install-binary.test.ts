@@ -4,17 +4,27 @@
 // others), everything else from the real registry, into a throwaway prefix with a private cache.
 // Then setup writes the platform binary's absolute path, git runs that binary (not Node) and gets
 // the token from the file store, and one `get` is timed through each. scripts/test.sh builds the
-// tarballs (node scripts/release.mjs --target linux-x64 --npm) after the build.
+// tarballs (node scripts/release.mjs, after the build); `node scripts/release.mjs --target
+// linux-x64` is enough for this test.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { mkdtemp, open, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIST_DIR, runCommand } from "../helpers/artifacts.js";
 import { CANARY } from "../helpers/canary.js";
 import { type FakeNpmRegistry, startFakeNpmRegistry } from "../helpers/fake-npm-registry.js";
 import { createSandbox, type Sandbox } from "../helpers/git-sandbox.js";
+
+interface ReleaseTarget {
+  id: string;
+}
+// The release's table, read as data (the .mjs has no types).
+const { RELEASE_TARGETS, npmPackageName } = (await import(
+  pathToFileURL(join(import.meta.dirname, "../../scripts/release-targets.mjs")).href
+)) as { RELEASE_TARGETS: ReleaseTarget[]; npmPackageName(target: ReleaseTarget): string };
 
 const ROOT = join(DIST_DIR, "..");
 const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
@@ -46,10 +56,19 @@ describe("npm install -g from the release tarballs", () => {
   beforeAll(async () => {
     for (const tarball of [MAIN_TARBALL, PLATFORM_TARBALL]) {
       if (!existsSync(tarball)) {
-        throw new Error(`missing ${tarball}: run node scripts/release.mjs --target linux-x64 --npm`);
+        throw new Error(
+          `missing ${tarball}: run npm run build, then node scripts/release.mjs --target linux-x64`,
+        );
       }
     }
-    registry = await startFakeNpmRegistry([PLATFORM_TARBALL]);
+    // Every platform package the release built (all of them after `npm run release`).
+    const platformTarballs = RELEASE_TARGETS.map((target) =>
+      join(
+        RELEASE_NPM,
+        `git-credential-pat-${npmPackageName(target).slice(`${SCOPE}/`.length)}-${version}.tgz`,
+      ),
+    ).filter((file) => existsSync(file));
+    registry = await startFakeNpmRegistry(platformTarballs);
     work = await mkdtemp(join(tmpdir(), "gcp-npm-install-"));
     prefix = join(realpathSync(work), "prefix");
     const env: Record<string, string> = {
@@ -110,8 +129,12 @@ describe("npm install -g from the release tarballs", () => {
     expect(await readdir(join(packageDir, "node_modules", SCOPE))).toEqual(["linux-x64"]);
     expect(registry.requests).toContain(`/${SCOPE}/linux-x64`);
     expect(registry.requests).toContain(`/${SCOPE}/linux-x64/-/git-credential-pat-linux-x64-${version}.tgz`);
-    // npm asked for the others too (it cannot know their os/cpu without the packument) and got 404.
+    // npm asked for the others too (their os/cpu/libc are in the packument; one not built is a
+    // 404) and fetched no other platform's tarball.
     expect(registry.requests).toContain(`/${SCOPE}/darwin-arm64`);
+    expect(registry.requests.filter((path) => path.includes("/-/"))).toEqual([
+      `/${SCOPE}/linux-x64/-/git-credential-pat-linux-x64-${version}.tgz`,
+    ]);
     expect((await stat(binary)).mode & 0o111).not.toBe(0);
   });
 
@@ -151,6 +174,11 @@ describe("npm install -g from the release tarballs", () => {
     await handle.read(magic, 0, 4, 0);
     await handle.close();
     expect(magic).toEqual(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
+    // And it says so itself; npm's bin is the Node build.
+    const versionOf = async (argv: string[]) =>
+      (await runCommand([...argv, "--version"], { env: sandbox.env })).stdout.toString();
+    expect(await versionOf([binary])).toBe(`${version} (linux-x64, standalone)\n`);
+    expect(await versionOf([launcher])).toMatch(new RegExp(`^${version} \\(linux-x64, node v`));
   });
 
   it("times one get through the binary and through the Node launcher", async () => {
