@@ -8,7 +8,7 @@
 // linux-x64` is enough for this test.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, realpathSync } from "node:fs";
-import { mkdtemp, open, readdir, rm, stat } from "node:fs/promises";
+import { mkdtemp, open, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -179,6 +179,22 @@ describe("npm install -g from the release tarballs", () => {
       (await runCommand([...argv, "--version"], { env: sandbox.env })).stdout.toString();
     expect(await versionOf([binary])).toBe(`${version} (linux-x64, standalone)\n`);
     expect(await versionOf([launcher])).toMatch(new RegExp(`^${version} \\(linux-x64, node v`));
+  });
+
+  it("doctor, run through npm's bin, is content with the binary and warns when git runs the Node launcher", async () => {
+    const doctor = async (env: Record<string, string> = {}) =>
+      (
+        await runCommand([launcher, "doctor"], { env: { ...sandbox.env, ...env }, timeoutMs: 30_000 })
+      ).stdout.toString();
+    const content = await doctor();
+    expect(content).toContain("git asks only git-credential-pat for https://github.com");
+    expect(content).not.toContain("not the platform binary");
+
+    const byName = join(sandbox.root, "pat-by-name.gitconfig");
+    await writeFile(byName, '[credential "https://github.com"]\n\thelper =\n\thelper = pat\n');
+    expect(await doctor({ GIT_CONFIG_GLOBAL: byName })).toContain(
+      `runs the git-credential-pat on PATH (npm's Node launcher) for https://github.com, not the platform binary npm installed (${binary})`,
+    );
   });
 
   it("times one get through the binary and through the Node launcher", async () => {
