@@ -106,6 +106,14 @@ export interface Keyring {
  */
 export type UnixExchange = (socketPath: string, payload: string, timeoutMs: number) => Promise<Buffer>;
 
+/**
+ * How the cache daemon is reached on this platform (platform/ipc-endpoint.ts ipcRules).
+ * "unix-socket": a socket file at the socket path, whose directory must be private (0700), and
+ * a path of at most `maxPathBytes` bytes (sun_path). "named-pipe" (Windows): a pipe named from
+ * the user and the socket path; nothing is created at the path, and no directory protects it.
+ */
+export type IpcRules = { kind: "unix-socket"; maxPathBytes: number } | { kind: "named-pipe" };
+
 /** How the cache daemon's socket serves: one request per connection, answered, then closed. */
 export interface UnixServerOptions {
   /** A connection lasts at most this long from accept, however it trickles (slowloris guard). */
@@ -171,6 +179,8 @@ export interface Deps {
    * it from the store. Throws only if the process cannot be created at all.
    */
   startLearner: (args: readonly string[]) => void;
+  /** The cache transport's rules here: a Unix socket (Linux, macOS) or a named pipe (Windows). */
+  ipc: IpcRules;
   /** Talks to the cache daemon. */
   unixExchange: UnixExchange;
   /** The cache daemon's listening socket. */

@@ -1,6 +1,6 @@
 import { userInfo } from "node:os";
 import { describe, expect, it } from "vitest";
-import { pathsFrom } from "./node-deps.js";
+import { pathsFrom, selfCommandOf } from "./node-deps.js";
 
 describe("pathsFrom", () => {
   const home = userInfo().homedir;
@@ -23,5 +23,34 @@ describe("pathsFrom", () => {
     const paths = pathsFrom({ HOME: "/home/alice", XDG_DATA_HOME: "data", XDG_RUNTIME_DIR: "run" });
     expect(paths.xdgDataHome).toBe("/home/alice/.local/share");
     expect(paths.runtimeDir).toBeUndefined();
+  });
+});
+
+describe("selfCommandOf", () => {
+  it.each([
+    {
+      name: "a Linux or macOS standalone binary",
+      script: "/$bunfs/root/git-credential-pat",
+      want: ["/opt/pat"],
+    },
+    {
+      name: "a Windows standalone binary (backslashes)",
+      script: "B:\\~BUN\\root\\git-credential-pat.exe",
+      want: ["/opt/pat"],
+    },
+    {
+      name: "a Windows standalone binary (slashes)",
+      script: "B:/~BUN/root/git-credential-pat.exe",
+      want: ["/opt/pat"],
+    },
+    { name: "a binary whose argv[1] is itself", script: "/opt/pat", want: ["/opt/pat"] },
+    { name: "no script at all", script: undefined, want: ["/opt/pat"] },
+    {
+      name: "the Node build",
+      script: "/usr/lib/node_modules/git-credential-pat/dist/cli.cjs",
+      want: ["/opt/pat", "/usr/lib/node_modules/git-credential-pat/dist/cli.cjs"],
+    },
+  ])("runs $name again as $want", ({ script, want }) => {
+    expect(selfCommandOf(script, "/opt/pat")).toEqual(want);
   });
 });

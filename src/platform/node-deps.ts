@@ -1,6 +1,5 @@
 // The real Deps, under Node or bun: the only module (with main.ts) that touches process, fs, the
 // clock and child_process.
-import { BackendUnavailableError } from "../errors.js";
 import { joinPath } from "../posix-path.js";
 import { printable } from "../protocol/printable.js";
 import { scrub } from "../secret.js";
@@ -8,13 +7,15 @@ import { DEFAULTS, ENV, isDebug, type Paths, pickEnv, positiveInt } from "../set
 import { createBunFs } from "./bun-fs.js";
 import { createBunIo } from "./bun-io.js";
 import { bunRuntime } from "./bun-runtime.js";
+import { daemonSpawnPlan, startDetachedDaemon } from "./daemon-spawn.js";
 import type { Deps, Spawn, SpawnResult } from "./deps.js";
 import { createFdIo } from "./fd-io.js";
+import { ipcRules } from "./ipc-endpoint.js";
 import { loadNodeKeyring } from "./node-keyring.js";
 import { findPlatformBinary } from "./platform-binary.js";
 import { syncFs } from "./sync-fs.js";
-import { bunUnixExchange, nodeUnixExchange } from "./unix-exchange.js";
-import { nodeUnixServer } from "./unix-server.js";
+import { ipcExchange } from "./unix-exchange.js";
+import { nodeIpcServer } from "./unix-server.js";
 
 export function createNodeDeps(): Deps {
   const env = process.env;
@@ -22,6 +23,8 @@ export function createNodeDeps(): Deps {
   // The standalone binary runs on bun: its own file and stdio APIs keep node:fs off git's path.
   const bun = bunRuntime();
   const io = bun ? createBunIo(bun) : createFdIo();
+  const platform = process.platform;
+  const ipc = ipcRules(platform);
   return {
     env,
     fs: bun ? createBunFs(bun) : syncFs,
@@ -30,7 +33,7 @@ export function createNodeDeps(): Deps {
     io,
     paths: pathsFrom(env),
     uid: typeof process.getuid === "function" ? process.getuid() : undefined,
-    platform: process.platform,
+    platform,
     // node:os only when asked: it costs start-up under bun.
     machineName: () => process.getBuiltinModule("node:os").hostname(),
     selfCommand: selfCommand(),
@@ -40,9 +43,18 @@ export function createNodeDeps(): Deps {
         ? { kind: "standalone" }
         : findPlatformBinary(script);
     }),
-    unixExchange: bun ? bunUnixExchange(bun) : nodeUnixExchange,
-    ...nodeUnixServer,
-    startDaemon: (socketPath) => startDetachedDaemon(socketPath, env, debug),
+    unixExchange: ipcExchange(ipc, bun),
+    ...nodeIpcServer(ipc),
+    startDaemon: (socketPath) =>
+      startDetachedDaemon(
+        daemonSpawnPlan(socketPath, {
+          platform,
+          selfCommand: selfCommand(),
+          env,
+          baseEnv: CHILD_BASE_ENV,
+          debug,
+        }),
+      ),
     startLearner: (args) => startDetachedLearner(args, env),
     keyring: once(() => loadNodeKeyring(positiveInt(env[ENV.keyringTimeoutMs], DEFAULTS.keyringTimeoutMs))),
     fetch: (...args) => globalThis.fetch(...args),
@@ -186,9 +198,19 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
 
 /** How to run this program again: the bun binary is its own interpreter; under Node, node + script. */
 function selfCommand(): string[] {
-  const script = process.argv[1];
-  const isCompiled = script === undefined || script.startsWith("/$bunfs/") || script === process.execPath;
-  return isCompiled ? [process.execPath] : [process.execPath, script];
+  return selfCommandOf(process.argv[1], process.execPath);
+}
+
+/**
+ * The entry script of a `bun build --compile` binary lives in its embedded file system:
+ * /$bunfs/root/… on POSIX, B:\~BUN\root\… (or B:/~BUN/root/…) on Windows.
+ */
+const BUNFS_ENTRY = /^(\/\$bunfs\/|B:[\\/]~BUN[\\/])/i;
+
+/** selfCommand from argv[1] and execPath: a compiled binary is run alone (never with its entry). */
+export function selfCommandOf(script: string | undefined, execPath: string): string[] {
+  const isCompiled = script === undefined || BUNFS_ENTRY.test(script) || script === execPath;
+  return isCompiled ? [execPath] : [execPath, script];
 }
 
 /** What every child of ours needs to find itself and our files: the daemon's and the learner's base. */
@@ -201,11 +223,6 @@ const CHILD_BASE_ENV = [
   "XDG_CONFIG_HOME",
   "XDG_DATA_HOME",
 ];
-
-/** Environment handed to the daemon: an allow-list, so no token variable (GH_TOKEN…) reaches a child. */
-function daemonEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  return pickEnv(env, [...CHILD_BASE_ENV, ENV.debug]);
-}
 
 /**
  * Environment handed to the learner (`learn`, started by `store`): what it needs to open the same
@@ -291,49 +308,3 @@ function startDetachedLearner(
 
 /** Where POSIX systems keep nice(1): coreutils on Linux, BSD on macOS. */
 const NICE_PATHS = ["/usr/bin/nice", "/bin/nice"] as const;
-
-const DAEMON_START_TIMEOUT_MS = 3000;
-
-/** Spawns `<self> cache-daemon SOCKET` in its own session and waits for its "ok" line. */
-async function startDetachedDaemon(
-  socketPath: string,
-  env: Readonly<Record<string, string | undefined>>,
-  debug: boolean,
-): Promise<void> {
-  const { spawn } = process.getBuiltinModule("node:child_process");
-  const [command, ...args] = selfCommand();
-  const child = spawn(command as string, [...args, "cache-daemon", socketPath], {
-    detached: true,
-    cwd: "/",
-    env: daemonEnv(env),
-    stdio: ["ignore", "pipe", debug ? "inherit" : "ignore"],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let output = "";
-    const fail = (why: string) => {
-      clearTimeout(timer);
-      child.kill("SIGKILL");
-      reject(
-        new BackendUnavailableError(`the cache daemon did not start (${why})`, {
-          hint: "run with GIT_CREDENTIAL_PAT_DEBUG=1 to see why",
-        }),
-      );
-    };
-    const timer = setTimeout(
-      () => fail(`no answer within ${DAEMON_START_TIMEOUT_MS} ms`),
-      DAEMON_START_TIMEOUT_MS,
-    );
-    child.on("error", (error) => fail(error.message));
-    child.on("close", (code) => fail(`it exited with ${code}`));
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-      if (output.includes("ok\n")) {
-        clearTimeout(timer);
-        child.removeAllListeners("close");
-        child.stdout?.destroy();
-        child.unref();
-        resolve();
-      }
-    });
-  });
-}

@@ -183,6 +183,7 @@ export function makeTestDeps(overrides: Partial<Deps> & { spawnResults?: SpawnRe
     },
     uid: process.getuid?.() ?? 0,
     platform: "linux",
+    ipc: { kind: "unix-socket", maxPathBytes: 107 },
     machineName: () => "laptop",
     // gh's httpmock: a request no test stubbed is an error, never a real network call.
     fetch: async (input: string | URL | Request) =>

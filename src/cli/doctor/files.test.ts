@@ -1,7 +1,9 @@
 // The "files" section over hand-written facts: what it reports, how bad, and the exact fix.
 import { describe, expect, it } from "vitest";
+import { makeTestDeps } from "../../../test/helpers/test-deps.js";
+import { ipcRules } from "../../platform/ipc-endpoint.js";
 import type { PathFact } from "./facts.js";
-import { checkFile } from "./files.js";
+import { checkFile, gatherFiles } from "./files.js";
 
 describe("checkFile", () => {
   const dir = (mode: number, extra: Partial<PathFact> = {}): PathFact => ({
@@ -104,5 +106,18 @@ describe("checkFile", () => {
     const finding = checkFile(fact, 1000);
     expect(finding).toEqual(expect.objectContaining(rest));
     if (noAction) expect(finding.action).toBeUndefined();
+  });
+});
+
+describe("gatherFiles", () => {
+  it.each([
+    { platform: "linux", want: ["socket dir", "socket"] },
+    { platform: "darwin", want: ["socket dir", "socket"] },
+    // A named pipe is not in the file system: nothing of the cache's to check there.
+    { platform: "win32", want: [] },
+  ])("checks the cache's socket and its directory on $platform: $want", async ({ platform, want }) => {
+    const deps = makeTestDeps({ ipc: ipcRules(platform) });
+    const facts = await gatherFiles({}, [], [undefined], deps);
+    expect(facts.map((fact) => fact.role).filter((role) => role.startsWith("socket"))).toEqual(want);
   });
 });

@@ -95,6 +95,8 @@ function storePaths(config: Config, deps: Deps): WantedPath[] {
 }
 
 function socketPaths(configured: string | undefined, deps: Deps): WantedPath[] {
+  // Windows: the cache is a named pipe, with no file or directory to check (docs/cache.md).
+  if (deps.ipc.kind === "named-pipe") return [];
   const checked = configuredSocket(configured, deps);
   if (checked.kind !== "ok") return [refusedPath("socket", configured ?? "", checked)];
   const isDefault = configured === undefined;
