@@ -8,8 +8,10 @@ import { configFilePath, readConfigFile, writeConfigFile } from "../git/git-conf
 import { maskCommand } from "../git/url-secret.js";
 import type { Deps } from "../platform/deps.js";
 import { shellQuote } from "../protocol/index.js";
+import { installedBinary } from "./installed-binary.js";
 import { makeConfigPatch, revertConfigPatch } from "./setup-patch.js";
 import {
+  binaryHelperCommand,
   describeChange,
   describeUndoStep,
   helperCommand,
@@ -73,7 +75,7 @@ export async function runSetup(opts: SetupOptions, deps: Deps): Promise<void> {
   const accounts = await loadAccounts(deps);
   const hosts = setupHosts(opts.hosts, accounts, deps.env);
   const ownerHosts = ownerRoutedHosts(accounts);
-  const helper = helperCommand(deps.selfCommand, await isOnPath(EXECUTABLE, deps));
+  const helper = await helperToWrite(deps);
   const config = new GitConfig(opts.target, deps);
   const current = new Map<string, string[]>();
   for (const key of keysToRead(hosts, ownerHosts)) current.set(key, await config.getAll(key));
@@ -232,6 +234,17 @@ function undoCommand(target: ConfigTarget): string {
         ? " --local"
         : ` --file ${shellQuote(target.path)}`;
   return `${EXECUTABLE} setup --undo${scope}`;
+}
+
+/**
+ * The platform binary npm installed with this Node build, by its absolute path: on PATH is only
+ * the Node launcher. Otherwise this program: the standalone binary, or the Node build where no
+ * binary is installed. A new path after an upgrade replaces the old one on the next setup.
+ */
+async function helperToWrite(deps: Deps): Promise<string> {
+  const binary = await installedBinary(deps);
+  if (binary !== undefined) return binaryHelperCommand(binary.path, deps.platform);
+  return helperCommand(deps.selfCommand, await isOnPath(EXECUTABLE, deps));
 }
 
 /** Whether git finds `name` through PATH (an executable file in one of its absolute entries). */

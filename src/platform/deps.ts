@@ -134,6 +134,15 @@ export interface UnixServer {
   readonly openConnections: number;
 }
 
+/**
+ * The standalone binary of the npm platform package (@git-credential-pat/<platform>) installed
+ * with the Node build. "standalone": this process is that binary (or another standalone build).
+ */
+export type PlatformBinary =
+  | { kind: "standalone" }
+  | { kind: "found"; path: string; packageName: string; version: string }
+  | { kind: "none"; reason: string; packageName?: string };
+
 export interface Logger {
   debug(message: string): void;
 }
@@ -156,6 +165,11 @@ export interface Deps {
    * `setup` writes it into git's config when git-credential-pat is not on PATH.
    */
   selfCommand: readonly string[];
+  /**
+   * The platform binary to hand git instead of the Node build (setup, doctor); looked up on
+   * first use, never on git's path.
+   */
+  platformBinary: () => Promise<PlatformBinary>;
   /** Starts this program's cache daemon detached on `socketPath`; resolves once it listens. */
   startDaemon: (socketPath: string) => Promise<void>;
   /**

@@ -12,6 +12,7 @@ import type { Deps, Spawn, SpawnResult } from "./deps.js";
 import { createFdIo } from "./fd-io.js";
 import { ipcRules } from "./ipc-endpoint.js";
 import { loadNodeKeyring } from "./node-keyring.js";
+import { findPlatformBinary } from "./platform-binary.js";
 import { syncFs } from "./sync-fs.js";
 import { ipcExchange } from "./unix-exchange.js";
 import { nodeIpcServer } from "./unix-server.js";
@@ -36,6 +37,12 @@ export function createNodeDeps(): Deps {
     // node:os only when asked: it costs start-up under bun.
     machineName: () => process.getBuiltinModule("node:os").hostname(),
     selfCommand: selfCommand(),
+    platformBinary: once(async () => {
+      const [runtime, script] = selfCommand();
+      return script === undefined || runtime === undefined
+        ? { kind: "standalone" }
+        : findPlatformBinary(script);
+    }),
     unixExchange: ipcExchange(ipc, bun),
     ...nodeIpcServer(ipc),
     startDaemon: (socketPath) =>

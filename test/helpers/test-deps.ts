@@ -116,6 +116,8 @@ export function makeTestDeps(overrides: Partial<Deps> & { spawnResults?: SpawnRe
     keyringImpl,
     keyring: async () => keyringImpl,
     selfCommand: ["/usr/local/bin/git-credential-pat"],
+    // The default self is the standalone binary: no platform package to look for.
+    platformBinary: async () => ({ kind: "standalone" }),
     startDaemon: async () => {
       throw new Error("unexpected cache daemon start in a unit test (pass --timeout=0)");
     },
