@@ -52,7 +52,7 @@ export async function runImport(opts: ImportOptions, deps: Deps): Promise<void> 
   const source =
     opts.file === undefined
       ? await defaultSource(deps)
-      : userPath(opts.file, "--file", deps.paths.home, { isFlag: true });
+      : userPath(opts.file, "--file", deps.paths, { isFlag: true });
   const content = await readPrivateFile(source, deps);
   if (content === undefined) throw new NotFoundError(`no credentials file at ${source}`);
   const { store, storeName } = await openTargetStore(opts.store, source, deps);

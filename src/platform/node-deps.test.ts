@@ -12,7 +12,7 @@ describe("pathsFrom", () => {
     { name: "ignores a HOME of ~", env: { HOME: "~" }, want: home },
     { name: "uses the user database's home without HOME", env: {}, want: home },
   ])("$name", ({ env, want }) => {
-    const paths = pathsFrom(env);
+    const paths = pathsFrom(env, "linux");
     expect(paths.home).toBe(want);
     for (const dir of [paths.xdgConfigHome, paths.xdgDataHome, paths.xdgCacheHome, paths.xdgStateHome]) {
       expect(dir.startsWith(`${want === "/" ? "" : want}/`)).toBe(true);
@@ -20,8 +20,65 @@ describe("pathsFrom", () => {
   });
 
   it("ignores relative XDG directories, as the XDG spec says", () => {
-    const paths = pathsFrom({ HOME: "/home/alice", XDG_DATA_HOME: "data", XDG_RUNTIME_DIR: "run" });
+    const paths = pathsFrom({ HOME: "/home/alice", XDG_DATA_HOME: "data", XDG_RUNTIME_DIR: "run" }, "linux");
     expect(paths.xdgDataHome).toBe("/home/alice/.local/share");
     expect(paths.runtimeDir).toBeUndefined();
+  });
+});
+
+describe("pathsFrom per platform", () => {
+  it.each(["linux", "darwin"])("%s: HOME and the XDG layout, as the SPEC says", (platform) => {
+    const paths = pathsFrom({ HOME: "/Users/alice", USERPROFILE: "C:\\Users\\bob" }, platform);
+    expect(paths).toEqual({
+      pathStyle: "posix",
+      home: "/Users/alice",
+      xdgConfigHome: "/Users/alice/.config",
+      xdgDataHome: "/Users/alice/.local/share",
+      xdgCacheHome: "/Users/alice/.cache",
+      xdgStateHome: "/Users/alice/.local/state",
+      runtimeDir: undefined,
+    });
+  });
+
+  it("win32: %USERPROFILE% without HOME (Git for Windows' rule), the same layout, forward slashes", () => {
+    const paths = pathsFrom({ USERPROFILE: "C:\\Users\\alice" }, "win32");
+    expect(paths).toEqual({
+      pathStyle: "win32",
+      home: "C:/Users/alice",
+      xdgConfigHome: "C:/Users/alice/.config",
+      xdgDataHome: "C:/Users/alice/.local/share",
+      xdgCacheHome: "C:/Users/alice/.cache",
+      xdgStateHome: "C:/Users/alice/.local/state",
+      runtimeDir: undefined,
+    });
+  });
+
+  it.each([
+    {
+      name: "an absolute HOME wins over %USERPROFILE%",
+      env: { HOME: "D:\\home", USERPROFILE: "C:\\Users\\a" },
+      want: "D:/home",
+    },
+    {
+      name: "an MSYS HOME (/c/Users/a) is no Windows path",
+      env: { HOME: "/c/Users/a", USERPROFILE: "C:\\Users\\a" },
+      want: "C:/Users/a",
+    },
+    {
+      name: "a relative HOME is ignored",
+      env: { HOME: "home", USERPROFILE: "C:\\Users\\a" },
+      want: "C:/Users/a",
+    },
+  ])("win32: $name", ({ env, want }) => {
+    expect(pathsFrom(env, "win32").home).toBe(want);
+  });
+
+  it("win32: XDG directories count when they name a drive, and are spelled with forward slashes", () => {
+    const paths = pathsFrom(
+      { USERPROFILE: "C:\\Users\\a", XDG_CONFIG_HOME: "E:\\cfg\\", XDG_DATA_HOME: "/data" },
+      "win32",
+    );
+    expect(paths.xdgConfigHome).toBe("E:/cfg");
+    expect(paths.xdgDataHome).toBe("C:/Users/a/.local/share");
   });
 });

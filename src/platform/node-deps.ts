@@ -1,7 +1,13 @@
 // The real Deps, under Node or bun: the only module (with main.ts) that touches process, fs, the
 // clock and child_process.
 import { BackendUnavailableError } from "../errors.js";
-import { joinPath } from "../posix-path.js";
+import {
+  isAbsolutePath,
+  joinPath,
+  normalizeAbsolutePath,
+  type PathStyle,
+  pathStyleOf,
+} from "../posix-path.js";
 import { printable } from "../protocol/printable.js";
 import { scrub } from "../secret.js";
 import { DEFAULTS, ENV, isDebug, type Paths, pickEnv, positiveInt } from "../settings.js";
@@ -11,11 +17,12 @@ import { bunRuntime } from "./bun-runtime.js";
 import type { Deps, Spawn, SpawnResult } from "./deps.js";
 import { createFdIo } from "./fd-io.js";
 import { loadNodeKeyring } from "./node-keyring.js";
+import { aclUser, withOwnerOnlyDirs } from "./owner-only-dirs.js";
 import { syncFs } from "./sync-fs.js";
 import { bunUnixExchange, nodeUnixExchange } from "./unix-exchange.js";
 import { nodeUnixServer } from "./unix-server.js";
 
-export function createNodeDeps(): Deps {
+export function createNodeDeps(platform: string = process.platform): Deps {
   const env = process.env;
   const debug = isDebug(env);
   // The standalone binary runs on bun: its own file and stdio APIs keep node:fs off git's path.
@@ -23,13 +30,19 @@ export function createNodeDeps(): Deps {
   const io = bun ? createBunIo(bun) : createFdIo();
   return {
     env,
-    fs: bun ? createBunFs(bun) : syncFs,
+    fs: withOwnerOnlyDirs(bun ? createBunFs(bun) : syncFs, {
+      platform,
+      spawn: nodeSpawn,
+      systemRoot: env.SystemRoot,
+      user: () => aclUser(process.getBuiltinModule("node:os").userInfo().username, env.USERDOMAIN),
+    }),
     clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
     spawn: nodeSpawn,
     io,
-    paths: pathsFrom(env),
-    uid: typeof process.getuid === "function" ? process.getuid() : undefined,
-    platform: process.platform,
+    paths: pathsFrom(env, platform),
+    // Windows has no uid (process.getuid is missing there): no owner or mode is checked.
+    uid: platform !== "win32" && typeof process.getuid === "function" ? process.getuid() : undefined,
+    platform,
     // node:os only when asked: it costs start-up under bun.
     machineName: () => process.getBuiltinModule("node:os").hostname(),
     selfCommand: selfCommand(),
@@ -37,7 +50,9 @@ export function createNodeDeps(): Deps {
     ...nodeUnixServer,
     startDaemon: (socketPath) => startDetachedDaemon(socketPath, env, debug),
     startLearner: (args) => startDetachedLearner(args, env),
-    keyring: once(() => loadNodeKeyring(positiveInt(env[ENV.keyringTimeoutMs], DEFAULTS.keyringTimeoutMs))),
+    keyring: once(() =>
+      loadNodeKeyring(positiveInt(env[ENV.keyringTimeoutMs], DEFAULTS.keyringTimeoutMs), platform),
+    ),
     fetch: (...args) => globalThis.fetch(...args),
     log: {
       debug: (message) => {
@@ -81,33 +96,50 @@ function signalDeferrer(): Deps["deferSignals"] {
   };
 }
 
-export function pathsFrom(env: Readonly<Record<string, string | undefined>>): Paths {
-  const home = absoluteHome(env);
-  // XDG says relative values are invalid and must be ignored.
-  const xdg = (name: string, fallback: string) =>
-    env[name]?.startsWith("/") ? (env[name] as string) : fallback;
+export function pathsFrom(
+  env: Readonly<Record<string, string | undefined>>,
+  platform: string = process.platform,
+): Paths {
+  const pathStyle = pathStyleOf(platform);
+  const home = absoluteHome(env, pathStyle);
+  // XDG says relative values are invalid and must be ignored. On POSIX a value is kept as it is.
+  const absolute = (value: string | undefined) =>
+    value === undefined || !isAbsolutePath(value, pathStyle)
+      ? undefined
+      : pathStyle === "posix"
+        ? value
+        : normalizeAbsolutePath(value, pathStyle);
+  const xdg = (name: string, fallback: string) => absolute(env[name]) ?? fallback;
   return {
+    pathStyle,
     home,
     xdgConfigHome: xdg("XDG_CONFIG_HOME", joinPath(home, ".config")),
     xdgDataHome: xdg("XDG_DATA_HOME", joinPath(home, ".local", "share")),
     xdgCacheHome: xdg("XDG_CACHE_HOME", joinPath(home, ".cache")),
     xdgStateHome: xdg("XDG_STATE_HOME", joinPath(home, ".local", "state")),
-    runtimeDir: env.XDG_RUNTIME_DIR?.startsWith("/") ? env.XDG_RUNTIME_DIR : undefined,
+    runtimeDir: absolute(env.XDG_RUNTIME_DIR),
   };
 }
 
 /**
- * $HOME when it is an absolute path, else the home directory the user database names. A relative
- * or empty HOME would be read against git's working directory and put the file store (and every
- * other file) inside the repository. Only "/" is left when neither is known (a user with no home):
- * every directory under it must then be one this user owns and keeps private, or it is refused.
+ * $HOME when it is an absolute path, else (Windows) %USERPROFILE%, as Git for Windows sets HOME
+ * for itself, else the home directory the user database names. A relative or empty HOME would be
+ * read against git's working directory and put the file store (and every other file) inside the
+ * repository. Only "/" is left when neither is known (a user with no home): every directory under
+ * it must then be one this user owns and keeps private, or it is refused; on Windows "/" is no
+ * absolute path, so every "~/" setting is refused and named.
  */
-function absoluteHome(env: Readonly<Record<string, string | undefined>>): string {
-  if (env.HOME?.startsWith("/")) return env.HOME;
+function absoluteHome(env: Readonly<Record<string, string | undefined>>, style: PathStyle): string {
+  const candidates = style === "win32" ? [env.HOME, env.USERPROFILE] : [env.HOME];
+  for (const candidate of candidates) {
+    const home = candidate === undefined ? undefined : normalizeAbsolutePath(candidate, style);
+    if (home !== undefined) return style === "posix" ? (candidate as string) : home;
+  }
   // node:os only then: it costs start-up under bun.
   try {
     const fromDatabase = process.getBuiltinModule("node:os").userInfo().homedir;
-    if (fromDatabase.startsWith("/")) return fromDatabase;
+    const home = normalizeAbsolutePath(fromDatabase, style);
+    if (home !== undefined) return style === "posix" ? fromDatabase : home;
   } catch {
     // No entry for this uid (some containers).
   }

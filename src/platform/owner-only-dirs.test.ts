@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { makeTestDeps } from "../../test/helpers/test-deps.js";
+import { aclUser, icaclsPath, ownerOnlyAclArgs, withOwnerOnlyDirs } from "./owner-only-dirs.js";
+
+describe("the owner-only ACL (Windows)", () => {
+  it("names a domain account with its domain", () => {
+    expect(aclUser("alice", "CORP")).toBe("CORP\\alice");
+    expect(aclUser("alice", undefined)).toBe("alice");
+    expect(aclUser("alice", "")).toBe("alice");
+  });
+
+  it("drops the inherited entries and grants the user alone full control, inherited below", () => {
+    expect(ownerOnlyAclArgs("C:/Users/alice/.config/git-credential-pat", "CORP\\alice")).toEqual([
+      "C:/Users/alice/.config/git-credential-pat",
+      "/inheritance:r",
+      "/grant:r",
+      "CORP\\alice:(OI)(CI)F",
+      "/q",
+    ]);
+  });
+
+  it("runs icacls by its full path, never a name Windows would look up in git's working directory", () => {
+    expect(icaclsPath("C:\\WINDOWS")).toBe("C:\\WINDOWS\\System32\\icacls.exe");
+    expect(icaclsPath("D:\\Win\\")).toBe("D:\\Win\\System32\\icacls.exe");
+    expect(icaclsPath(undefined)).toBe("C:\\Windows\\System32\\icacls.exe");
+  });
+});
+
+describe("withOwnerOnlyDirs", () => {
+  const options = (deps: ReturnType<typeof makeTestDeps>, platform: string) => ({
+    platform,
+    spawn: deps.spawn,
+    systemRoot: "C:\\Windows",
+    user: () => "CORP\\alice",
+  });
+
+  it.each(["linux", "darwin"])("%s: the fs is left as it is (mkdir's mode does it)", (platform) => {
+    const deps = makeTestDeps();
+    expect(withOwnerOnlyDirs(deps.fs, options(deps, platform))).toBe(deps.fs);
+  });
+
+  it("win32: a private directory it creates gets the ACL, once", async () => {
+    const deps = makeTestDeps({ spawnResults: [{ code: 0, stdout: "", stderr: "" }] });
+    const fs = withOwnerOnlyDirs(deps.fs, options(deps, "win32"));
+    await fs.mkdir("/home/user/.config/git-credential-pat", { recursive: true, mode: 0o700 });
+    // Already there: no second icacls (an unexpected spawn would throw).
+    await fs.mkdir("/home/user/.config/git-credential-pat", { recursive: true, mode: 0o700 });
+    expect(deps.spawnCalls).toEqual([
+      {
+        file: "C:\\Windows\\System32\\icacls.exe",
+        args: ownerOnlyAclArgs("/home/user/.config/git-credential-pat", "CORP\\alice"),
+      },
+    ]);
+    expect(deps.spawnEnvs).toEqual([{ SystemRoot: "C:\\Windows" }]);
+  });
+
+  it("win32: a directory created with group or other bits gets no ACL", async () => {
+    const deps = makeTestDeps();
+    const fs = withOwnerOnlyDirs(deps.fs, options(deps, "win32"));
+    await fs.mkdir("/home/user/shared", { recursive: true, mode: 0o755 });
+    await fs.mkdir("/home/user/plain", { recursive: true });
+    expect(deps.spawnCalls).toEqual([]);
+  });
+
+  it("win32: icacls failing is an error that names the command to run", async () => {
+    const deps = makeTestDeps({ spawnResults: [{ code: 5, stdout: "", stderr: "Access is denied.\r\n" }] });
+    const fs = withOwnerOnlyDirs(deps.fs, options(deps, "win32"));
+    await expect(fs.mkdir("/home/user/p", { recursive: true, mode: 0o700 })).rejects.toMatchObject({
+      message: "cannot make /home/user/p private to you (icacls: Access is denied.)",
+      hint: 'run: icacls "/home/user/p" /inheritance:r /grant:r CORP\\alice:(OI)(CI)F /q',
+    });
+  });
+});

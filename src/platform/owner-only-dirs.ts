@@ -1,0 +1,74 @@
+// Private directories on Windows. NTFS has no mode bits: Node and bun ignore mkdir's 0700 there,
+// and stat reports 0666/0777 for everything. What keeps a file private is its ACL, inherited from
+// its directory. So when we create a directory with an owner-only mode (mkdir 0700: only ever our
+// own, private-files.ts ensurePrivateDir), we give it an owner-only ACL, once, right after it is
+// created: `icacls DIR /inheritance:r /grant:r USER:(OI)(CI)F` drops the ACEs it inherited from
+// the profile (SYSTEM, Administrators) and grants the user full control, inherited by every file
+// and directory created in it later. Never on a directory that already existed, never per write.
+// On Linux and macOS mkdir's mode already does it: the Fs is returned as it is.
+import { PatError } from "../errors.js";
+import type { Fs, Spawn } from "./deps.js";
+
+/** The user the ACL names: DOMAIN\name when the domain is known (a domain account), else name. */
+export function aclUser(username: string, domain: string | undefined): string {
+  return domain ? `${domain}\\${username}` : username;
+}
+
+/** icacls's arguments that leave only `user` (full control, inherited by all below) on `dir`. */
+export function ownerOnlyAclArgs(dir: string, user: string): string[] {
+  return [dir, "/inheritance:r", "/grant:r", `${user}:(OI)(CI)F`, "/q"];
+}
+
+/**
+ * icacls by its full path: given a bare name, Windows (and libuv's search) looks in the working
+ * directory first, and git runs us inside a repository, which could hold an icacls.exe.
+ */
+export function icaclsPath(systemRoot: string | undefined): string {
+  return `${(systemRoot || "C:\\Windows").replace(/[\\/]+$/, "")}\\System32\\icacls.exe`;
+}
+
+export interface OwnerOnlyDirsOptions {
+  platform: string;
+  spawn: Spawn;
+  /** %SystemRoot%, where icacls.exe lives. */
+  systemRoot: string | undefined;
+  /** Read only when a directory is created: os.userInfo() costs start-up. */
+  user: () => string;
+}
+
+const ICACLS_TIMEOUT_MS = 10_000;
+
+/** `fs` whose mkdir gives a directory it creates with an owner-only mode an owner-only ACL on Windows. */
+export function withOwnerOnlyDirs(fs: Fs, options: OwnerOnlyDirsOptions): Fs {
+  if (options.platform !== "win32") return fs;
+  return {
+    ...fs,
+    mkdir: async (path, mkdirOptions) => {
+      const created = await fs.mkdir(path, mkdirOptions);
+      const isOwnerOnly = mkdirOptions.mode !== undefined && (mkdirOptions.mode & 0o077) === 0;
+      // recursive: the first directory created, undefined when `path` existed already.
+      const isNew = mkdirOptions.recursive ? created !== undefined : true;
+      if (isOwnerOnly && isNew) await restrictToOwner(path, options);
+      return created;
+    },
+  };
+}
+
+async function restrictToOwner(dir: string, options: OwnerOnlyDirsOptions): Promise<void> {
+  const icacls = icaclsPath(options.systemRoot);
+  const args = ownerOnlyAclArgs(dir, options.user());
+  const result = await options.spawn(icacls, args, {
+    env: options.systemRoot ? { SystemRoot: options.systemRoot } : {},
+    timeoutMs: ICACLS_TIMEOUT_MS,
+  });
+  if (result.code !== 0) {
+    const why =
+      result.stderr.trim().split("\n")[0] || result.stdout.trim().split("\n")[0] || `exit ${result.code}`;
+    throw new PatError(`cannot make ${dir} private to you (icacls: ${why})`, {
+      hint: `run: icacls "${dir}" ${args
+        .slice(1)
+        .map((arg) => (arg.includes(" ") ? `"${arg}"` : arg))
+        .join(" ")}`,
+    });
+  }
+}
