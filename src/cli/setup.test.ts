@@ -6,7 +6,7 @@ import { makeTestDeps, type TestDeps } from "../../test/helpers/test-deps.js";
 import type { Account } from "../accounts/account.js";
 import { updateAccounts } from "../accounts/accounts-file.js";
 import type { Spawn, SpawnResult } from "../platform/deps.js";
-import { runSetup, type SetupOptions, toSetupOptions } from "./setup.js";
+import { isOnPath, runSetup, type SetupOptions, toSetupOptions } from "./setup.js";
 import { setupStatePath } from "./setup-state.js";
 
 const GLOBAL = "/home/user/.gitconfig";
@@ -193,6 +193,21 @@ describe("runSetup", () => {
     deps.vol.writeFileSync("/opt/tools/bin/git-credential-pat", "#!", { mode: 0o755 });
     await runSetup(options(), deps);
     expect(read(deps)).toBe(`${GH}=\n${GH}=pat\n`);
+  });
+
+  it.each([
+    { name: "finds git-credential-pat.exe on a Windows PATH", platform: "win32", want: true },
+    { name: "does not split a Windows PATH at the drive's colon", platform: "linux", want: false },
+  ])("$name", async ({ platform, want }) => {
+    const files = new Set(["C:\\Users\\a\\bin/git-credential-pat.exe"]);
+    const fs = {
+      stat: async (path: string) => {
+        if (!files.has(path)) throw Object.assign(new Error("ENOENT"), { code: "ENOENT" });
+        return { isFile: () => true, mode: 0o666 };
+      },
+    } as never;
+    const env = { PATH: "C:\\Windows\\system32;C:\\Users\\a\\bin" };
+    await expect(isOnPath("git-credential-pat", { env, fs, platform })).resolves.toBe(want);
   });
 
   it("sets up account hosts and GH_HOST, with useHttpPath where owners are routed", async () => {

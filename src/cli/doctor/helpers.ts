@@ -5,6 +5,7 @@ import { type Helper, helperChain, helperUrls, inspectHelper } from "../../git/i
 import { runGit } from "../../git/run-git.js";
 import { maskCommand, maskUrl } from "../../git/url-secret.js";
 import type { Deps } from "../../platform/deps.js";
+import { isAbsolutePath, pathStyleOf } from "../../posix-path.js";
 import { placeOf } from "./config-place.js";
 import type { DoctorFacts } from "./facts.js";
 import type { Finding, Status } from "./finding.js";
@@ -21,9 +22,13 @@ export async function gatherHelpers(
   for (const host of hosts)
     helperMatches[host] = urls.length === 0 ? [] : await matchingUrls(host, urls, deps);
 
+  // A short name (`pat`) is run as `git credential-pat`, through PATH; `!…` and an absolute path
+  // (C:/… too on Windows: git's is_absolute_path) are run as they are.
+  const style = pathStyleOf(deps.platform);
+  const isShortName = (value: string) => !value.startsWith("!") && !isAbsolutePath(value, style);
   const usesShortName = hosts.some((host) =>
     helperChain(config, new Set(helperMatches[host])).some(
-      (link) => !/^[!/]/.test(link.value) && inspectHelper(link.value, selfPaths).kind === "pat",
+      (link) => isShortName(link.value) && inspectHelper(link.value, selfPaths).kind === "pat",
     ),
   );
   const patOnPath = usesShortName
