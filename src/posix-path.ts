@@ -104,3 +104,12 @@ export function normalizeAbsolutePath(path: string, style: PathStyle): string | 
   const rest = resolvePath(`/${path.replaceAll("\\", "/").slice(root.length)}`, "/");
   return rest === "/" ? (root.startsWith("//") ? root.slice(0, -1) : root) : `${root}${rest.slice(1)}`;
 }
+
+/**
+ * A program of Windows' System32 by its full path (%SystemRoot%, by default C:\Windows). Given
+ * a bare name, Windows (and libuv's search) looks in the working directory first, and git runs
+ * us inside a repository, which could hold an icacls.exe or a rundll32.exe.
+ */
+export function windowsSystemProgram(name: string, systemRoot: string | undefined): string {
+  return `${(systemRoot || "C:\\Windows").replace(/[\\/]+$/, "")}\\System32\\${name}`;
+}

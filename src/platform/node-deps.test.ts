@@ -1,6 +1,6 @@
 import { userInfo } from "node:os";
 import { describe, expect, it } from "vitest";
-import { pathsFrom } from "./node-deps.js";
+import { nodeSpawnFor, pathsFrom } from "./node-deps.js";
 
 describe("pathsFrom", () => {
   const home = userInfo().homedir;
@@ -80,5 +80,23 @@ describe("pathsFrom per platform", () => {
     );
     expect(paths.xdgConfigHome).toBe("E:/cfg");
     expect(paths.xdgDataHome).toBe("C:/Users/a/.local/share");
+  });
+});
+
+describe("nodeSpawnFor", () => {
+  const options = { env: { PATH: "/usr/bin:/bin" }, timeoutMs: 10_000 };
+
+  it("linux: runs a program PATH names", async () => {
+    await expect(nodeSpawnFor("linux")("git", ["--version"], options)).resolves.toMatchObject({ code: 0 });
+  });
+
+  it("win32: a bare name its PATH (drive paths) does not have is not run at all: 127", async () => {
+    // /usr/bin is no Windows directory, so nothing is found, and nothing is left for Windows to
+    // look up in the working directory.
+    await expect(nodeSpawnFor("win32")("git", ["--version"], options)).resolves.toEqual({
+      code: 127,
+      stdout: "",
+      stderr: "git: not found on PATH",
+    });
   });
 });

@@ -18,6 +18,7 @@ import type { Deps, Spawn, SpawnResult } from "./deps.js";
 import { createFdIo } from "./fd-io.js";
 import { loadNodeKeyring } from "./node-keyring.js";
 import { aclUser, withOwnerOnlyDirs } from "./owner-only-dirs.js";
+import { programPath } from "./path-lookup.js";
 import { syncFs } from "./sync-fs.js";
 import { bunUnixExchange, nodeUnixExchange } from "./unix-exchange.js";
 import { nodeUnixServer } from "./unix-server.js";
@@ -28,16 +29,17 @@ export function createNodeDeps(platform: string = process.platform): Deps {
   // The standalone binary runs on bun: its own file and stdio APIs keep node:fs off git's path.
   const bun = bunRuntime();
   const io = bun ? createBunIo(bun) : createFdIo();
+  const spawn = nodeSpawnFor(platform);
   return {
     env,
     fs: withOwnerOnlyDirs(bun ? createBunFs(bun) : syncFs, {
       platform,
-      spawn: nodeSpawn,
+      spawn,
       systemRoot: env.SystemRoot,
       user: () => aclUser(process.getBuiltinModule("node:os").userInfo().username, env.USERDOMAIN),
     }),
     clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
-    spawn: nodeSpawn,
+    spawn,
     io,
     paths: pathsFrom(env, platform),
     // Windows has no uid (process.getuid is missing there): no owner or mode is checked.
@@ -49,7 +51,7 @@ export function createNodeDeps(platform: string = process.platform): Deps {
     unixExchange: bun ? bunUnixExchange(bun) : nodeUnixExchange,
     ...nodeUnixServer,
     startDaemon: (socketPath) => startDetachedDaemon(socketPath, env, debug),
-    startLearner: (args) => startDetachedLearner(args, env),
+    startLearner: (args) => startDetachedLearner(args, env, platform),
     keyring: once(() =>
       loadNodeKeyring(positiveInt(env[ENV.keyringTimeoutMs], DEFAULTS.keyringTimeoutMs), platform),
     ),
@@ -144,6 +146,24 @@ function absoluteHome(env: Readonly<Record<string, string | undefined>>, style: 
     // No entry for this uid (some containers).
   }
   return "/";
+}
+
+/**
+ * Runs a child with a hard timeout (SIGKILL), never throwing for a non-zero exit. On Windows a
+ * bare name is found through PATH here, never in the working directory (path-lookup.ts
+ * programPath); one PATH does not have gives code 127, as a missing program does elsewhere.
+ */
+export function nodeSpawnFor(platform: string): Spawn {
+  if (platform !== "win32") return nodeSpawn;
+  return (file, args, options) => {
+    const isFile = (path: string) =>
+      process.getBuiltinModule("node:fs").statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+    const found = programPath(file, options.env.PATH ?? process.env.PATH, platform, isFile);
+    if (found === undefined) {
+      return Promise.resolve({ code: 127, stdout: "", stderr: `${file}: not found on PATH` });
+    }
+    return nodeSpawn(found, args, options);
+  };
 }
 
 /** Runs a child with a hard timeout (SIGKILL), never throwing for a non-zero exit. */
@@ -277,6 +297,7 @@ function learnerEnv(env: Readonly<Record<string, string | undefined>>): Record<s
 function startDetachedLearner(
   args: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
+  platform: string,
 ): void {
   const self = [...selfCommand(), "learn", ...args];
   const childEnv = learnerEnv(env);
@@ -284,10 +305,16 @@ function startDetachedLearner(
   if (bun) {
     const start = (argv: string[]) =>
       bun
-        .spawn(argv, { env: childEnv, cwd: "/", stdio: ["ignore", "ignore", "ignore"], detached: true })
+        .spawn(argv, {
+          env: childEnv,
+          cwd: "/",
+          stdio: ["ignore", "ignore", "ignore"],
+          detached: true,
+          windowsHide: true,
+        })
         .unref();
     // bun reports a missing program at once (it throws): then without nice.
-    for (const nice of process.platform === "win32" ? [] : NICE_PATHS) {
+    for (const nice of platform === "win32" ? [] : NICE_PATHS) {
       try {
         start([nice, "-n", "19", ...self]);
         return;
@@ -300,7 +327,7 @@ function startDetachedLearner(
   }
   const { spawn } = process.getBuiltinModule("node:child_process");
   const { existsSync } = process.getBuiltinModule("node:fs");
-  const nice = process.platform === "win32" ? undefined : NICE_PATHS.find((path) => existsSync(path));
+  const nice = platform === "win32" ? undefined : NICE_PATHS.find((path) => existsSync(path));
   const [command, ...argv] = nice === undefined ? self : [nice, "-n", "19", ...self];
   const child = spawn(command as string, argv, {
     detached: true,

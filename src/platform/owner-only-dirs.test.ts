@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { makeTestDeps } from "../../test/helpers/test-deps.js";
-import { aclUser, icaclsPath, ownerOnlyAclArgs, withOwnerOnlyDirs } from "./owner-only-dirs.js";
+import { windowsSystemProgram } from "../posix-path.js";
+import { aclUser, ownerOnlyAclArgs, withOwnerOnlyDirs } from "./owner-only-dirs.js";
 
 describe("the owner-only ACL (Windows)", () => {
   it("names a domain account with its domain", () => {
@@ -20,9 +21,9 @@ describe("the owner-only ACL (Windows)", () => {
   });
 
   it("runs icacls by its full path, never a name Windows would look up in git's working directory", () => {
-    expect(icaclsPath("C:\\WINDOWS")).toBe("C:\\WINDOWS\\System32\\icacls.exe");
-    expect(icaclsPath("D:\\Win\\")).toBe("D:\\Win\\System32\\icacls.exe");
-    expect(icaclsPath(undefined)).toBe("C:\\Windows\\System32\\icacls.exe");
+    expect(windowsSystemProgram("icacls.exe", "C:\\WINDOWS")).toBe("C:\\WINDOWS\\System32\\icacls.exe");
+    expect(windowsSystemProgram("icacls.exe", "D:\\Win\\")).toBe("D:\\Win\\System32\\icacls.exe");
+    expect(windowsSystemProgram("icacls.exe", undefined)).toBe("C:\\Windows\\System32\\icacls.exe");
   });
 });
 

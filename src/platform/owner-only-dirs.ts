@@ -7,6 +7,7 @@
 // and directory created in it later. Never on a directory that already existed, never per write.
 // On Linux and macOS mkdir's mode already does it: the Fs is returned as it is.
 import { PatError } from "../errors.js";
+import { windowsSystemProgram } from "../posix-path.js";
 import type { Fs, Spawn } from "./deps.js";
 
 /** The user the ACL names: DOMAIN\name when the domain is known (a domain account), else name. */
@@ -17,14 +18,6 @@ export function aclUser(username: string, domain: string | undefined): string {
 /** icacls's arguments that leave only `user` (full control, inherited by all below) on `dir`. */
 export function ownerOnlyAclArgs(dir: string, user: string): string[] {
   return [dir, "/inheritance:r", "/grant:r", `${user}:(OI)(CI)F`, "/q"];
-}
-
-/**
- * icacls by its full path: given a bare name, Windows (and libuv's search) looks in the working
- * directory first, and git runs us inside a repository, which could hold an icacls.exe.
- */
-export function icaclsPath(systemRoot: string | undefined): string {
-  return `${(systemRoot || "C:\\Windows").replace(/[\\/]+$/, "")}\\System32\\icacls.exe`;
 }
 
 export interface OwnerOnlyDirsOptions {
@@ -55,7 +48,7 @@ export function withOwnerOnlyDirs(fs: Fs, options: OwnerOnlyDirsOptions): Fs {
 }
 
 async function restrictToOwner(dir: string, options: OwnerOnlyDirsOptions): Promise<void> {
-  const icacls = icaclsPath(options.systemRoot);
+  const icacls = windowsSystemProgram("icacls.exe", options.systemRoot);
   const args = ownerOnlyAclArgs(dir, options.user());
   const result = await options.spawn(icacls, args, {
     env: options.systemRoot ? { SystemRoot: options.systemRoot } : {},

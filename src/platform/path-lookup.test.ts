@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isRunnable, pathCandidates } from "./path-lookup.js";
+import { isRunnable, pathCandidates, programPath } from "./path-lookup.js";
 
 describe("pathCandidates", () => {
   it.each([
@@ -58,5 +58,42 @@ describe("isRunnable", () => {
     { platform: "linux", stats: dir, want: false },
   ])("$platform: mode $stats.mode → $want", ({ platform, stats, want }) => {
     expect(isRunnable(stats, platform)).toBe(want);
+  });
+});
+
+describe("programPath", () => {
+  const files = new Set(["C:\\Program Files\\Git\\cmd/git.exe", "D:\\bin/firefox.exe"]);
+  const isFile = (path: string) => files.has(path);
+  const PATH = "C:\\Program Files\\Git\\cmd;D:\\bin";
+  it.each([
+    { name: "linux: a bare name is execvp's to find", platform: "linux", file: "git", want: "git" },
+    { name: "darwin: the same", platform: "darwin", file: "open", want: "open" },
+    {
+      name: "win32: a bare name is found in PATH as NAME.exe",
+      platform: "win32",
+      file: "git",
+      want: "C:\\Program Files\\Git\\cmd/git.exe",
+    },
+    {
+      name: "win32: NAME.exe is found the same way",
+      platform: "win32",
+      file: "firefox.exe",
+      want: "D:\\bin/firefox.exe",
+    },
+    // Windows and libuv would look in the working directory (a repository) first: never that.
+    {
+      name: "win32: a name PATH does not have is not found",
+      platform: "win32",
+      file: "icacls",
+      want: undefined,
+    },
+    {
+      name: "win32: a path is left as it is",
+      platform: "win32",
+      file: "C:\\Windows\\System32\\icacls.exe",
+      want: "C:\\Windows\\System32\\icacls.exe",
+    },
+  ])("$name", ({ platform, file, want }) => {
+    expect(programPath(file, PATH, platform, isFile)).toBe(want);
   });
 });

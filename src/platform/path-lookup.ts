@@ -25,3 +25,21 @@ export function pathCandidates(name: string, pathValue: string | undefined, plat
 export function isRunnable(stats: { isFile(): boolean; mode: number }, platform: string): boolean {
   return stats.isFile() && (platform === "win32" || (stats.mode & 0o111) !== 0);
 }
+
+/**
+ * What to start for `file` on Windows: a bare name is looked up in the child's PATH (NAME.exe),
+ * never in the working directory, which Windows (and libuv, for Node and bun) search first: git
+ * runs us inside a repository, which could hold a git.exe. undefined when PATH has none.
+ * A path ("C:/…", "dir\\x") and every name elsewhere are left as they are (execvp looks only
+ * in PATH).
+ */
+export function programPath(
+  file: string,
+  pathValue: string | undefined,
+  platform: string,
+  isFile: (path: string) => boolean,
+): string | undefined {
+  if (platform !== "win32" || /[\\/]/.test(file)) return file;
+  const name = /\.exe$/i.test(file) ? file.slice(0, -4) : file;
+  return pathCandidates(name, pathValue, platform).find((path) => path.endsWith(".exe") && isFile(path));
+}
