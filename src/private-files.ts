@@ -5,7 +5,7 @@
 // A lock that can be taken over from a killed holder is lease-lock.ts.
 // On Windows (no uid: Deps.uid) there is no owner or mode to check: NTFS reports 0666/0777 for
 // every file. What keeps our files private there is the owner-only ACL our directory gets when it
-// is created (platform/owner-only-dirs.ts), inherited by every file written in it; a user-chosen
+// is created (platform/windows-fs.ts), inherited by every file written in it; a user-chosen
 // file elsewhere (~/.git-credentials) has the user profile's ACL (the user, SYSTEM, Administrators).
 import { BackendUnavailableError, PatError } from "./errors.js";
 import type { Clock, Deps, FileHandle, Fs } from "./platform/deps.js";

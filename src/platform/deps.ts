@@ -4,9 +4,10 @@
 // Platform differences (outside the cache daemon), each chosen from Deps.platform / Paths.pathStyle:
 // - Paths (posix-path.ts, settings.ts, node-deps.ts pathsFrom): the SPEC's XDG layout on all three;
 //   Windows: home is HOME, else USERPROFILE; absolute means C:\… / C:/… / \\server\share, kept with "/".
-// - File protection (private-files.ts, platform/owner-only-dirs.ts): Linux, macOS: 0600/0700 modes,
+// - File protection (private-files.ts, platform/windows-fs.ts): Linux, macOS: 0600/0700 modes,
 //   checked. Windows: no uid, no mode checks; our directories get an owner-only ACL (icacls) once,
 //   when created; doctor (cli/doctor/files.ts) says so instead of failing on 0666/0777.
+// - Atomic rename over a file (windows-fs.ts): Windows retries while another program holds it open.
 // - Keychain watchdog (keyring-watchdog.ts): the sh watcher for blocking calls on Linux only (D-Bus);
 //   macOS and Windows entries do no IPC, the timer guard covers the calls; no sh on Windows.
 // - Keychain messages (node-keyring.ts keychainWords): Secret Service, Keychain, Credential Manager.

@@ -17,11 +17,11 @@ import { bunRuntime } from "./bun-runtime.js";
 import type { Deps, Spawn, SpawnResult } from "./deps.js";
 import { createFdIo } from "./fd-io.js";
 import { loadNodeKeyring } from "./node-keyring.js";
-import { aclUser, withOwnerOnlyDirs } from "./owner-only-dirs.js";
 import { programPath } from "./path-lookup.js";
 import { syncFs } from "./sync-fs.js";
 import { bunUnixExchange, nodeUnixExchange } from "./unix-exchange.js";
 import { nodeUnixServer } from "./unix-server.js";
+import { aclUser, withWindowsFs } from "./windows-fs.js";
 
 export function createNodeDeps(platform: string = process.platform): Deps {
   const env = process.env;
@@ -30,15 +30,20 @@ export function createNodeDeps(platform: string = process.platform): Deps {
   const bun = bunRuntime();
   const io = bun ? createBunIo(bun) : createFdIo();
   const spawn = nodeSpawnFor(platform);
+  const clock = {
+    now: () => Date.now(),
+    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+  };
   return {
     env,
-    fs: withOwnerOnlyDirs(bun ? createBunFs(bun) : syncFs, {
+    fs: withWindowsFs(bun ? createBunFs(bun) : syncFs, {
       platform,
       spawn,
       systemRoot: env.SystemRoot,
       user: () => aclUser(process.getBuiltinModule("node:os").userInfo().username, env.USERDOMAIN),
+      sleep: clock.sleep,
     }),
-    clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
+    clock,
     spawn,
     io,
     paths: pathsFrom(env, platform),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { makeTestDeps } from "../../test/helpers/test-deps.js";
 import { windowsSystemProgram } from "../posix-path.js";
-import { aclUser, ownerOnlyAclArgs, withOwnerOnlyDirs } from "./owner-only-dirs.js";
+import { aclUser, ownerOnlyAclArgs, withWindowsFs } from "./windows-fs.js";
 
 describe("the owner-only ACL (Windows)", () => {
   it("names a domain account with its domain", () => {
@@ -27,22 +27,23 @@ describe("the owner-only ACL (Windows)", () => {
   });
 });
 
-describe("withOwnerOnlyDirs", () => {
+describe("withWindowsFs", () => {
   const options = (deps: ReturnType<typeof makeTestDeps>, platform: string) => ({
     platform,
     spawn: deps.spawn,
     systemRoot: "C:\\Windows",
     user: () => "CORP\\alice",
+    sleep: deps.clock.sleep,
   });
 
   it.each(["linux", "darwin"])("%s: the fs is left as it is (mkdir's mode does it)", (platform) => {
     const deps = makeTestDeps();
-    expect(withOwnerOnlyDirs(deps.fs, options(deps, platform))).toBe(deps.fs);
+    expect(withWindowsFs(deps.fs, options(deps, platform))).toBe(deps.fs);
   });
 
   it("win32: a private directory it creates gets the ACL, once", async () => {
     const deps = makeTestDeps({ spawnResults: [{ code: 0, stdout: "", stderr: "" }] });
-    const fs = withOwnerOnlyDirs(deps.fs, options(deps, "win32"));
+    const fs = withWindowsFs(deps.fs, options(deps, "win32"));
     await fs.mkdir("/home/user/.config/git-credential-pat", { recursive: true, mode: 0o700 });
     // Already there: no second icacls (an unexpected spawn would throw).
     await fs.mkdir("/home/user/.config/git-credential-pat", { recursive: true, mode: 0o700 });
@@ -57,7 +58,7 @@ describe("withOwnerOnlyDirs", () => {
 
   it("win32: a directory created with group or other bits gets no ACL", async () => {
     const deps = makeTestDeps();
-    const fs = withOwnerOnlyDirs(deps.fs, options(deps, "win32"));
+    const fs = withWindowsFs(deps.fs, options(deps, "win32"));
     await fs.mkdir("/home/user/shared", { recursive: true, mode: 0o755 });
     await fs.mkdir("/home/user/plain", { recursive: true });
     expect(deps.spawnCalls).toEqual([]);
@@ -65,10 +66,66 @@ describe("withOwnerOnlyDirs", () => {
 
   it("win32: icacls failing is an error that names the command to run", async () => {
     const deps = makeTestDeps({ spawnResults: [{ code: 5, stdout: "", stderr: "Access is denied.\r\n" }] });
-    const fs = withOwnerOnlyDirs(deps.fs, options(deps, "win32"));
+    const fs = withWindowsFs(deps.fs, options(deps, "win32"));
     await expect(fs.mkdir("/home/user/p", { recursive: true, mode: 0o700 })).rejects.toMatchObject({
       message: "cannot make /home/user/p private to you (icacls: Access is denied.)",
       hint: 'run: icacls "/home/user/p" /inheritance:r /grant:r CORP\\alice:(OI)(CI)F /q',
     });
+  });
+});
+
+describe("withWindowsFs rename", () => {
+  const busy = (code: string) =>
+    Object.assign(new Error(`${code}: operation not permitted, rename`), { code });
+
+  /** A rename that fails with `codes` in turn, then succeeds; the attempts and sleeps are recorded. */
+  function setup(platform: string, codes: string[]) {
+    const deps = makeTestDeps();
+    const sleeps: number[] = [];
+    let attempts = 0;
+    const base = {
+      ...deps.fs,
+      rename: async () => {
+        attempts++;
+        const code = codes.shift();
+        if (code) throw busy(code);
+      },
+    };
+    const fs = withWindowsFs(base, {
+      platform,
+      spawn: deps.spawn,
+      systemRoot: undefined,
+      user: () => "alice",
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+    });
+    return { fs, sleeps, attempts: () => attempts };
+  }
+
+  it("win32: tries again while the target is held open (EPERM, EACCES, EBUSY), as mingw_rename", async () => {
+    const { fs, sleeps, attempts } = setup("win32", ["EPERM", "EACCES", "EBUSY"]);
+    await fs.rename("/a.lock", "/a");
+    expect(attempts()).toBe(4);
+    expect(sleeps).toEqual([1, 10, 20]);
+  });
+
+  it("win32: gives up after 1, 10, 20, 40 and 80 ms, with the last error", async () => {
+    const { fs, sleeps, attempts } = setup("win32", Array(9).fill("EPERM"));
+    await expect(fs.rename("/a.lock", "/a")).rejects.toMatchObject({ code: "EPERM" });
+    expect(attempts()).toBe(6);
+    expect(sleeps).toEqual([1, 10, 20, 40, 80]);
+  });
+
+  it("win32: any other error at once", async () => {
+    const { fs, attempts } = setup("win32", ["ENOENT"]);
+    await expect(fs.rename("/a.lock", "/a")).rejects.toMatchObject({ code: "ENOENT" });
+    expect(attempts()).toBe(1);
+  });
+
+  it.each(["linux", "darwin"])("%s: never retried (rename replaces an open file there)", async (platform) => {
+    const { fs, attempts } = setup(platform, ["EPERM"]);
+    await expect(fs.rename("/a.lock", "/a")).rejects.toMatchObject({ code: "EPERM" });
+    expect(attempts()).toBe(1);
   });
 });
