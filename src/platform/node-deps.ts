@@ -111,11 +111,7 @@ export function pathsFrom(
   const home = absoluteHome(env, pathStyle);
   // XDG says relative values are invalid and must be ignored. On POSIX a value is kept as it is.
   const absolute = (value: string | undefined) =>
-    value === undefined || !isAbsolutePath(value, pathStyle)
-      ? undefined
-      : pathStyle === "posix"
-        ? value
-        : normalizeAbsolutePath(value, pathStyle);
+    value === undefined || !isAbsolutePath(value, pathStyle) ? undefined : spelled(value, pathStyle);
   const xdg = (name: string, fallback: string) => absolute(env[name]) ?? fallback;
   return {
     pathStyle,
@@ -128,6 +124,11 @@ export function pathsFrom(
   };
 }
 
+/** An absolute path as our paths spell it: as it is on POSIX, with forward slashes on Windows. */
+function spelled(path: string, style: PathStyle): string {
+  return style === "posix" ? path : (normalizeAbsolutePath(path, style) ?? path);
+}
+
 /**
  * $HOME when it is an absolute path, else (Windows) %USERPROFILE%, as Git for Windows sets HOME
  * for itself, else the home directory the user database names. A relative or empty HOME would be
@@ -137,16 +138,15 @@ export function pathsFrom(
  * absolute path, so every "~/" setting is refused and named.
  */
 function absoluteHome(env: Readonly<Record<string, string | undefined>>, style: PathStyle): string {
-  const candidates = style === "win32" ? [env.HOME, env.USERPROFILE] : [env.HOME];
-  for (const candidate of candidates) {
-    const home = candidate === undefined ? undefined : normalizeAbsolutePath(candidate, style);
-    if (home !== undefined) return style === "posix" ? (candidate as string) : home;
+  // No loop over an array: on bun's interpreter the first array iteration costs start-up (posix-path.ts).
+  if (env.HOME !== undefined && isAbsolutePath(env.HOME, style)) return spelled(env.HOME, style);
+  if (style === "win32" && env.USERPROFILE !== undefined && isAbsolutePath(env.USERPROFILE, style)) {
+    return spelled(env.USERPROFILE, style);
   }
   // node:os only then: it costs start-up under bun.
   try {
     const fromDatabase = process.getBuiltinModule("node:os").userInfo().homedir;
-    const home = normalizeAbsolutePath(fromDatabase, style);
-    if (home !== undefined) return style === "posix" ? fromDatabase : home;
+    if (isAbsolutePath(fromDatabase, style)) return spelled(fromDatabase, style);
   } catch {
     // No entry for this uid (some containers).
   }
