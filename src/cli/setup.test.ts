@@ -7,7 +7,7 @@ import type { Account } from "../accounts/account.js";
 import { updateAccounts } from "../accounts/accounts-file.js";
 import type { PlatformBinary, Spawn, SpawnResult } from "../platform/deps.js";
 import { VERSION } from "../version.js";
-import { runSetup, type SetupOptions, toSetupOptions } from "./setup.js";
+import { isOnPath, runSetup, type SetupOptions, toSetupOptions } from "./setup.js";
 import { setupStatePath } from "./setup-state.js";
 
 const GLOBAL = "/home/user/.gitconfig";
@@ -261,6 +261,21 @@ describe("runSetup", () => {
         `${GH}=\n${GH}=!'C:/Users/Jane Doe/AppData/Roaming/npm/node_modules/git-credential-pat/node_modules/@git-credential-pat/win32-x64/bin/git-credential-pat.exe'\n`,
       );
     });
+  });
+
+  it.each([
+    { name: "finds git-credential-pat.exe on a Windows PATH", platform: "win32", want: true },
+    { name: "does not split a Windows PATH at the drive's colon", platform: "linux", want: false },
+  ])("$name", async ({ platform, want }) => {
+    const files = new Set(["C:\\Users\\a\\bin/git-credential-pat.exe"]);
+    const fs = {
+      stat: async (path: string) => {
+        if (!files.has(path)) throw Object.assign(new Error("ENOENT"), { code: "ENOENT" });
+        return { isFile: () => true, mode: 0o666 };
+      },
+    } as never;
+    const env = { PATH: "C:\\Windows\\system32;C:\\Users\\a\\bin" };
+    await expect(isOnPath("git-credential-pat", { env, fs, platform })).resolves.toBe(want);
   });
 
   it("sets up account hosts and GH_HOST, with useHttpPath where owners are routed", async () => {

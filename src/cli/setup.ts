@@ -7,6 +7,7 @@ import { type ConfigTarget, GitConfig } from "../git/git-config.js";
 import { configFilePath, readConfigFile, writeConfigFile } from "../git/git-config-file.js";
 import { maskCommand } from "../git/url-secret.js";
 import type { Deps } from "../platform/deps.js";
+import { isRunnable, pathCandidates } from "../platform/path-lookup.js";
 import { shellQuote } from "../protocol/index.js";
 import { installedBinary } from "./installed-binary.js";
 import { makeConfigPatch, revertConfigPatch } from "./setup-patch.js";
@@ -247,14 +248,11 @@ async function helperToWrite(deps: Deps): Promise<string> {
   return helperCommand(deps.selfCommand, await isOnPath(EXECUTABLE, deps));
 }
 
-/** Whether git finds `name` through PATH (an executable file in one of its absolute entries). */
-async function isOnPath(name: string, deps: Pick<Deps, "env" | "fs">): Promise<boolean> {
-  for (const dir of (deps.env.PATH ?? "").split(":")) {
-    // An empty or relative entry depends on the directory git runs in: never count on it.
-    if (!dir.startsWith("/")) continue;
+/** Whether git finds `name` through PATH (platform/path-lookup.ts: `;` and NAME.exe on Windows). */
+export async function isOnPath(name: string, deps: Pick<Deps, "env" | "fs" | "platform">): Promise<boolean> {
+  for (const candidate of pathCandidates(name, deps.env.PATH, deps.platform)) {
     try {
-      const stats = await deps.fs.stat(`${dir.replace(/\/+$/, "")}/${name}`);
-      if (stats.isFile() && (stats.mode & 0o111) !== 0) return true;
+      if (isRunnable(await deps.fs.stat(candidate), deps.platform)) return true;
     } catch {
       // Not in this directory.
     }

@@ -100,7 +100,7 @@ function cacheClient(options: HelperOptions, deps: Deps): SocketCacheClient {
   const socketPath =
     options.socketPath === undefined
       ? defaultSocketPath(deps.paths)
-      : userPath(options.socketPath, "--socket", deps.paths.home, { isFlag: true });
+      : userPath(options.socketPath, "--socket", deps.paths, { isFlag: true });
   return new SocketCacheClient(
     { socketPath, timeoutMs: CACHE_TIMEOUT_MS },
     { ...deps, isRegisteredDaemon: (path) => hasDaemonRecord(path, deps) },

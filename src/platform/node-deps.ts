@@ -1,6 +1,12 @@
 // The real Deps, under Node or bun: the only module (with main.ts) that touches process, fs, the
 // clock and child_process.
-import { joinPath } from "../posix-path.js";
+import {
+  isAbsolutePath,
+  joinPath,
+  normalizeAbsolutePath,
+  type PathStyle,
+  pathStyleOf,
+} from "../posix-path.js";
 import { printable } from "../protocol/printable.js";
 import { scrub } from "../secret.js";
 import { DEFAULTS, ENV, isDebug, type Paths, pickEnv, positiveInt } from "../settings.js";
@@ -12,27 +18,40 @@ import type { Deps, Spawn, SpawnResult } from "./deps.js";
 import { createFdIo } from "./fd-io.js";
 import { ipcRules } from "./ipc-endpoint.js";
 import { loadNodeKeyring } from "./node-keyring.js";
+import { programPath } from "./path-lookup.js";
 import { findPlatformBinary } from "./platform-binary.js";
 import { syncFs } from "./sync-fs.js";
 import { ipcExchange } from "./unix-exchange.js";
 import { nodeIpcServer } from "./unix-server.js";
+import { aclUser, withWindowsFs } from "./windows-fs.js";
 
-export function createNodeDeps(): Deps {
+export function createNodeDeps(platform: string = process.platform): Deps {
   const env = process.env;
   const debug = isDebug(env);
   // The standalone binary runs on bun: its own file and stdio APIs keep node:fs off git's path.
   const bun = bunRuntime();
   const io = bun ? createBunIo(bun) : createFdIo();
-  const platform = process.platform;
   const ipc = ipcRules(platform);
+  const spawn = nodeSpawnFor(platform);
+  const clock = {
+    now: () => Date.now(),
+    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+  };
   return {
     env,
-    fs: bun ? createBunFs(bun) : syncFs,
-    clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
-    spawn: nodeSpawn,
+    fs: withWindowsFs(bun ? createBunFs(bun) : syncFs, {
+      platform,
+      spawn,
+      systemRoot: env.SystemRoot,
+      user: () => aclUser(process.getBuiltinModule("node:os").userInfo().username, env.USERDOMAIN),
+      sleep: clock.sleep,
+    }),
+    clock,
+    spawn,
     io,
-    paths: pathsFrom(env),
-    uid: typeof process.getuid === "function" ? process.getuid() : undefined,
+    paths: pathsFrom(env, platform),
+    // Windows has no uid (process.getuid is missing there): no owner or mode is checked.
+    uid: platform !== "win32" && typeof process.getuid === "function" ? process.getuid() : undefined,
     platform,
     // node:os only when asked: it costs start-up under bun.
     machineName: () => process.getBuiltinModule("node:os").hostname(),
@@ -55,8 +74,10 @@ export function createNodeDeps(): Deps {
           debug,
         }),
       ),
-    startLearner: (args) => startDetachedLearner(args, env),
-    keyring: once(() => loadNodeKeyring(positiveInt(env[ENV.keyringTimeoutMs], DEFAULTS.keyringTimeoutMs))),
+    startLearner: (args) => startDetachedLearner(args, env, platform),
+    keyring: once(() =>
+      loadNodeKeyring(positiveInt(env[ENV.keyringTimeoutMs], DEFAULTS.keyringTimeoutMs), platform),
+    ),
     fetch: (...args) => globalThis.fetch(...args),
     log: {
       debug: (message) => {
@@ -100,37 +121,72 @@ function signalDeferrer(): Deps["deferSignals"] {
   };
 }
 
-export function pathsFrom(env: Readonly<Record<string, string | undefined>>): Paths {
-  const home = absoluteHome(env);
-  // XDG says relative values are invalid and must be ignored.
-  const xdg = (name: string, fallback: string) =>
-    env[name]?.startsWith("/") ? (env[name] as string) : fallback;
+export function pathsFrom(
+  env: Readonly<Record<string, string | undefined>>,
+  platform: string = process.platform,
+): Paths {
+  const pathStyle = pathStyleOf(platform);
+  const home = absoluteHome(env, pathStyle);
+  // XDG says relative values are invalid and must be ignored. On POSIX a value is kept as it is.
+  const absolute = (value: string | undefined) =>
+    value === undefined || !isAbsolutePath(value, pathStyle) ? undefined : spelled(value, pathStyle);
+  const xdg = (name: string, fallback: string) => absolute(env[name]) ?? fallback;
   return {
+    pathStyle,
     home,
     xdgConfigHome: xdg("XDG_CONFIG_HOME", joinPath(home, ".config")),
     xdgDataHome: xdg("XDG_DATA_HOME", joinPath(home, ".local", "share")),
     xdgCacheHome: xdg("XDG_CACHE_HOME", joinPath(home, ".cache")),
     xdgStateHome: xdg("XDG_STATE_HOME", joinPath(home, ".local", "state")),
-    runtimeDir: env.XDG_RUNTIME_DIR?.startsWith("/") ? env.XDG_RUNTIME_DIR : undefined,
+    runtimeDir: absolute(env.XDG_RUNTIME_DIR),
   };
 }
 
+/** An absolute path as our paths spell it: as it is on POSIX, with forward slashes on Windows. */
+function spelled(path: string, style: PathStyle): string {
+  return style === "posix" ? path : (normalizeAbsolutePath(path, style) ?? path);
+}
+
 /**
- * $HOME when it is an absolute path, else the home directory the user database names. A relative
- * or empty HOME would be read against git's working directory and put the file store (and every
- * other file) inside the repository. Only "/" is left when neither is known (a user with no home):
- * every directory under it must then be one this user owns and keeps private, or it is refused.
+ * $HOME when it is an absolute path, else (Windows) %USERPROFILE%, as Git for Windows sets HOME
+ * for itself, else the home directory the user database names. A relative or empty HOME would be
+ * read against git's working directory and put the file store (and every other file) inside the
+ * repository. Only "/" is left when neither is known (a user with no home): every directory under
+ * it must then be one this user owns and keeps private, or it is refused; on Windows "/" is no
+ * absolute path, so every "~/" setting is refused and named.
  */
-function absoluteHome(env: Readonly<Record<string, string | undefined>>): string {
-  if (env.HOME?.startsWith("/")) return env.HOME;
+function absoluteHome(env: Readonly<Record<string, string | undefined>>, style: PathStyle): string {
+  // No loop over an array: on bun's interpreter the first array iteration costs start-up (posix-path.ts).
+  if (env.HOME !== undefined && isAbsolutePath(env.HOME, style)) return spelled(env.HOME, style);
+  if (style === "win32" && env.USERPROFILE !== undefined && isAbsolutePath(env.USERPROFILE, style)) {
+    return spelled(env.USERPROFILE, style);
+  }
   // node:os only then: it costs start-up under bun.
   try {
     const fromDatabase = process.getBuiltinModule("node:os").userInfo().homedir;
-    if (fromDatabase.startsWith("/")) return fromDatabase;
+    if (isAbsolutePath(fromDatabase, style)) return spelled(fromDatabase, style);
   } catch {
     // No entry for this uid (some containers).
   }
   return "/";
+}
+
+/**
+ * Runs a child with a hard timeout (SIGKILL), never throwing for a non-zero exit. On Windows a
+ * bare name is found through PATH here, never in the working directory (path-lookup.ts
+ * programPath); one PATH does not have gives code 127, as a missing program does elsewhere.
+ */
+export function nodeSpawnFor(platform: string): Spawn {
+  if (platform !== "win32") return nodeSpawn;
+  return (file, args, options) => {
+    const isFile = (path: string) =>
+      process.getBuiltinModule("node:fs").statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+    const found = programPath(file, options.env.PATH ?? process.env.PATH, platform, isFile);
+    if (found === undefined) {
+      return Promise.resolve({ code: 127, stdout: "", stderr: `${file}: not found on PATH` });
+    }
+    return nodeSpawn(found, args, options);
+  };
 }
 
 /** Runs a child with a hard timeout (SIGKILL), never throwing for a non-zero exit. */
@@ -269,6 +325,7 @@ function learnerEnv(env: Readonly<Record<string, string | undefined>>): Record<s
 function startDetachedLearner(
   args: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
+  platform: string,
 ): void {
   const self = [...selfCommand(), "learn", ...args];
   const childEnv = learnerEnv(env);
@@ -276,10 +333,16 @@ function startDetachedLearner(
   if (bun) {
     const start = (argv: string[]) =>
       bun
-        .spawn(argv, { env: childEnv, cwd: "/", stdio: ["ignore", "ignore", "ignore"], detached: true })
+        .spawn(argv, {
+          env: childEnv,
+          cwd: "/",
+          stdio: ["ignore", "ignore", "ignore"],
+          detached: true,
+          windowsHide: true,
+        })
         .unref();
     // bun reports a missing program at once (it throws): then without nice.
-    for (const nice of process.platform === "win32" ? [] : NICE_PATHS) {
+    for (const nice of platform === "win32" ? [] : NICE_PATHS) {
       try {
         start([nice, "-n", "19", ...self]);
         return;
@@ -292,7 +355,7 @@ function startDetachedLearner(
   }
   const { spawn } = process.getBuiltinModule("node:child_process");
   const { existsSync } = process.getBuiltinModule("node:fs");
-  const nice = process.platform === "win32" ? undefined : NICE_PATHS.find((path) => existsSync(path));
+  const nice = platform === "win32" ? undefined : NICE_PATHS.find((path) => existsSync(path));
   const [command, ...argv] = nice === undefined ? self : [nice, "-n", "19", ...self];
   const child = spawn(command as string, argv, {
     detached: true,

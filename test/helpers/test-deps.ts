@@ -174,6 +174,7 @@ export function makeTestDeps(overrides: Partial<Deps> & { spawnResults?: SpawnRe
       },
     },
     paths: {
+      pathStyle: "posix",
       home: "/home/user",
       xdgConfigHome: "/home/user/.config",
       xdgDataHome: "/home/user/.local/share",

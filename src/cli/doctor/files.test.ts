@@ -107,6 +107,34 @@ describe("checkFile", () => {
     expect(finding).toEqual(expect.objectContaining(rest));
     if (noAction) expect(finding.action).toBeUndefined();
   });
+
+  describe("on Windows (no uid: NTFS reports 0666/0777 for everything)", () => {
+    it.each([
+      {
+        name: "passes our directory and says what protects it",
+        fact: dir(0o777, { path: "C:/Users/u/.config/git-credential-pat" }),
+        want: "config dir C:/Users/u/.config/git-credential-pat is protected by the owner-only ACL git-credential-pat gives the directories it creates (Windows has no file modes)",
+      },
+      {
+        name: "passes a user-chosen file and says its directory's ACL protects it",
+        fact: dir(0o666, {
+          role: "store file",
+          path: "C:/Users/u/.git-credentials",
+          isOurs: false,
+          stat: { kind: "file", mode: 0o666, uid: 0 },
+        }),
+        want: "store file C:/Users/u/.git-credentials is protected by the ACL it inherits from its directory (Windows has no file modes)",
+      },
+    ])("$name, never offering a chmod", ({ fact, want }) => {
+      const finding = checkFile(fact, undefined);
+      expect(finding).toEqual({ area: "files", status: "ok", message: want });
+    });
+
+    it("still fails a file where a directory belongs", () => {
+      const fact = dir(0o666, { stat: { kind: "file", mode: 0o666, uid: 0 } });
+      expect(checkFile(fact, undefined)).toMatchObject({ status: "fail" });
+    });
+  });
 });
 
 describe("gatherFiles", () => {

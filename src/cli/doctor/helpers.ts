@@ -5,6 +5,7 @@ import { type Helper, helperChain, helperUrls, inspectHelper } from "../../git/i
 import { runGit } from "../../git/run-git.js";
 import { maskCommand, maskUrl } from "../../git/url-secret.js";
 import type { Deps } from "../../platform/deps.js";
+import { isAbsolutePath, pathStyleOf } from "../../posix-path.js";
 import { helperKey } from "../setup-plan.js";
 import { placeOf } from "./config-place.js";
 import type { DoctorFacts } from "./facts.js";
@@ -22,9 +23,13 @@ export async function gatherHelpers(
   for (const host of hosts)
     helperMatches[host] = urls.length === 0 ? [] : await matchingUrls(host, urls, deps);
 
+  // A short name (`pat`) is run as `git credential-pat`, through PATH; `!…` and an absolute path
+  // (C:/… too on Windows: git's is_absolute_path) are run as they are.
+  const style = pathStyleOf(deps.platform);
+  const isShortName = (value: string) => !value.startsWith("!") && !isAbsolutePath(value, style);
   const usesShortName = hosts.some((host) =>
     helperChain(config, new Set(helperMatches[host])).some(
-      (link) => !/^[!/]/.test(link.value) && inspectHelper(link.value, selfPaths).kind === "pat",
+      (link) => isShortName(link.value) && inspectHelper(link.value, selfPaths).kind === "pat",
     ),
   );
   const patOnPath = usesShortName
@@ -36,10 +41,12 @@ export async function gatherHelpers(
 /** Whether each absolute path git-credential-pat runs from in these helpers is there. */
 export async function gatherHelperPaths(
   helpers: readonly Helper[],
-  deps: Pick<Deps, "fs">,
+  deps: Pick<Deps, "fs" | "platform">,
 ): Promise<Record<string, boolean>> {
+  // Absolute as git takes a helper path: `/…`, or a drive path on Windows (`C:/…`).
+  const style = pathStyleOf(deps.platform);
   const paths = new Set(
-    helpers.flatMap((helper) => (helper.path && isAbsolutePath(helper.path) ? [helper.path] : [])),
+    helpers.flatMap((helper) => (helper.path && isAbsolutePath(helper.path, style) ? [helper.path] : [])),
   );
   const found: Record<string, boolean> = {};
   for (const path of paths) {
@@ -49,11 +56,6 @@ export async function gatherHelperPaths(
     );
   }
   return found;
-}
-
-/** Absolute as git takes a helper path: `/…`, or a drive path on Windows (`C:/…`). */
-function isAbsolutePath(path: string): boolean {
-  return path.startsWith("/") || /^[A-Za-z]:\//.test(path);
 }
 
 /**
