@@ -85,7 +85,7 @@ export function createNodeDeps(platform: string = process.platform): Deps {
         if (debug) io.err.write(`git-credential-pat[debug]: ${printable(scrub(message))}\n`);
       },
     },
-    deferSignals: signalDeferrer(),
+    deferSignals: signalDeferrer(platform),
   };
 }
 
@@ -96,7 +96,7 @@ const DEFERRED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
  * default action. A held one is re-raised after they are removed, so the process still ends
  * by that signal (exit status 128 + n, as the shell expects) once the files are consistent.
  */
-function signalDeferrer(): Deps["deferSignals"] {
+function signalDeferrer(platform: string): Deps["deferSignals"] {
   let depth = 0;
   let pending: NodeJS.Signals | undefined;
   const hold = (signal: NodeJS.Signals) => {
@@ -115,6 +115,10 @@ function signalDeferrer(): Deps["deferSignals"] {
         for (const signal of DEFERRED_SIGNALS) process.off(signal, hold);
         const signal = pending;
         pending = undefined;
+        // Windows has no signal to re-raise (process.kill ends us abruptly, or throws for SIGHUP):
+        // leave with the status a shell would report.
+        if (signal && platform === "win32")
+          process.exit(128 + process.getBuiltinModule("node:os").constants.signals[signal]);
         if (signal) process.kill(process.pid, signal);
       }
     }
