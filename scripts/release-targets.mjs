@@ -3,12 +3,40 @@
 // git-credential-pat, picked by npm from os/cpu/libc the way esbuild's and Biome's are).
 export const RELEASE_TARGETS = [
   { id: "linux-x64", bun: "bun-linux-x64", keyring: "linux-x64-gnu", os: "linux", cpu: "x64", libc: "glibc" },
-  { id: "linux-arm64", bun: "bun-linux-arm64", keyring: "linux-arm64-gnu", os: "linux", cpu: "arm64", libc: "glibc" },
-  { id: "linux-x64-musl", bun: "bun-linux-x64-musl", keyring: "linux-x64-musl", os: "linux", cpu: "x64", libc: "musl" },
-  { id: "linux-arm64-musl", bun: "bun-linux-arm64-musl", keyring: "linux-arm64-musl", os: "linux", cpu: "arm64", libc: "musl" },
+  {
+    id: "linux-arm64",
+    bun: "bun-linux-arm64",
+    keyring: "linux-arm64-gnu",
+    os: "linux",
+    cpu: "arm64",
+    libc: "glibc",
+  },
+  {
+    id: "linux-x64-musl",
+    bun: "bun-linux-x64-musl",
+    keyring: "linux-x64-musl",
+    os: "linux",
+    cpu: "x64",
+    libc: "musl",
+  },
+  {
+    id: "linux-arm64-musl",
+    bun: "bun-linux-arm64-musl",
+    keyring: "linux-arm64-musl",
+    os: "linux",
+    cpu: "arm64",
+    libc: "musl",
+  },
   { id: "darwin-x64", bun: "bun-darwin-x64", keyring: "darwin-x64", os: "darwin", cpu: "x64" },
   { id: "darwin-arm64", bun: "bun-darwin-arm64", keyring: "darwin-arm64", os: "darwin", cpu: "arm64" },
-  { id: "windows-x64", bun: "bun-windows-x64", keyring: "win32-x64-msvc", os: "win32", cpu: "x64", exe: true },
+  {
+    id: "windows-x64",
+    bun: "bun-windows-x64",
+    keyring: "win32-x64-msvc",
+    os: "win32",
+    cpu: "x64",
+    exe: true,
+  },
 ];
 
 /** release/ file name of a target's binary. */

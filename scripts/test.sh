@@ -2,9 +2,10 @@
 # Runs every test: installs what is missing (npm packages; as root, Debian's git, openssl,
 # dbus, gnome-keyring and strace), fetches and builds git 2.47 once per machine (scripts/modern-git.sh),
 # fetches Node 22 and 24 once per machine (scripts/node-lines.sh), type-checks, lints, builds both
-# artifacts, then runs vitest inside a private D-Bus session with an unlocked gnome-keyring, so
-# keychain tests use a real Secret Service. vitest.config.ts runs the git tiers on the system git
-# and on git 2.47, git's own t0303 on git 2.47, and the Node build's tiers on Node 22 and 24.
+# artifacts and the release (every platform), then runs vitest inside a private D-Bus session with an
+# unlocked gnome-keyring, so keychain tests use a real Secret Service. vitest.config.ts runs the git
+# tiers on the system git and on git 2.47, git's own t0303 on git 2.47, and the Node build's tiers on
+# Node 22 and 24.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -50,6 +51,8 @@ fi
 npx tsc --noEmit -p .
 npx biome check .
 node scripts/build.mjs
+# Every platform's binary and npm package (test/release, the qemu and npm-install tiers use them).
+node scripts/release.mjs
 
 # The keyring daemon needs a session bus of its own; the inner script starts and stops it.
 exec dbus-run-session -- bash scripts/with-keyring.sh npx vitest run "$@"

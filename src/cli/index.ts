@@ -4,7 +4,7 @@ import yargs from "yargs";
 import { COMPLETION_COMMAND, type CommandName } from "../command-names.js";
 import { UsageError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
-import { VERSION } from "../version.js";
+import { versionLine } from "../version.js";
 import { doctorCommand } from "./doctor/doctor.js";
 import { importCommand } from "./import.js";
 import { learnCommand } from "./learn.js";
@@ -43,7 +43,7 @@ export async function runCli(argv: readonly string[], deps: Deps): Promise<void>
     .scriptName("git-credential-pat")
     .usage("$0 <command> [options]")
     .epilogue(HELPER_USAGE)
-    .version(VERSION)
+    .version(versionLine())
     .help()
     .alias("h", "help")
     .strict()

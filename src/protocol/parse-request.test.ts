@@ -50,6 +50,16 @@ describe("parseRequest: well-formed requests", () => {
       want: { protocol: "https", host: "github.com", password: TOKEN, lists: {} },
     },
     {
+      name: "reads a whole Git for Windows request (CRLF on every line, lists too) as the LF one",
+      input:
+        'capability[]=authtype\r\nprotocol=https\r\nhost=github.com\r\nwwwauth[]=Basic realm="GitHub"\r\n\r\n',
+      want: {
+        protocol: "https",
+        host: "github.com",
+        lists: { capability: ["authtype"], wwwauth: ['Basic realm="GitHub"'] },
+      },
+    },
+    {
       name: "strips one trailing CR only",
       input: "host=github.com\r\r\n",
       want: { host: "github.com\r", lists: {} },

@@ -9,6 +9,7 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SocketCacheClient } from "../../src/cache/client.js";
+import { ipcRules } from "../../src/platform/ipc-endpoint.js";
 import { nodeUnixExchange } from "../../src/platform/unix-exchange.js";
 import { Secret } from "../../src/secret.js";
 import { type Artifact, artifacts, runArtifact } from "../helpers/artifacts.js";
@@ -239,6 +240,7 @@ describe("cache daemon under load and abuse", () => {
         clock: { now: Date.now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
         uid: process.getuid?.(),
         unixExchange: nodeUnixExchange,
+        ipc: ipcRules(process.platform),
         startDaemon: async () => {
           const started = await runArtifact(artifact, [`--socket=${socketPath}`, "--store=memory", "store"], {
             env: sandbox.env,
