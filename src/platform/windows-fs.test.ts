@@ -34,6 +34,7 @@ describe("withWindowsFs", () => {
     systemRoot: "C:\\Windows",
     user: () => "CORP\\alice",
     sleep: deps.clock.sleep,
+    rmdir: (path: string) => deps.vol.promises.rmdir(path),
   });
 
   it.each(["linux", "darwin"])("%s: the fs is left as it is (mkdir's mode does it)", (platform) => {
@@ -90,6 +91,7 @@ describe("withWindowsFs: a directory icacls could not make private", () => {
       systemRoot: "C:\\Windows",
       user: () => "alice",
       sleep: deps.clock.sleep,
+      rmdir: (path) => deps.vol.promises.rmdir(path),
     });
     const dir = "/home/user/.config/git-credential-pat";
     await expect(fs.mkdir(dir, { recursive: true, mode: 0o700 })).rejects.toThrow(/private to you/);
@@ -122,6 +124,7 @@ describe("withWindowsFs rename", () => {
       sleep: async (ms) => {
         sleeps.push(ms);
       },
+      rmdir: async () => {},
     });
     return { fs, sleeps, attempts: () => attempts };
   }
