@@ -45,6 +45,7 @@ export function createNodeDeps(platform: string = process.platform): Deps {
       systemRoot: env.SystemRoot,
       user: () => aclUser(process.getBuiltinModule("node:os").userInfo().username, env.USERDOMAIN),
       sleep: clock.sleep,
+      rmdir: (path) => process.getBuiltinModule("node:fs/promises").rmdir(path),
     }),
     clock,
     spawn,

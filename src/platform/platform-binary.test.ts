@@ -128,3 +128,50 @@ describe("findPlatformBinary on this machine", () => {
     });
   });
 });
+
+// setup writes what this finds into credential.helper, and git then hands that program every
+// token: only a package npm installed for this install of ours counts, never one found by
+// climbing further up the directory tree (Node's module resolution goes on to every ancestor's
+// node_modules, up to /, /tmp/node_modules included, which any user can create).
+describe("findPlatformBinary never takes a package from outside this install", () => {
+  const here = PLATFORM_PACKAGES.find(
+    (pkg) => pkg.os === process.platform && pkg.cpu === process.arch && pkg.libc !== "musl",
+  );
+  let root: string;
+  let script: string;
+
+  /** A platform package of the version we are (what installedBinary accepts) at `dir`. */
+  function plantPackage(dir: string): string {
+    const pkg = join(dir, here?.name ?? "@git-credential-pat/none");
+    mkdirSync(join(pkg, "bin"), { recursive: true });
+    writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: here?.name, version: "0.1.0" }));
+    const binary = join(pkg, ...(here?.binary ?? "bin/x").split("/"));
+    writeFileSync(binary, "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+    return binary;
+  }
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), "gcp-platform-binary-up-"));
+    // A project install whose platform package npm did not install (--omit=optional, or a
+    // lockfile written on another OS: npm/cli#4828), under a directory another user could write to.
+    const main = join(root, "project", "node_modules", "git-credential-pat");
+    mkdirSync(join(main, "dist"), { recursive: true });
+    writeFileSync(
+      join(main, "package.json"),
+      JSON.stringify({ name: "git-credential-pat", version: "0.1.0" }),
+    );
+    script = join(main, "dist", "cli.cjs");
+    writeFileSync(script, "");
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it("ignores a package in an ancestor directory's node_modules", () => {
+    plantPackage(join(root, "node_modules"));
+    expect(findPlatformBinary(script)).toMatchObject({ kind: "none", packageName: here?.name });
+  });
+
+  it("still finds the package hoisted beside ours (a project install)", () => {
+    const binary = plantPackage(join(root, "project", "node_modules"));
+    expect(findPlatformBinary(script)).toMatchObject({ kind: "found", path: binary });
+  });
+});

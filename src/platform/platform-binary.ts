@@ -59,33 +59,36 @@ function linuxLibc(): "glibc" | "musl" {
 
 /**
  * The platform binary installed next to the script `fromFile` (dist/cli.cjs of the npm package):
- * resolved as Node resolves `<package>/package.json` from there, so a global install (nested
- * under the main package) and a project install (hoisted) are both found.
+ * in the package's own node_modules (a global install nests it there) or beside the package in
+ * the node_modules it sits in (a project install hoists it; pnpm links it there). Nowhere else:
+ * Node's resolution would go on up to every ancestor's node_modules (and NODE_PATH), where
+ * anyone who can write there (/tmp/node_modules) would choose the program setup hands git's tokens.
  */
 export function findPlatformBinary(fromFile: string): PlatformBinary {
   const fs = process.getBuiltinModule("node:fs");
-  const { createRequire } = process.getBuiltinModule("node:module");
   const path = process.getBuiltinModule("node:path");
   const libc = process.platform === "linux" ? linuxLibc() : undefined;
   const pkg = platformPackageFor(process.platform, process.arch, libc);
   const platform = `${process.platform}-${process.arch}${libc === "musl" ? "-musl" : ""}`;
   if (pkg === undefined) return { kind: "none", reason: `no prebuilt binary is published for ${platform}` };
-  let manifest: string;
+  // npm's global bin is a symlink to dist/cli.cjs: look from where the file really is.
+  let packageRoot: string;
   try {
-    // npm's global bin is a symlink to dist/cli.cjs: resolve from where the file really is.
-    manifest = createRequire(fs.realpathSync(fromFile)).resolve(`${pkg.name}/package.json`);
+    packageRoot = path.dirname(path.dirname(fs.realpathSync(fromFile)));
   } catch {
     return { kind: "none", reason: `${pkg.name} is not installed`, packageName: pkg.name };
   }
-  const binary = path.join(path.dirname(manifest), ...pkg.binary.split("/"));
-  let version: string;
-  try {
-    const parsed: unknown = JSON.parse(fs.readFileSync(manifest, "utf8"));
-    const value = (parsed as { version?: unknown } | null)?.version;
-    version = typeof value === "string" ? value : "";
-  } catch {
-    version = "";
+  const parent = path.dirname(packageRoot);
+  const places = [
+    path.join(packageRoot, "node_modules", ...pkg.name.split("/")),
+    ...(path.basename(parent) === "node_modules" ? [path.join(parent, ...pkg.name.split("/"))] : []),
+  ];
+  const found = places.map((place) => readManifest(path.join(place, "package.json"), pkg.name)).find(Boolean);
+  if (found === undefined) {
+    return { kind: "none", reason: `${pkg.name} is not installed`, packageName: pkg.name };
   }
+  const { manifest, version } = found;
+  const binary = path.join(path.dirname(manifest), ...pkg.binary.split("/"));
   try {
     const stats = fs.statSync(binary);
     // NTFS has no execute bit: there a file is enough.
@@ -97,4 +100,20 @@ export function findPlatformBinary(fromFile: string): PlatformBinary {
     return { kind: "none", reason: `${pkg.name} has no ${pkg.binary}`, packageName: pkg.name };
   }
   return { kind: "found", path: binary, packageName: pkg.name, version };
+}
+
+/** `file` (its real path) and the version it names, if it is the manifest of package `name`. */
+function readManifest(file: string, name: string): { manifest: string; version: string } | undefined {
+  const fs = process.getBuiltinModule("node:fs");
+  try {
+    const manifest = fs.realpathSync(file);
+    const parsed = JSON.parse(fs.readFileSync(manifest, "utf8")) as {
+      name?: unknown;
+      version?: unknown;
+    } | null;
+    if (parsed?.name !== name) return undefined;
+    return { manifest, version: typeof parsed.version === "string" ? parsed.version : "" };
+  } catch {
+    return undefined;
+  }
 }

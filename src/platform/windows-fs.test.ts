@@ -34,6 +34,7 @@ describe("withWindowsFs", () => {
     systemRoot: "C:\\Windows",
     user: () => "CORP\\alice",
     sleep: deps.clock.sleep,
+    rmdir: (path: string) => deps.vol.promises.rmdir(path),
   });
 
   it.each(["linux", "darwin"])("%s: the fs is left as it is (mkdir's mode does it)", (platform) => {
@@ -74,6 +75,30 @@ describe("withWindowsFs", () => {
   });
 });
 
+describe("withWindowsFs: a directory icacls could not make private", () => {
+  // The first store fails with the icacls error; the directory it created stays. It must not be
+  // taken as private by the next store, which would write a token into it with the inherited ACL.
+  it("win32: is not used afterwards as if it had the owner-only ACL", async () => {
+    const deps = makeTestDeps({
+      spawnResults: [
+        { code: 5, stdout: "", stderr: "Access is denied.\r\n" },
+        { code: 5, stdout: "", stderr: "Access is denied.\r\n" },
+      ],
+    });
+    const fs = withWindowsFs(deps.fs, {
+      platform: "win32",
+      spawn: deps.spawn,
+      systemRoot: "C:\\Windows",
+      user: () => "alice",
+      sleep: deps.clock.sleep,
+      rmdir: (path) => deps.vol.promises.rmdir(path),
+    });
+    const dir = "/home/user/.config/git-credential-pat";
+    await expect(fs.mkdir(dir, { recursive: true, mode: 0o700 })).rejects.toThrow(/private to you/);
+    await expect(fs.mkdir(dir, { recursive: true, mode: 0o700 })).rejects.toThrow(/private to you/);
+  });
+});
+
 describe("withWindowsFs rename", () => {
   const busy = (code: string) =>
     Object.assign(new Error(`${code}: operation not permitted, rename`), { code });
@@ -99,6 +124,7 @@ describe("withWindowsFs rename", () => {
       sleep: async (ms) => {
         sleeps.push(ms);
       },
+      rmdir: async () => {},
     });
     return { fs, sleeps, attempts: () => attempts };
   }

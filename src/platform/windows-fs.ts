@@ -6,7 +6,7 @@
 //   is created: `icacls DIR /inheritance:r /grant:r USER:(OI)(CI)F` drops the ACEs it inherited
 //   from the profile (SYSTEM, Administrators) and grants the user full control, inherited by every
 //   file and directory created in it later. Never on a directory that already existed, never per
-//   write.
+//   write. If icacls fails, the directory is removed again, so the next write tries again.
 // - Renaming over a file another program has open without FILE_SHARE_DELETE (git's own
 //   credential-store reading ~/.git-credentials, an antivirus scanner) fails at once with
 //   EPERM/EACCES/EBUSY on Windows, where POSIX just swaps the name (libuv's own opens do share
@@ -34,6 +34,8 @@ export interface WindowsFsOptions {
   /** Read only when a directory is created: os.userInfo() costs start-up. */
   user: () => string;
   sleep: (ms: number) => Promise<void>;
+  /** Removes an empty directory: one we created and icacls could not make private. */
+  rmdir: (path: string) => Promise<void>;
 }
 
 const ICACLS_TIMEOUT_MS = 10_000;
@@ -62,7 +64,14 @@ export function withWindowsFs(fs: Fs, options: WindowsFsOptions): Fs {
       const isOwnerOnly = mkdirOptions.mode !== undefined && (mkdirOptions.mode & 0o077) === 0;
       // recursive: the first directory created, undefined when `path` existed already.
       const isNew = mkdirOptions.recursive ? created !== undefined : true;
-      if (isOwnerOnly && isNew) await restrictToOwner(path, options);
+      if (isOwnerOnly && isNew) {
+        // Without its ACL the directory goes again (it is new and empty): left, the next mkdir
+        // would find it there and take it for private, and a token would be written into it.
+        await restrictToOwner(path, options).catch(async (error: unknown) => {
+          await options.rmdir(path).catch(() => {});
+          throw error;
+        });
+      }
       return created;
     },
   };

@@ -75,6 +75,13 @@ describe("parseRequest: well-formed requests", () => {
       want: { host: "github.com", lists: {} },
     },
     {
+      // git's strbuf_getline drops a CR only before the LF it strips: at the end of input without
+      // one, the CR stays in the value (and git 2.39.5 refuses it: "contains carriage return").
+      name: "keeps a CR at the very end of input, where no LF follows it (git's strbuf_getline)",
+      input: `protocol=https\nhost=github.com\nusername=u\npassword=${TOKEN}\r`,
+      want: { protocol: "https", host: "github.com", username: "u", password: `${TOKEN}\r`, lists: {} },
+    },
+    {
       name: "parses a truncated last line without a newline",
       input: "protocol=https\nhost=github.com",
       want: { protocol: "https", host: "github.com", lists: {} },
