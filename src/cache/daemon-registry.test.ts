@@ -122,6 +122,25 @@ describe("the daemon registry", () => {
     expect(await hasDaemonRecord(CUSTOM, deps)).toBe(false);
   });
 
+  it("on Windows, vouches for a socket only from a registry inside the user's profile", async () => {
+    // No owner can be checked there, and any user may create a directory outside the profile.
+    const deps = makeTestDeps({ ipc: ipcRules("win32"), uid: undefined });
+    deps.paths = { ...deps.paths, runtimeDir: "/shared/run" };
+    const planted = "/shared/run/git-credential-pat/daemons";
+    deps.vol.mkdirSync(planted, { recursive: true, mode: 0o700 });
+    deps.vol.writeFileSync(`${planted}/abc`, `${CUSTOM}\n`, { mode: 0o600 });
+    expect(await hasDaemonRecord(CUSTOM, deps)).toBe(false);
+    deps.vol.mkdirSync(REGISTRY, { recursive: true, mode: 0o700 });
+    deps.vol.writeFileSync(`${REGISTRY}/def`, `${CUSTOM}\n`, { mode: 0o600 });
+    expect(await hasDaemonRecord(CUSTOM, deps)).toBe(true);
+    // On Linux the owner and mode checks decide, wherever the directory is.
+    const linux = makeTestDeps();
+    linux.paths = { ...linux.paths, runtimeDir: "/shared/run" };
+    linux.vol.mkdirSync(planted, { recursive: true, mode: 0o700 });
+    linux.vol.writeFileSync(`${planted}/abc`, `${CUSTOM}\n`, { mode: 0o600 });
+    expect(await hasDaemonRecord(CUSTOM, linux)).toBe(true);
+  });
+
   it("refuses a registry directory other users can write to", async () => {
     const deps = makeTestDeps();
     deps.vol.mkdirSync(REGISTRY, { recursive: true, mode: 0o777 });

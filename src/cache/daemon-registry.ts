@@ -87,8 +87,22 @@ export async function readDaemonRecords(deps: RegistryDeps): Promise<DaemonRecor
  * An unreadable registry is a no.
  */
 export async function hasDaemonRecord(socketPath: string, deps: RegistryDeps): Promise<boolean> {
-  const records = await readDaemonRecords(deps).catch(() => []);
+  const records: DaemonRecord[] = [];
+  for (const dir of daemonRegistryDirs(deps.paths).filter((dir) => isTrustedRegistry(dir, deps))) {
+    records.push(...(await readRegistry(dir, deps).catch(() => [])));
+  }
   return records.some((record) => record.socketPath === socketPath);
+}
+
+/**
+ * Whether a registry may vouch for a socket we send a token to. On Windows nothing tells us who
+ * made a directory (no owner check, see private-files.ts), and any user may create one at the root
+ * of a drive: so only a registry inside the user's profile counts there, where others cannot write.
+ */
+function isTrustedRegistry(dir: string, deps: RegistryDeps): boolean {
+  if (deps.ipc.kind !== "named-pipe") return true;
+  const home = deps.paths.home.replace(/\/+$/, "").toLowerCase();
+  return dir.toLowerCase().startsWith(`${home}/`);
 }
 
 async function readRegistry(dir: string, deps: RegistryDeps): Promise<DaemonRecord[]> {
