@@ -169,6 +169,7 @@ describe("npm packages from the release", () => {
     );
     expect(manifest.scripts).toBeUndefined();
     expect(manifest.devDependencies).toBeUndefined();
+    expect(manifest.overrides).toBeUndefined();
     expect(filesInTarball(join(npm, `git-credential-pat-${version}.tgz`))).toEqual(
       expect.arrayContaining(["package/dist/cli.cjs", "package/dist/commands.mjs", "package/README.md"]),
     );
