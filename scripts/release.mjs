@@ -85,7 +85,8 @@ function packMainPackage() {
   const dir = join(release, "npm", "git-credential-pat");
   mkdirSync(dir, { recursive: true });
   for (const file of manifest.files) cpSync(join(root, file), join(dir, file), { recursive: true });
-  const { scripts: _scripts, devDependencies: _dev, ...published } = manifest;
+  // What only this repository's own install and build use stays out of the published manifest.
+  const { scripts: _s, devDependencies: _d, overrides: _o, allowScripts: _a, ...published } = manifest;
   writeJson(join(dir, "package.json"), {
     ...published,
     optionalDependencies: Object.fromEntries(RELEASE_TARGETS.map((t) => [npmPackageName(t), version])),

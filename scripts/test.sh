@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing (npm packages; as root, Debian's git, openssl,
 # dbus, gnome-keyring, strace and qemu-user with arm64 libraries), fetches and builds git 2.47 once per machine (scripts/modern-git.sh),
-# type-checks, lints, builds both artifacts and the release (every platform), then runs vitest inside a private D-Bus session with
-# an unlocked gnome-keyring, so keychain tests use a real Secret Service. vitest.config.ts runs
-# the git tiers on the system git and on git 2.47, git's own t0303 on git 2.47, and the
-# linux-arm64 binary under qemu.
+# fetches Node 22 and 24 once per machine (scripts/node-lines.sh), type-checks, lints, builds both
+# artifacts and the release (every platform), then runs vitest inside a private D-Bus session with an
+# unlocked gnome-keyring, so keychain tests use a real Secret Service. vitest.config.ts runs the git
+# tiers on the system git and on git 2.47, git's own t0303 on git 2.47, the Node build's tiers on
+# Node 22 and 24, and the linux-arm64 binary under qemu.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,6 +42,13 @@ fi
 if modern=$(bash scripts/modern-git.sh); then
   export GIT_CREDENTIAL_PAT_GIT_SOURCE GIT_CREDENTIAL_PAT_MODERN_GIT_BIN
   { read -r GIT_CREDENTIAL_PAT_GIT_SOURCE; read -r GIT_CREDENTIAL_PAT_MODERN_GIT_BIN; } <<<"$modern"
+elif [[ ${CI:-} == true ]]; then
+  exit 1
+fi
+# Node 22 and 24 beside the system node (the 20 line), once per machine, for the Node build's
+# "node 22" and "node 24" projects (test/helpers/node-lines.ts names the variables).
+if node_lines=$(bash scripts/node-lines.sh); then
+  while read -r line node; do export "GIT_CREDENTIAL_PAT_NODE_$line=$node"; done <<<"$node_lines"
 elif [[ ${CI:-} == true ]]; then
   exit 1
 fi

@@ -1,6 +1,8 @@
 // POSIX path joining, as node:path does it. git's fast path only ever joins and splits a few
 // paths, and under bun loading node:path (with node:os) costs ~1 ms of start-up (perf stat);
 // these are checked against node:path by property tests (posix-path.test.ts).
+// On Windows our paths are spelled with forward slashes after their root ("C:/Users/me/.config"):
+// Windows' file APIs and Git for Windows take them, and the same arithmetic then serves both.
 
 /** path.posix.normalize: resolves "." and "..", squeezes slashes, keeps one trailing slash. */
 export function normalizePath(path: string): string {
@@ -59,4 +61,55 @@ export function dirnamePath(path: string): string {
 export function resolvePath(path: string, cwd: string): string {
   const resolved = normalizePath(path.startsWith("/") ? path : `${cwd}/${path}`);
   return resolved.length > 1 && resolved.endsWith("/") ? resolved.slice(0, -1) : resolved;
+}
+
+/**
+ * How absolute paths are spelled where we run: "posix" ("/…"), or "win32": a drive ("C:\…" or
+ * "C:/…") or a UNC share ("\\server\share\…"). A drive without a slash ("C:x", relative to
+ * that drive's working directory) and a path from the current drive's root ("\x", "/x", which
+ * MSYS also writes for "X:\") are not absolute on Windows: both depend on where git runs.
+ */
+export type PathStyle = "posix" | "win32";
+
+/** The path style of a platform (process.platform's values). */
+export function pathStyleOf(platform: string): PathStyle {
+  return platform === "win32" ? "win32" : "posix";
+}
+
+/** The root of `path` if it is absolute in `style` ("/", "C:/", "//server/share/"), with forward slashes. */
+function rootOf(path: string, style: PathStyle): string | undefined {
+  if (style !== "win32") return path.startsWith("/") ? "/" : undefined;
+  const slashed = path.replaceAll("\\", "/");
+  const drive = /^[A-Za-z]:\//.exec(slashed);
+  if (drive) return `${slashed[0]?.toUpperCase()}:/`;
+  const share = /^\/\/[^/]+\/[^/]+(\/|$)/.exec(slashed);
+  if (share) return share[0].endsWith("/") ? share[0] : `${share[0]}/`;
+  return undefined;
+}
+
+/** Whether `path` is absolute in `style` (see PathStyle). */
+export function isAbsolutePath(path: string, style: PathStyle): boolean {
+  return rootOf(path, style) !== undefined;
+}
+
+/**
+ * An absolute path normalized (".", ".." and repeated slashes resolved, no trailing slash; on
+ * Windows forward slashes and an upper-case drive letter); undefined when it is not absolute.
+ * ".." never climbs above the root, as on POSIX.
+ */
+export function normalizeAbsolutePath(path: string, style: PathStyle): string | undefined {
+  const root = rootOf(path, style);
+  if (root === undefined) return undefined;
+  if (style !== "win32") return resolvePath(path, "/");
+  const rest = resolvePath(`/${path.replaceAll("\\", "/").slice(root.length)}`, "/");
+  return rest === "/" ? (root.startsWith("//") ? root.slice(0, -1) : root) : `${root}${rest.slice(1)}`;
+}
+
+/**
+ * A program of Windows' System32 by its full path (%SystemRoot%, by default C:\Windows). Given
+ * a bare name, Windows (and libuv's search) looks in the working directory first, and git runs
+ * us inside a repository, which could hold an icacls.exe or a rundll32.exe.
+ */
+export function windowsSystemProgram(name: string, systemRoot: string | undefined): string {
+  return `${(systemRoot || "C:\\Windows").replace(/[\\/]+$/, "")}\\System32\\${name}`;
 }

@@ -3,13 +3,18 @@
 // git's lockfile protocol (`FILE.lock` created O_EXCL, filled, renamed over FILE), so git's own
 // credential-store and many concurrent helpers can share one file without losing a line.
 // A lock that can be taken over from a killed holder is lease-lock.ts.
+// On Windows (no uid: Deps.uid) there is no owner or mode to check: NTFS reports 0666/0777 for
+// every file. What keeps our files private there is the owner-only ACL our directory gets when it
+// is created (platform/windows-fs.ts), inherited by every file written in it; a user-chosen
+// file elsewhere (~/.git-credentials) has the user profile's ACL (the user, SYSTEM, Administrators).
 import { BackendUnavailableError, PatError } from "./errors.js";
 import type { Clock, Deps, FileHandle, Fs } from "./platform/deps.js";
-import { dirnamePath, joinPath } from "./posix-path.js";
+import { dirnamePath, isAbsolutePath, joinPath, normalizeAbsolutePath } from "./posix-path.js";
 
 export interface PrivateFileDeps {
   fs: Fs;
   clock: Clock;
+  /** undefined on Windows: no owner or mode is checked there (see the header). */
   uid: number | undefined;
 }
 
@@ -31,7 +36,8 @@ export function errorCode(error: unknown): string | undefined {
 
 /**
  * Creates `dir` 0700 if missing (the mode is set at creation, not chmod-ed after: git's
- * init_socket_directory race), then refuses it if someone else owns it or could use it.
+ * init_socket_directory race; on Windows the platform's mkdir gives it an owner-only ACL
+ * instead), then refuses it if someone else owns it or could use it.
  */
 export async function ensurePrivateDir(dir: string, policy: DirPolicy, deps: PrivateFileDeps): Promise<void> {
   await deps.fs.mkdir(dir, { recursive: true, mode: 0o700 });
@@ -46,7 +52,9 @@ export function checkPrivateDir(
   uid: number | undefined,
 ): void {
   if (!stats.isDirectory()) throw new BackendUnavailableError(`${dir} is not a directory; move it aside`);
-  if (uid !== undefined && stats.uid !== uid) {
+  // Windows: no owner or mode to check (see the header).
+  if (uid === undefined) return;
+  if (stats.uid !== uid) {
     throw new BackendUnavailableError(
       `${dir} is owned by another user (uid ${stats.uid}); refusing to use it`,
     );
@@ -73,12 +81,17 @@ export function checkPrivateDir(
  * the link stays and git's own credential-store and we take the same lock.
  */
 export async function resolveSymlinks(path: string, fs: Pick<Fs, "lstat" | "readlink">): Promise<string> {
+  // `path` is absolute as this platform spells it ("/…", or "C:/…" on Windows): so is a target.
+  const style = isAbsolutePath(path, "win32") ? "win32" : "posix";
   let current = path;
   for (let hops = 0; hops < 5; hops++) {
     const stats = await fs.lstat(current).catch(() => undefined);
     if (!stats?.isSymbolicLink()) return current;
     const target = await fs.readlink(current);
-    current = target.startsWith("/") ? target : joinPath(dirnamePath(current), target);
+    if (style === "posix") current = target.startsWith("/") ? target : joinPath(dirnamePath(current), target);
+    else
+      current =
+        normalizeAbsolutePath(target, style) ?? joinPath(dirnamePath(current), target.replaceAll("\\", "/"));
   }
   throw new PatError(
     `${path} is a chain of more than 5 symbolic links; point the setting at the file itself`,
@@ -101,7 +114,8 @@ export async function readPrivateFile(path: string, deps: PrivateFileDeps): Prom
       `${path} is owned by another user (uid ${stats.uid}); refusing to use it`,
     );
   }
-  if ((stats.mode & 0o077) !== 0) {
+  // Windows: NTFS has no mode bits to check (see the header).
+  if (deps.uid !== undefined && (stats.mode & 0o077) !== 0) {
     throw new BackendUnavailableError(
       `${path} is readable by other users (mode ${octal(stats.mode)}); run "chmod 600 ${path}"`,
     );

@@ -57,6 +57,7 @@ describe("expiryWarningDays", () => {
 
 describe("checkUserPath", () => {
   const home = "/home/alice";
+  const paths = { home, pathStyle: "posix" } as const;
   it.each([
     { name: "an absolute path is kept", value: "/srv/creds", want: "/srv/creds" },
     { name: "an absolute path is normalised", value: "/srv//x/../creds/", want: "/srv/creds" },
@@ -68,7 +69,7 @@ describe("checkUserPath", () => {
     { name: "a bare ~ is the home directory", value: "~", want: "/home/alice" },
     { name: "~/ alone is the home directory", value: "~/", want: "/home/alice" },
   ])("$name", ({ value, want }) => {
-    expect(checkUserPath(value, "GIT_CREDENTIAL_PAT_FILE", home)).toEqual({ kind: "ok", path: want });
+    expect(checkUserPath(value, "GIT_CREDENTIAL_PAT_FILE", paths)).toEqual({ kind: "ok", path: want });
   });
 
   it.each([
@@ -97,26 +98,62 @@ describe("checkUserPath", () => {
       fix: "use an absolute path or one starting with ~/",
     },
   ])("$name", ({ value, problem, fix }) => {
-    expect(checkUserPath(value, "GIT_CREDENTIAL_PAT_FILE", home)).toEqual({ kind: "refused", problem, fix });
+    expect(checkUserPath(value, "GIT_CREDENTIAL_PAT_FILE", paths)).toEqual({ kind: "refused", problem, fix });
   });
 
   it("~/ with a HOME that is not absolute is refused", () => {
-    expect(checkUserPath("~/x", "--socket", "relative-home")).toMatchObject({
+    expect(checkUserPath("~/x", "--socket", { home: "relative-home", pathStyle: "posix" })).toMatchObject({
       kind: "refused",
       fix: "set HOME, or use an absolute path",
     });
   });
 
+  it.each([
+    { name: "a drive path is absolute on Windows", value: "D:\\creds\\pat", want: "D:/creds/pat" },
+    { name: "a drive path with forward slashes too", value: "d:/creds/", want: "D:/creds" },
+    { name: "a UNC share is absolute", value: "\\\\nas\\home\\creds", want: "//nas/home/creds" },
+    {
+      name: "~/ is under the home directory",
+      value: "~/.git-credentials",
+      want: "C:/Users/alice/.git-credentials",
+    },
+    {
+      name: "~\\ is under it too (git's is_dir_sep)",
+      value: "~\\pat\\creds",
+      want: "C:/Users/alice/pat/creds",
+    },
+  ])("on Windows: $name", ({ value, want }) => {
+    const paths = { home: "C:/Users/alice", pathStyle: "win32" } as const;
+    expect(checkUserPath(value, "GIT_CREDENTIAL_PAT_FILE", paths)).toEqual({ kind: "ok", path: want });
+  });
+
+  it.each([
+    { name: "a drive-relative path (C:x) depends on git's directory on that drive", value: "C:creds" },
+    { name: "a path from the current drive's root depends on where git runs", value: "/srv/creds" },
+    { name: "a relative path with backslashes", value: "pat\\creds" },
+  ])("on Windows: $name, refused", ({ value }) => {
+    const paths = { home: "C:/Users/alice", pathStyle: "win32" } as const;
+    expect(checkUserPath(value, "GIT_CREDENTIAL_PAT_FILE", paths)).toEqual({
+      kind: "refused",
+      problem: `GIT_CREDENTIAL_PAT_FILE is a relative path (${JSON.stringify(value)})`,
+      fix: "use an absolute path with a drive (C:/…) or one starting with ~/",
+    });
+  });
+
+  it("a drive path is relative on Linux and macOS: refused", () => {
+    expect(checkUserPath("C:/creds", "GIT_CREDENTIAL_PAT_FILE", paths)).toMatchObject({ kind: "refused" });
+  });
+
   it("userPath throws one line: a UsageError (exit 2) for a flag, else exit 1", () => {
     const message = '--socket is a relative path ("s"); use an absolute path or one starting with ~/';
-    expect(() => userPath("s", "--socket", home, { isFlag: true })).toThrow(
+    expect(() => userPath("s", "--socket", paths, { isFlag: true })).toThrow(
       expect.objectContaining({ message, exitCode: 2, hint: undefined }),
     );
-    expect(() => userPath("s", "--socket", home)).toThrow(expect.objectContaining({ message, exitCode: 1 }));
+    expect(() => userPath("s", "--socket", paths)).toThrow(expect.objectContaining({ message, exitCode: 1 }));
   });
 
   it("GIT_CREDENTIAL_PAT_CONFIG_DIR follows the same rule", () => {
-    const paths = { home, xdgConfigHome: `${home}/.config` } as Paths;
+    const paths = { pathStyle: "posix", home, xdgConfigHome: `${home}/.config` } as Paths;
     expect(configDir({ GIT_CREDENTIAL_PAT_CONFIG_DIR: "~/pat" }, paths)).toBe("/home/alice/pat");
     expect(configDir({ GIT_CREDENTIAL_PAT_CONFIG_DIR: "" }, paths)).toBe(
       "/home/alice/.config/git-credential-pat",

@@ -1,7 +1,7 @@
 // Every environment variable and config key we read, with its default (GCM's Settings).
 
 import { PatError, UsageError } from "./errors.js";
-import { joinPath, resolvePath } from "./posix-path.js";
+import { joinPath, normalizeAbsolutePath, type PathStyle } from "./posix-path.js";
 
 export const ENV = {
   /** Overrides the config directory ($XDG_CONFIG_HOME/git-credential-pat). */
@@ -67,9 +67,14 @@ export const APP_DIR = "git-credential-pat";
 
 /**
  * The XDG base directories (and home) everything else is placed under: read from the
- * environment once, with the XDG defaults, by platform/node-deps.ts (Deps.paths).
+ * environment once, with the XDG defaults, by platform/node-deps.ts (Deps.paths). The same
+ * layout on every platform, as git keeps ~/.config/git on macOS and Windows too; on Windows
+ * the home directory is $HOME, else %USERPROFILE% (Git for Windows' rule), and every path is
+ * spelled with forward slashes ("C:/Users/me/.config").
  */
 export interface Paths {
+  /** How an absolute path is spelled here: "/…", or on Windows "C:/…" (posix-path.ts PathStyle). */
+  pathStyle: PathStyle;
   home: string;
   xdgConfigHome: string;
   xdgDataHome: string;
@@ -111,7 +116,7 @@ export function configDir(env: Readonly<Record<string, string | undefined>>, pat
 export function checkConfigDir(env: Readonly<Record<string, string | undefined>>, paths: Paths): CheckedPath {
   const custom = env[ENV.configDir];
   return custom
-    ? checkUserPath(custom, ENV.configDir, paths.home)
+    ? checkUserPath(custom, ENV.configDir, paths)
     : { kind: "ok", path: joinPath(paths.xdgConfigHome, APP_DIR) };
 }
 
@@ -124,34 +129,48 @@ export type CheckedPath = { kind: "ok"; path: string } | { kind: "refused"; prob
  * taken as it is. Anything else is refused: git runs helpers in the repository, so a relative
  * path would put the token file (or the socket) in the working tree, where `git add -A`
  * commits it. `~user/…` is refused too: the user database is not worth a lookup on git's path.
+ * On Windows "absolute" means a drive or a share ("C:\…", "C:/…", "\\server\share\…"),
+ * `~\…` is under the home directory too (git's is_dir_sep), and the result has forward slashes.
  */
-export function checkUserPath(value: string, setting: string, home: string): CheckedPath {
+export function checkUserPath(
+  value: string,
+  setting: string,
+  paths: Pick<Paths, "home" | "pathStyle">,
+): CheckedPath {
   const quoted = JSON.stringify(value);
+  const style = paths.pathStyle;
+  const isHomeRelative =
+    value === "~" || value.startsWith("~/") || (style === "win32" && value.startsWith("~\\"));
   let absolute = value;
-  if (value === "~" || value.startsWith("~/")) {
-    if (!home.startsWith("/")) {
+  if (isHomeRelative) {
+    if (normalizeAbsolutePath(paths.home, style) === undefined) {
       return {
         kind: "refused",
         problem: `${setting} starts with ~/ (${quoted}) and HOME is not an absolute path`,
         fix: "set HOME, or use an absolute path",
       };
     }
-    absolute = `${home}/${value.slice(1)}`;
+    absolute = `${paths.home}/${value.slice(1)}`;
   } else if (value.startsWith("~")) {
     return {
       kind: "refused",
       problem: `${setting} names another user's home directory (${quoted}), which is not supported`,
       fix: "use an absolute path",
     };
-  } else if (!value.startsWith("/")) {
+  }
+  // Absolute by now, or refused: normalised, without a trailing slash.
+  const normalized = normalizeAbsolutePath(absolute, style);
+  if (normalized === undefined) {
     return {
       kind: "refused",
       problem: `${setting} is a relative path (${quoted})`,
-      fix: "use an absolute path or one starting with ~/",
+      fix:
+        style === "win32"
+          ? "use an absolute path with a drive (C:/…) or one starting with ~/"
+          : "use an absolute path or one starting with ~/",
     };
   }
-  // Absolute by now: normalised, without a trailing slash.
-  return { kind: "ok", path: resolvePath(absolute, "/") };
+  return { kind: "ok", path: normalized };
 }
 
 /**
@@ -161,10 +180,10 @@ export function checkUserPath(value: string, setting: string, home: string): Che
 export function userPath(
   value: string,
   setting: string,
-  home: string,
+  paths: Pick<Paths, "home" | "pathStyle">,
   options: { isFlag?: boolean } = {},
 ): string {
-  return okPath(checkUserPath(value, setting, home), options).path;
+  return okPath(checkUserPath(value, setting, paths), options).path;
 }
 
 /** The path, or the refusal thrown as one line: the setting, the value and the fix. */

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CANARY } from "../../test/helpers/canary.js";
 import { makeTestDeps } from "../../test/helpers/test-deps.js";
+import { ipcRules } from "../platform/ipc-endpoint.js";
 import { nodeUnixExchange } from "../platform/unix-exchange.js";
 import { nodeUnixServer } from "../platform/unix-server.js";
 import type { Credential } from "../protocol/index.js";
@@ -205,5 +206,83 @@ describe("SocketCacheClient.get answers", () => {
     await client.get({ protocol: "https", host: "github.com" }, { withAuthtype: false });
     await client.get({ protocol: "https", host: "github.com" }, { withAuthtype: true });
     expect(sent.map((payload) => payload.includes("capability[]=authtype\n"))).toEqual([false, true]);
+  });
+});
+
+// Windows: a named pipe is not in the file system, so the client connects to learn whether a
+// daemon is there (ENOENT: none), and never creates or checks a directory.
+describe("SocketCacheClient on a named pipe", () => {
+  const socketPath = "C:\\Users\\alice\\.cache\\git-credential-pat\\socket";
+  const noPipe = () => Object.assign(new Error("connect ENOENT"), { code: "ENOENT" });
+
+  function pipeClient(replies: Array<() => Error | string>, isRegistered = true) {
+    const deps = makeTestDeps({ ipc: ipcRules("win32") });
+    const calls: string[] = [];
+    const client = new SocketCacheClient(
+      { socketPath, timeoutMs: 1000 },
+      {
+        ...deps,
+        startDaemon: async (path) => {
+          calls.push(`start ${path}`);
+        },
+        isRegisteredDaemon: async (path) => {
+          calls.push(`registered? ${path}`);
+          return isRegistered;
+        },
+        unixExchange: async (path, payload) => {
+          calls.push(`${payload.split("\n")[0]} ${path}`);
+          const reply = replies.shift()?.() ?? "";
+          if (reply instanceof Error) throw reply;
+          return Buffer.from(reply);
+        },
+      },
+    );
+    return { deps, client, calls, before: deps.vol.toJSON() };
+  }
+
+  it("misses on get and erase when no daemon has the pipe, starting nothing", async () => {
+    const { deps, client, calls, before } = pipeClient([noPipe, noPipe, noPipe]);
+    await expect(client.get({ protocol: "https", host: "github.com" })).resolves.toBeUndefined();
+    await client.erase({ protocol: "https", host: "github.com" });
+    await expect(client.eraseEach([{ protocol: "https", host: "github.com" }])).resolves.toBe("absent");
+    expect(calls).toEqual([
+      `action=get ${socketPath}`,
+      `action=erase ${socketPath}`,
+      `action=erase ${socketPath}`,
+    ]);
+    expect(deps.vol.toJSON()).toEqual(before);
+  });
+
+  it("gets from the daemon on the pipe", async () => {
+    const { client } = pipeClient([() => "username=alice\npassword=fake\n"]);
+    await expect(client.get({ protocol: "https", host: "github.com" })).resolves.toMatchObject({
+      username: "alice",
+    });
+  });
+
+  const alice = { protocol: "https", host: "github.com", username: "alice", password: new Secret("fake") };
+
+  it("stores through a running daemon of ours without starting another", async () => {
+    const { client, calls } = pipeClient([() => ""]);
+    await client.store(alice, 900);
+    expect(calls).toEqual([`registered? ${socketPath}`, `action=store ${socketPath}`]);
+  });
+
+  it("starts a daemon on the path when no pipe answers a store, and creates no file", async () => {
+    const { deps, client, calls, before } = pipeClient([noPipe, () => ""]);
+    await client.store(alice, 900);
+    expect(calls).toEqual([
+      `registered? ${socketPath}`,
+      `action=store ${socketPath}`,
+      `start ${socketPath}`,
+      `action=store ${socketPath}`,
+    ]);
+    expect(deps.vol.toJSON()).toEqual(before);
+  });
+
+  it("sends no token to a pipe no daemon of ours registered before starting one, which checks it", async () => {
+    const { client, calls } = pipeClient([() => ""], false);
+    await client.store(alice, 900);
+    expect(calls).toEqual([`registered? ${socketPath}`, `start ${socketPath}`, `action=store ${socketPath}`]);
   });
 });

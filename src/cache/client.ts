@@ -2,7 +2,7 @@
 // A daemon that is not there is a miss for get/erase; store starts one (as git's client does).
 import { BackendUnavailableError } from "../errors.js";
 import type { UnixExchange } from "../platform/deps.js";
-import { errorCode, type PrivateFileDeps } from "../private-files.js";
+import { errorCode } from "../private-files.js";
 import {
   type Credential,
   findUnsafeField,
@@ -14,13 +14,18 @@ import {
   type TokenSource,
 } from "../protocol/index.js";
 import type { CachedCredential } from "./cache-table.js";
-import { checkSocketPath } from "./socket-path.js";
+import { checkSocketPath, type SocketPathDeps } from "./socket-path.js";
 import { type CacheRequest, encodeCacheRequest, hasExactPathEcho } from "./wire.js";
 
-export interface CacheClientDeps extends PrivateFileDeps {
+export interface CacheClientDeps extends SocketPathDeps {
   /** Starts the daemon on `socketPath` and resolves once it listens. */
   startDaemon: (socketPath: string) => Promise<void>;
   unixExchange: UnixExchange;
+  /**
+   * Whether a daemon of ours registered `socketPath` (daemon-registry.ts hasDaemonRecord). Asked
+   * only on Windows, before a store sends a token to a pipe: absent means no.
+   */
+  isRegisteredDaemon?: (socketPath: string) => Promise<boolean>;
 }
 
 export interface CacheClientOptions {
@@ -76,7 +81,14 @@ export class SocketCacheClient implements TokenSource {
   async store(credential: CachedCredential, timeoutSeconds: number): Promise<void> {
     const request: CacheRequest = { action: "store", timeoutSeconds, credential };
     const state = await checkSocketPath(this.options.socketPath, { create: true }, this.deps);
-    if (state === "socket") {
+    // Anyone can create a pipe of that name while no daemon of ours has it (docs/cache.md "On
+    // Windows"), so a token goes straight to a pipe only one of ours registered. Otherwise a
+    // daemon is started first: it listens and registers, or finds the name taken and says "ok"
+    // only if one of ours holds it (helper/run-cache-daemon.ts).
+    const isOurs =
+      state === "socket" ||
+      (state === "pipe" && ((await this.deps.isRegisteredDaemon?.(this.options.socketPath)) ?? false));
+    if (isOurs) {
       const sent = await this.exchange(request).then(
         () => true,
         (error: unknown) => missOnNoDaemon(error) ?? false,

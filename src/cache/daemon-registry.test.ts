@@ -4,11 +4,13 @@ import { describe, expect, it } from "vitest";
 import { CANARY } from "../../test/helpers/canary.js";
 import { installFakeDaemons } from "../../test/helpers/fake-daemons.js";
 import { makeTestDeps } from "../../test/helpers/test-deps.js";
+import { ipcRules } from "../platform/ipc-endpoint.js";
 import { Secret } from "../secret.js";
 import {
   daemonRegistryDir,
   daemonRegistryDirs,
   eraseFromEveryDaemon,
+  hasDaemonRecord,
   readDaemonRecords,
   registerDaemon,
 } from "./daemon-registry.js";
@@ -97,6 +99,46 @@ describe("the daemon registry", () => {
     if (hasDir) deps.vol.mkdirSync(REGISTRY, { recursive: true, mode: 0o700 });
     prepare(deps);
     expect(await readDaemonRecords(deps)).toEqual(want);
+  });
+
+  it.each([
+    { platform: "win32", want: "C:\\Users\\user\\work\\socket" },
+    // A drive path is relative on POSIX: the daemon runs in "/", so it is not a record there.
+    { platform: "linux", want: undefined },
+  ])("reads a record of a Windows drive path on $platform as $want", async ({ platform, want }) => {
+    const deps = makeTestDeps({ ipc: ipcRules(platform) });
+    deps.vol.mkdirSync(REGISTRY, { recursive: true, mode: 0o700 });
+    deps.vol.writeFileSync(`${REGISTRY}/abc`, "C:\\Users\\user\\work\\socket\n", { mode: 0o600 });
+    expect(await readDaemonRecords(deps)).toEqual([{ file: `${REGISTRY}/abc`, socketPath: want }]);
+  });
+
+  it("tells whether a record names a socket path, and says no when the registry cannot be read", async () => {
+    const deps = makeTestDeps();
+    expect(await hasDaemonRecord(CUSTOM, deps)).toBe(false);
+    await registerDaemon(CUSTOM, deps);
+    expect(await hasDaemonRecord(CUSTOM, deps)).toBe(true);
+    expect(await hasDaemonRecord(OTHER, deps)).toBe(false);
+    deps.vol.chmodSync(REGISTRY, 0o777);
+    expect(await hasDaemonRecord(CUSTOM, deps)).toBe(false);
+  });
+
+  it("on Windows, vouches for a socket only from a registry inside the user's profile", async () => {
+    // No owner can be checked there, and any user may create a directory outside the profile.
+    const deps = makeTestDeps({ ipc: ipcRules("win32"), uid: undefined });
+    deps.paths = { ...deps.paths, runtimeDir: "/shared/run" };
+    const planted = "/shared/run/git-credential-pat/daemons";
+    deps.vol.mkdirSync(planted, { recursive: true, mode: 0o700 });
+    deps.vol.writeFileSync(`${planted}/abc`, `${CUSTOM}\n`, { mode: 0o600 });
+    expect(await hasDaemonRecord(CUSTOM, deps)).toBe(false);
+    deps.vol.mkdirSync(REGISTRY, { recursive: true, mode: 0o700 });
+    deps.vol.writeFileSync(`${REGISTRY}/def`, `${CUSTOM}\n`, { mode: 0o600 });
+    expect(await hasDaemonRecord(CUSTOM, deps)).toBe(true);
+    // On Linux the owner and mode checks decide, wherever the directory is.
+    const linux = makeTestDeps();
+    linux.paths = { ...linux.paths, runtimeDir: "/shared/run" };
+    linux.vol.mkdirSync(planted, { recursive: true, mode: 0o700 });
+    linux.vol.writeFileSync(`${planted}/abc`, `${CUSTOM}\n`, { mode: 0o600 });
+    expect(await hasDaemonRecord(CUSTOM, linux)).toBe(true);
   });
 
   it("refuses a registry directory other users can write to", async () => {

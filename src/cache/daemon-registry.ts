@@ -2,7 +2,7 @@
 // every one of them, a daemon on a custom --socket included. One small file per daemon in a
 // private directory: written (0600, atomically) once the daemon listens, removed before it stops
 // listening. A record holds the socket path and nothing else: never a token.
-import type { Logger } from "../platform/deps.js";
+import type { IpcRules, Logger } from "../platform/deps.js";
 import { joinPath } from "../posix-path.js";
 import {
   checkPrivateDir,
@@ -15,9 +15,12 @@ import type { Credential } from "../protocol/index.js";
 import { sha256Hex } from "../secret.js";
 import { APP_DIR, type Paths } from "../settings.js";
 import { type CacheClientDeps, SocketCacheClient } from "./client.js";
+import { isAbsoluteSocketPath } from "./socket-path.js";
 
 export interface RegistryDeps extends PrivateFileDeps {
   paths: Paths;
+  /** Which socket paths a record may hold (Windows: a drive's path too). */
+  ipc: IpcRules;
 }
 
 /** `$XDG_RUNTIME_DIR/git-credential-pat/daemons`, else `$XDG_CACHE_HOME/git-credential-pat/daemons`. */
@@ -79,6 +82,29 @@ export async function readDaemonRecords(deps: RegistryDeps): Promise<DaemonRecor
   return records;
 }
 
+/**
+ * Whether a record names `socketPath`: a daemon of ours listens there, or did until it was killed.
+ * An unreadable registry is a no.
+ */
+export async function hasDaemonRecord(socketPath: string, deps: RegistryDeps): Promise<boolean> {
+  const records: DaemonRecord[] = [];
+  for (const dir of daemonRegistryDirs(deps.paths).filter((dir) => isTrustedRegistry(dir, deps))) {
+    records.push(...(await readRegistry(dir, deps).catch(() => [])));
+  }
+  return records.some((record) => record.socketPath === socketPath);
+}
+
+/**
+ * Whether a registry may vouch for a socket we send a token to. On Windows nothing tells us who
+ * made a directory (no owner check, see private-files.ts), and any user may create one at the root
+ * of a drive: so only a registry inside the user's profile counts there, where others cannot write.
+ */
+function isTrustedRegistry(dir: string, deps: RegistryDeps): boolean {
+  if (deps.ipc.kind !== "named-pipe") return true;
+  const home = deps.paths.home.replace(/\/+$/, "").toLowerCase();
+  return dir.toLowerCase().startsWith(`${home}/`);
+}
+
 async function readRegistry(dir: string, deps: RegistryDeps): Promise<DaemonRecord[]> {
   const stats = await deps.fs.stat(dir).catch((error: unknown) => {
     if (errorCode(error) === "ENOENT") return undefined;
@@ -91,17 +117,17 @@ async function readRegistry(dir: string, deps: RegistryDeps): Promise<DaemonReco
   for (const name of names) {
     const file = joinPath(dir, name);
     const content = await readPrivateFile(file, deps).catch(() => undefined);
-    records.push({ file, socketPath: content === undefined ? undefined : parseRecord(content) });
+    records.push({ file, socketPath: content === undefined ? undefined : parseRecord(content, deps.ipc) });
   }
   return records;
 }
 
 /** The socket path a record holds: one absolute path on one line; anything else is not a record. */
-function parseRecord(content: Buffer): string | undefined {
+function parseRecord(content: Buffer, ipc: IpcRules): string | undefined {
   const text = content.toString("utf8");
   if (!text.endsWith("\n")) return undefined;
   const path = text.slice(0, -1);
-  return path.startsWith("/") && !/\p{Cc}/u.test(path) ? path : undefined;
+  return isAbsoluteSocketPath(path, ipc) && !/\p{Cc}/u.test(path) ? path : undefined;
 }
 
 /** A daemon that may still hold a removed token: where it listens, and why it was not cleared. */

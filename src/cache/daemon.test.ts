@@ -4,8 +4,10 @@ import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { makeTestDeps } from "../../test/helpers/test-deps.js";
 import { withLockFile } from "../lease-lock.js";
-import type { Clock } from "../platform/deps.js";
+import type { Clock, UnixServerOptions } from "../platform/deps.js";
+import { ipcRules } from "../platform/ipc-endpoint.js";
 import { nodeUnixExchange } from "../platform/unix-exchange.js";
 import { nodeUnixServer } from "../platform/unix-server.js";
 import {
@@ -187,5 +189,62 @@ describe("startCacheDaemon", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+// Windows: the daemon on a named pipe (the server faked: the pipe's name is ipc-transport.test.ts's
+// business). Nothing is stale, so nothing is probed, locked, unlinked or chmod-ed: no file at all.
+describe("startCacheDaemon on a named pipe", () => {
+  const socketPath = "C:\\Users\\alice\\.cache\\git-credential-pat\\socket";
+
+  function pipeDeps(listenError?: NodeJS.ErrnoException) {
+    const calls: string[] = [];
+    let serve: UnixServerOptions["answer"] = () => "";
+    const deps = makeTestDeps({
+      ipc: ipcRules("win32"),
+      createUnixServer: (options) => {
+        serve = options.answer;
+        return {
+          openConnections: 0,
+          listen: async (path) => {
+            calls.push(`listen ${path}`);
+            if (listenError) throw listenError;
+          },
+          close: async () => {
+            calls.push("close");
+          },
+        };
+      },
+    });
+    return { deps, calls, ask: (request: string) => serve(Buffer.from(request)) };
+  }
+
+  it("listens on the path's pipe, serves, and closes on exit, writing no file", async () => {
+    const { deps, calls, ask } = pipeDeps();
+    const before = deps.vol.toJSON();
+    const daemon = await startCacheDaemon({ socketPath, graceMs: 60_000, requestTimeoutMs: 2000 }, deps);
+    ask("action=store\ntimeout=900\nprotocol=https\nhost=a.example\nusername=alice\npassword=fake-a\n");
+    expect(ask("action=get\ntimeout=0\nprotocol=https\nhost=a.example\n")).toContain("username=alice\n");
+    ask("action=exit\ntimeout=0\n");
+    await daemon.closed;
+    expect(calls).toEqual([`listen ${socketPath}`, "close"]);
+    expect(deps.vol.toJSON()).toEqual(before);
+  });
+
+  it("leaves a pipe name that exists alone (first instance only), without probing it", async () => {
+    const inUse = Object.assign(new Error("listen EADDRINUSE"), { code: "EADDRINUSE" });
+    const { deps, calls } = pipeDeps(inUse);
+    await expect(
+      startCacheDaemon({ socketPath, graceMs: 60_000, requestTimeoutMs: 2000 }, deps),
+    ).rejects.toBeInstanceOf(DaemonAlreadyRunning);
+    expect(calls).toEqual([`listen ${socketPath}`]);
+  });
+
+  it("reports any other failure to listen as it is", async () => {
+    const denied = Object.assign(new Error("listen EACCES"), { code: "EACCES" });
+    const { deps } = pipeDeps(denied);
+    await expect(
+      startCacheDaemon({ socketPath, graceMs: 60_000, requestTimeoutMs: 2000 }, deps),
+    ).rejects.toBe(denied);
   });
 });

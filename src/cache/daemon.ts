@@ -4,12 +4,12 @@
 import { BackendUnavailableError } from "../errors.js";
 import { withLockFile } from "../lease-lock.js";
 import type { Clock, Deps, Logger, UnixServer } from "../platform/deps.js";
-import { errorCode, type PrivateFileDeps } from "../private-files.js";
+import { errorCode } from "../private-files.js";
 import { MAX_REQUEST_BYTES } from "../protocol/index.js";
 import { MAX_TIMER_MS } from "../settings.js";
 import { CacheTable } from "./cache-table.js";
 import { createCacheHandlers } from "./daemon-handlers.js";
-import { checkSocketPath } from "./socket-path.js";
+import { checkSocketPath, type SocketPathDeps } from "./socket-path.js";
 import { decodeCacheRequest } from "./wire.js";
 
 export interface DaemonOptions {
@@ -30,7 +30,7 @@ export interface DaemonLifecycle {
   stopping(): Promise<void>;
 }
 
-export type DaemonDeps = PrivateFileDeps & Pick<Deps, "log" | "createUnixServer" | "probeUnixSocket">;
+export type DaemonDeps = SocketPathDeps & Pick<Deps, "log" | "createUnixServer" | "probeUnixSocket">;
 
 export interface RunningDaemon {
   /** Resolves when the daemon has stopped and removed its socket. */
@@ -41,7 +41,7 @@ export interface RunningDaemon {
 /**
  * The socket lock (see takeOverSocket) is held for one probe (at most PROBE_TIMEOUT_MS) and a few
  * file operations, so one older than staleMs was left by a daemon killed while holding it. The
- * wait stays under the 3 s a `store` gives a daemon to start (node-deps.ts DAEMON_START_TIMEOUT_MS).
+ * wait stays under the 3 s a `store` gives a daemon to start (daemon-spawn.ts DAEMON_START_TIMEOUT_MS).
  */
 const SOCKET_LOCK = { timeoutMs: 2500, staleMs: 2000 };
 const PROBE_TIMEOUT_MS = 500;
@@ -148,6 +148,9 @@ async function settle(hook: Promise<void> | undefined, name: string, log: Logger
  * which the file system cannot do atomically.)
  */
 async function takeOverSocket(server: UnixServer, socketPath: string, deps: DaemonDeps): Promise<void> {
+  // Windows: a named pipe is never stale (it goes with the last handle of the process that made
+  // it), so there is nothing to probe, unlink or lock, and it has no mode to set.
+  if (deps.ipc.kind === "named-pipe") return listenOn(server, socketPath);
   // The lock lives in the socket's directory, so that is created (0700) and checked first.
   await checkSocketPath(socketPath, { create: true }, deps);
   await withLockFile(
@@ -159,9 +162,7 @@ async function takeOverSocket(server: UnixServer, socketPath: string, deps: Daem
         if (await deps.probeUnixSocket(socketPath, PROBE_TIMEOUT_MS)) throw new DaemonAlreadyRunning();
         await deps.fs.unlink(socketPath).catch(() => {});
       }
-      await server.listen(socketPath).catch((error: unknown) => {
-        throw errorCode(error) === "EADDRINUSE" ? new DaemonAlreadyRunning() : error;
-      });
+      await listenOn(server, socketPath);
       // The 0700 directory already keeps others out; 0600 on the socket says the same thing twice.
       await deps.fs.chmod(socketPath, 0o600).catch((error: unknown) => {
         void server.close();
@@ -170,6 +171,17 @@ async function takeOverSocket(server: UnixServer, socketPath: string, deps: Daem
     },
     deps,
   );
+}
+
+/**
+ * Listens on the socket path; one another listener holds means a daemon is already running. A
+ * named pipe is created as the first instance of its name (libuv uv_pipe_bind), so a name that
+ * exists, ours or made first by someone else, is never shared: the daemon leaves it alone.
+ */
+async function listenOn(server: UnixServer, socketPath: string): Promise<void> {
+  await server.listen(socketPath).catch((error: unknown) => {
+    throw errorCode(error) === "EADDRINUSE" ? new DaemonAlreadyRunning() : error;
+  });
 }
 
 export class DaemonAlreadyRunning extends BackendUnavailableError {

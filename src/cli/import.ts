@@ -2,14 +2,13 @@
 // git-credential-store plaintext file into the configured store, keeping git's precedence (the
 // first line of a slot wins), never losing a token and never replacing a stored one unasked.
 // The decisions are import-plan.ts (pure); this file reads, stores, deletes and reports.
-import { join } from "node:path";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { SocketCacheClient } from "../cache/client.js";
 import { defaultSocketPath } from "../cache/socket-path.js";
 import { loadConfig } from "../config/config-file.js";
 import { NotFoundError, PatError, SilentError, UsageError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
-import { normalizePath } from "../posix-path.js";
+import { joinPath, normalizePath } from "../posix-path.js";
 import { readPrivateFile, resolveSymlinks, rewritePrivateFile } from "../private-files.js";
 import { decodeUtf8, slotOf } from "../protocol/index.js";
 import { type StoreName, userPath } from "../settings.js";
@@ -52,7 +51,7 @@ export async function runImport(opts: ImportOptions, deps: Deps): Promise<void> 
   const source =
     opts.file === undefined
       ? await defaultSource(deps)
-      : userPath(opts.file, "--file", deps.paths.home, { isFlag: true });
+      : userPath(opts.file, "--file", deps.paths, { isFlag: true });
   const content = await readPrivateFile(source, deps);
   if (content === undefined) throw new NotFoundError(`no credentials file at ${source}`);
   const { store, storeName } = await openTargetStore(opts.store, source, deps);
@@ -146,8 +145,8 @@ async function deleteImported(
 async function defaultSource(deps: Deps): Promise<string> {
   // git credential-store's own default order (git-credential-store(1), FILES).
   const candidates = [
-    join(deps.paths.home, ".git-credentials"),
-    join(deps.paths.xdgConfigHome, "git", "credentials"),
+    joinPath(deps.paths.home, ".git-credentials"),
+    joinPath(deps.paths.xdgConfigHome, "git", "credentials"),
   ];
   for (const path of candidates) {
     if (

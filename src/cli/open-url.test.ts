@@ -16,7 +16,13 @@ describe("openerFor", () => {
       name: "Windows uses rundll32's URL handler, never cmd (it would split the URL at &)",
       env: {},
       platform: "win32",
-      want: { file: "rundll32", args: ["url.dll,FileProtocolHandler", URL] },
+      want: { file: "C:\\Windows\\System32\\rundll32.exe", args: ["url.dll,FileProtocolHandler", URL] },
+    },
+    {
+      name: "Windows runs rundll32 from %SystemRoot%, never a rundll32.exe in the working directory",
+      env: { SystemRoot: "D:\\WINDOWS" },
+      platform: "win32",
+      want: { file: "D:\\WINDOWS\\System32\\rundll32.exe", name: "rundll32" },
     },
     {
       name: "$BROWSER wins on every platform, the URL its only argument",

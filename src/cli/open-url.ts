@@ -2,6 +2,7 @@
 // the platform's opener. Never through a shell, never waiting long (Spawn's isDetached: no pipes
 // held, nothing killed); when no opener runs, the URL already printed is enough.
 import type { Deps } from "../platform/deps.js";
+import { windowsSystemProgram } from "../posix-path.js";
 import { pickEnv } from "../settings.js";
 
 /**
@@ -31,8 +32,11 @@ export function openerFor(url: string, env: Deps["env"], platform: string): Open
   }
   if (platform === "darwin") return { file: "open", args: [url], name: "open" };
   // Not `cmd /c start "" URL`: cmd would read the & between the URL's parameters as a command separator.
-  if (platform === "win32")
-    return { file: "rundll32", args: ["url.dll,FileProtocolHandler", url], name: "rundll32" };
+  // By its full path: Windows looks a bare name up in the working directory first.
+  if (platform === "win32") {
+    const file = windowsSystemProgram("rundll32.exe", env.SystemRoot);
+    return { file, args: ["url.dll,FileProtocolHandler", url], name: "rundll32" };
+  }
   return { file: "xdg-open", args: [url], name: "xdg-open" };
 }
 

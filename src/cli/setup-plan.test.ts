@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { account } from "../../test/helpers/account-fixture.js";
 import {
+  binaryHelperCommand,
   describeChange,
   describeUndoStep,
   helperCommand,
@@ -50,6 +51,31 @@ describe("helperCommand", () => {
     },
   ])("$name", ({ self, onPath, want }) => {
     expect(helperCommand(self, onPath)).toBe(want);
+  });
+});
+
+describe("binaryHelperCommand", () => {
+  it.each([
+    {
+      name: "is the absolute path as it is on Linux and macOS",
+      path: "/usr/lib/node_modules/git-credential-pat/node_modules/@git-credential-pat/linux-x64/bin/git-credential-pat",
+      platform: "linux",
+      want: "/usr/lib/node_modules/git-credential-pat/node_modules/@git-credential-pat/linux-x64/bin/git-credential-pat",
+    },
+    {
+      name: "turns Windows backslashes into slashes: git for Windows' sh would eat them",
+      path: "C:\\npm\\node_modules\\git-credential-pat\\node_modules\\@git-credential-pat\\win32-x64\\bin\\git-credential-pat.exe",
+      platform: "win32",
+      want: "!C:/npm/node_modules/git-credential-pat/node_modules/@git-credential-pat/win32-x64/bin/git-credential-pat.exe",
+    },
+    {
+      name: "quotes a Windows path with a space",
+      path: "C:\\Users\\Jane Doe\\git-credential-pat.exe",
+      platform: "win32",
+      want: "!'C:/Users/Jane Doe/git-credential-pat.exe'",
+    },
+  ])("$name", ({ path, platform, want }) => {
+    expect(binaryHelperCommand(path, platform)).toBe(want);
   });
 });
 

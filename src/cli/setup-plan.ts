@@ -53,6 +53,22 @@ export function helperCommand(selfCommand: readonly string[], isOnPath: boolean)
   return words[0]?.startsWith("/") ? command : `!${command}`;
 }
 
+/**
+ * A path as a helper value holds it. git for Windows runs an absolute-path helper through its
+ * sh, where a backslash is an escape: the path goes with forward slashes, which Windows takes too.
+ */
+export function gitHelperPath(path: string, platform: string): string {
+  return platform === "win32" ? path.replaceAll("\\", "/") : path;
+}
+
+/**
+ * The credential.helper value that runs the platform binary at `path` (a Windows drive path gets
+ * the `!` form, quoted when it has spaces, as C:/Users/Jane Doe/… often does).
+ */
+export function binaryHelperCommand(path: string, platform: string): string {
+  return helperCommand([gitHelperPath(path, platform)], false);
+}
+
 /** git's boolean true (config.c git_parse_maybe_bool_text). */
 export function isGitTrue(value: string): boolean {
   return ["true", "yes", "on", "1"].includes(value.trim().toLowerCase());

@@ -1,9 +1,9 @@
 // What `setup` changed, per git config file, so `setup --undo` can put it back:
 // $XDG_STATE_HOME/git-credential-pat/setup.json (0600, rewritten atomically under its lock).
 // Holds config keys and values and the changed lines of the file, never a token.
-import { join } from "node:path";
 import { PatError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
+import { joinPath } from "../posix-path.js";
 import { ensurePrivateDir, readPrivateFile, rewritePrivateFile } from "../private-files.js";
 import { DEFAULTS, ENV, positiveInt, stateDir } from "../settings.js";
 import type { ConfigPatch, Hunk } from "./setup-patch.js";
@@ -33,7 +33,7 @@ interface SetupState {
 export type SetupStateDeps = Pick<Deps, "env" | "paths" | "fs" | "clock" | "uid" | "deferSignals">;
 
 export function setupStatePath(paths: Deps["paths"]): string {
-  return join(stateDir(paths), "setup.json");
+  return joinPath(stateDir(paths), "setup.json");
 }
 
 /** What setup changed in `file` and has not undone, oldest first. */

@@ -5,8 +5,9 @@ import { account } from "../../test/helpers/account-fixture.js";
 import { makeTestDeps, type TestDeps } from "../../test/helpers/test-deps.js";
 import type { Account } from "../accounts/account.js";
 import { updateAccounts } from "../accounts/accounts-file.js";
-import type { Spawn, SpawnResult } from "../platform/deps.js";
-import { runSetup, type SetupOptions, toSetupOptions } from "./setup.js";
+import type { PlatformBinary, Spawn, SpawnResult } from "../platform/deps.js";
+import { VERSION } from "../version.js";
+import { isOnPath, runSetup, type SetupOptions, toSetupOptions } from "./setup.js";
 import { setupStatePath } from "./setup-state.js";
 
 const GLOBAL = "/home/user/.gitconfig";
@@ -193,6 +194,88 @@ describe("runSetup", () => {
     deps.vol.writeFileSync("/opt/tools/bin/git-credential-pat", "#!", { mode: 0o755 });
     await runSetup(options(), deps);
     expect(read(deps)).toBe(`${GH}=\n${GH}=pat\n`);
+  });
+
+  describe("as the Node build, installed by npm", () => {
+    const NODE = ["/usr/bin/node", "/usr/lib/node_modules/git-credential-pat/dist/cli.cjs"];
+    const BINARY =
+      "/usr/lib/node_modules/git-credential-pat/node_modules/@git-credential-pat/linux-x64/bin/git-credential-pat";
+    const nodeDeps = (binary: PlatformBinary, env: Record<string, string> = {}) => {
+      const { deps } = setupDeps(env);
+      deps.selfCommand = NODE;
+      deps.platformBinary = async () => binary;
+      return deps;
+    };
+    const found = (path: string, version = VERSION): PlatformBinary => ({
+      kind: "found",
+      path,
+      packageName: "@git-credential-pat/linux-x64",
+      version,
+    });
+
+    it("writes the platform binary's absolute path, though the Node launcher is on PATH", async () => {
+      const deps = nodeDeps(found(BINARY), { PATH: "/usr/bin" });
+      deps.vol.mkdirSync("/usr/bin", { recursive: true });
+      deps.vol.writeFileSync("/usr/bin/git-credential-pat", "#!", { mode: 0o755 });
+      await runSetup(options(), deps);
+      expect(read(deps)).toBe(`${GH}=\n${GH}=${BINARY}\n`);
+    });
+
+    it("replaces an old version's path on the next setup, and --undo still restores what was there first", async () => {
+      const deps = nodeDeps(
+        found("/home/u/.nvm/versions/node/v20.19.0/lib/node_modules/x/bin/git-credential-pat"),
+      );
+      deps.vol.mkdirSync("/home/user", { recursive: true });
+      deps.vol.writeFileSync(GLOBAL, "credential.helper=manager\n");
+      await runSetup(options(), deps);
+      deps.platformBinary = async () => found(BINARY);
+      await runSetup(options(), deps);
+      expect(read(deps)).toBe(`credential.helper=manager\n${GH}=\n${GH}=${BINARY}\n`);
+      expect(deps.stdout()).toContain(`add ${GH} = "${BINARY}"`);
+      await runSetup(options({ undo: true }), deps);
+      expect(read(deps)).toBe("credential.helper=manager\n");
+    });
+
+    it.each([
+      {
+        name: "no binary is published for this platform",
+        binary: { kind: "none", reason: "none for freebsd-x64" },
+      },
+      { name: "npm did not install the platform package", binary: { kind: "none", reason: "not installed" } },
+      { name: "the package found is another version", binary: found(BINARY, "0.0.1") },
+    ] as const)("writes the Node build when $name", async ({ binary }) => {
+      const deps = nodeDeps(binary);
+      await runSetup(options(), deps);
+      expect(read(deps)).toBe(`${GH}=\n${GH}=${NODE.join(" ")}\n`);
+    });
+
+    it("writes a Windows path with forward slashes, quoted for git's sh", async () => {
+      const deps = nodeDeps(
+        found(
+          "C:\\Users\\Jane Doe\\AppData\\Roaming\\npm\\node_modules\\git-credential-pat\\node_modules\\@git-credential-pat\\win32-x64\\bin\\git-credential-pat.exe",
+        ),
+      );
+      deps.platform = "win32";
+      await runSetup(options(), deps);
+      expect(read(deps)).toBe(
+        `${GH}=\n${GH}=!'C:/Users/Jane Doe/AppData/Roaming/npm/node_modules/git-credential-pat/node_modules/@git-credential-pat/win32-x64/bin/git-credential-pat.exe'\n`,
+      );
+    });
+  });
+
+  it.each([
+    { name: "finds git-credential-pat.exe on a Windows PATH", platform: "win32", want: true },
+    { name: "does not split a Windows PATH at the drive's colon", platform: "linux", want: false },
+  ])("$name", async ({ platform, want }) => {
+    const files = new Set(["C:\\Users\\a\\bin/git-credential-pat.exe"]);
+    const fs = {
+      stat: async (path: string) => {
+        if (!files.has(path)) throw Object.assign(new Error("ENOENT"), { code: "ENOENT" });
+        return { isFile: () => true, mode: 0o666 };
+      },
+    } as never;
+    const env = { PATH: "C:\\Windows\\system32;C:\\Users\\a\\bin" };
+    await expect(isOnPath("git-credential-pat", { env, fs, platform })).resolves.toBe(want);
   });
 
   it("sets up account hosts and GH_HOST, with useHttpPath where owners are routed", async () => {

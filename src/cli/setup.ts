@@ -7,9 +7,12 @@ import { type ConfigTarget, GitConfig } from "../git/git-config.js";
 import { configFilePath, readConfigFile, writeConfigFile } from "../git/git-config-file.js";
 import { maskCommand } from "../git/url-secret.js";
 import type { Deps } from "../platform/deps.js";
+import { isRunnable, pathCandidates } from "../platform/path-lookup.js";
 import { shellQuote } from "../protocol/index.js";
+import { installedBinary } from "./installed-binary.js";
 import { makeConfigPatch, revertConfigPatch } from "./setup-patch.js";
 import {
+  binaryHelperCommand,
   describeChange,
   describeUndoStep,
   helperCommand,
@@ -73,7 +76,7 @@ export async function runSetup(opts: SetupOptions, deps: Deps): Promise<void> {
   const accounts = await loadAccounts(deps);
   const hosts = setupHosts(opts.hosts, accounts, deps.env);
   const ownerHosts = ownerRoutedHosts(accounts);
-  const helper = helperCommand(deps.selfCommand, await isOnPath(EXECUTABLE, deps));
+  const helper = await helperToWrite(deps);
   const config = new GitConfig(opts.target, deps);
   const current = new Map<string, string[]>();
   for (const key of keysToRead(hosts, ownerHosts)) current.set(key, await config.getAll(key));
@@ -234,14 +237,22 @@ function undoCommand(target: ConfigTarget): string {
   return `${EXECUTABLE} setup --undo${scope}`;
 }
 
-/** Whether git finds `name` through PATH (an executable file in one of its absolute entries). */
-async function isOnPath(name: string, deps: Pick<Deps, "env" | "fs">): Promise<boolean> {
-  for (const dir of (deps.env.PATH ?? "").split(":")) {
-    // An empty or relative entry depends on the directory git runs in: never count on it.
-    if (!dir.startsWith("/")) continue;
+/**
+ * The platform binary npm installed with this Node build, by its absolute path: on PATH is only
+ * the Node launcher. Otherwise this program: the standalone binary, or the Node build where no
+ * binary is installed. A new path after an upgrade replaces the old one on the next setup.
+ */
+async function helperToWrite(deps: Deps): Promise<string> {
+  const binary = await installedBinary(deps);
+  if (binary !== undefined) return binaryHelperCommand(binary.path, deps.platform);
+  return helperCommand(deps.selfCommand, await isOnPath(EXECUTABLE, deps));
+}
+
+/** Whether git finds `name` through PATH (platform/path-lookup.ts: `;` and NAME.exe on Windows). */
+export async function isOnPath(name: string, deps: Pick<Deps, "env" | "fs" | "platform">): Promise<boolean> {
+  for (const candidate of pathCandidates(name, deps.env.PATH, deps.platform)) {
     try {
-      const stats = await deps.fs.stat(`${dir.replace(/\/+$/, "")}/${name}`);
-      if (stats.isFile() && (stats.mode & 0o111) !== 0) return true;
+      if (isRunnable(await deps.fs.stat(candidate), deps.platform)) return true;
     } catch {
       // Not in this directory.
     }

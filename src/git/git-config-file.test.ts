@@ -47,6 +47,48 @@ describe("configFilePath --global", () => {
   });
 });
 
+describe("configFilePath --file per platform", () => {
+  const ok = (stdout: string) => ({ code: 0, stdout, stderr: "" });
+
+  it.each([
+    {
+      platform: "linux",
+      cwd: "/work/repo\n",
+      wantFile: "sh",
+      wantArgs: ["-c", "pwd"],
+      want: "/work/repo/rel/config",
+    },
+    {
+      platform: "darwin",
+      cwd: "/Users/a/repo\n",
+      wantFile: "sh",
+      wantArgs: ["-c", "pwd"],
+      want: "/Users/a/repo/rel/config",
+    },
+    {
+      platform: "win32",
+      cwd: "C:\\work\\repo\r\n",
+      wantFile: "C:\\Windows\\System32\\cmd.exe",
+      wantArgs: ["/d", "/c", "cd"],
+      want: "C:/work/repo/rel/config",
+    },
+  ])("$platform: a relative path is read against the working directory ($wantFile)", async (row) => {
+    const deps = makeTestDeps({ platform: row.platform, spawnResults: [ok(row.cwd)] });
+    deps.paths = { ...deps.paths, pathStyle: row.platform === "win32" ? "win32" : "posix" };
+    await expect(configFilePath({ scope: "file", path: "./rel/config" }, deps)).resolves.toBe(row.want);
+    expect(deps.spawnCalls).toEqual([{ file: row.wantFile, args: row.wantArgs }]);
+  });
+
+  it("win32: a drive path is absolute and asks nothing", async () => {
+    const deps = makeTestDeps({ platform: "win32" });
+    deps.paths = { ...deps.paths, pathStyle: "win32" };
+    await expect(configFilePath({ scope: "file", path: "D:\\cfg\\gitconfig" }, deps)).resolves.toBe(
+      "D:\\cfg\\gitconfig",
+    );
+    expect(deps.spawnCalls).toEqual([]);
+  });
+});
+
 describe("writeConfigFile", () => {
   it("replaces the file through FILE.lock with the mode it had", async () => {
     const deps = makeTestDeps();

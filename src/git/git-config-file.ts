@@ -4,13 +4,10 @@
 // so a concurrent `git config` never interleaves with us.
 import { PatError } from "../errors.js";
 import type { Deps } from "../platform/deps.js";
+import { isAbsolutePath, normalizeAbsolutePath, windowsSystemProgram } from "../posix-path.js";
 import { errorCode } from "../private-files.js";
 import type { ConfigTarget } from "./git-config.js";
 import { runGit } from "./run-git.js";
-
-function isAbsolute(path: string): boolean {
-  return path.startsWith("/");
-}
 
 /**
  * The file git edits for `target`, as an absolute path.
@@ -20,8 +17,10 @@ function isAbsolute(path: string): boolean {
  */
 export async function configFilePath(
   target: ConfigTarget,
-  deps: Pick<Deps, "env" | "fs" | "spawn" | "paths">,
+  deps: Pick<Deps, "env" | "fs" | "spawn" | "paths" | "platform">,
 ): Promise<string> {
+  // "/…", or on Windows C:/… too (git's is_absolute_path there).
+  const isAbsolute = (path: string) => isAbsolutePath(path, deps.paths.pathStyle);
   if (target.scope === "local") {
     const result = await runGit(["rev-parse", "--path-format=absolute", "--git-path", "config"], deps);
     if (result.code !== 0) {
@@ -45,11 +44,20 @@ export async function configFilePath(
   return !(await exists(userConfig, deps)) && (await exists(xdgConfig, deps)) ? xdgConfig : userConfig;
 }
 
-/** The process's working directory, from a child (only platform/ may ask the process itself). */
-async function workingDirectory(deps: Pick<Deps, "spawn">): Promise<string> {
-  const result = await deps.spawn("sh", ["-c", "pwd"], { env: {}, timeoutMs: 5000 });
-  const cwd = result.stdout.trim();
-  if (result.code !== 0 || !isAbsolute(cwd)) {
+/**
+ * The process's working directory, from a child (only platform/ may ask the process itself):
+ * sh's pwd, or on Windows (no sh) cmd's cd, run by its full path.
+ */
+async function workingDirectory(deps: Pick<Deps, "spawn" | "env" | "paths" | "platform">): Promise<string> {
+  const result =
+    deps.platform === "win32"
+      ? await deps.spawn(windowsSystemProgram("cmd.exe", deps.env.SystemRoot), ["/d", "/c", "cd"], {
+          env: {},
+          timeoutMs: 5000,
+        })
+      : await deps.spawn("sh", ["-c", "pwd"], { env: {}, timeoutMs: 5000 });
+  const cwd = normalizeAbsolutePath(result.stdout.trim(), deps.paths.pathStyle);
+  if (result.code !== 0 || cwd === undefined) {
     throw new PatError("cannot tell the working directory to resolve a relative path", {
       hint: "give an absolute path",
     });

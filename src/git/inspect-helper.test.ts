@@ -31,7 +31,16 @@ describe("inspectHelper", () => {
     {
       name: "this helper by absolute path",
       value: "/usr/local/bin/git-credential-pat --store=memory",
-      want: { kind: "pat", args: ["--store=memory"] },
+      want: { kind: "pat", args: ["--store=memory"], path: "/usr/local/bin/git-credential-pat" },
+    },
+    {
+      name: "the Windows binary setup writes, with forward slashes",
+      value: "!'C:/Users/Jane Doe/npm/node_modules/@git-credential-pat/win32-x64/bin/git-credential-pat.exe'",
+      want: {
+        kind: "pat",
+        args: [],
+        path: "C:/Users/Jane Doe/npm/node_modules/@git-credential-pat/win32-x64/bin/git-credential-pat.exe",
+      },
     },
     {
       name: "this helper as node and its script, quoted",
@@ -42,7 +51,7 @@ describe("inspectHelper", () => {
     {
       name: "the npm package's entry",
       value: "/usr/bin/node /usr/lib/node_modules/git-credential-pat/dist/cli.cjs",
-      want: { kind: "pat" },
+      want: { kind: "pat", path: "/usr/lib/node_modules/git-credential-pat/dist/cli.cjs" },
     },
     { name: "git credential-X through the shell", value: "!git credential-store", want: { kind: "store" } },
     {

@@ -20,6 +20,8 @@ export interface Helper {
   name: string;
   /** Words after the helper's program. */
   args: string[];
+  /** For git-credential-pat run by its path (the binary, or the Node build's script): that path. */
+  path?: string;
 }
 
 /** Helpers that keep what git gives them, by their `git credential-NAME` name. */
@@ -42,7 +44,8 @@ export function inspectHelper(value: string, selfPaths: readonly string[] = []):
   const words = splitWords(isShell ? value.slice(1) : value);
   const command =
     isShell || value.startsWith("/") ? words : ["git", `credential-${words[0] ?? ""}`, ...words.slice(1)];
-  const base = (word: string) => word.slice(word.lastIndexOf("/") + 1);
+  // A Windows helper path is written with forward slashes (setup-plan binaryHelperCommand).
+  const base = (word: string) => word.slice(word.lastIndexOf("/") + 1).replace(/\.exe$/i, "");
   let name: string | undefined;
   let args: string[] = [];
   if (base(command[0] ?? "") === "git" && command[1]?.startsWith("credential-")) {
@@ -59,7 +62,14 @@ export function inspectHelper(value: string, selfPaths: readonly string[] = []):
     /\/git-credential-pat\/dist\/cli\.cjs$/.test(word);
   const self = command.findIndex(isSelf);
   if (name === "pat" || self !== -1) {
-    return { kind: "pat", name: "pat", args: name === "pat" ? args : command.slice(self + 1) };
+    const path = command[self];
+    const isPath = path?.includes("/") === true;
+    return {
+      kind: "pat",
+      name: "pat",
+      args: name === "pat" ? args : command.slice(self + 1),
+      ...(isPath ? { path } : {}),
+    };
   }
   if (name === undefined) return { kind: "other", name: value.replace(/^!/, "").trim(), args: [] };
   const kind: HelperKind =

@@ -18,6 +18,24 @@ describe("gitEnv", () => {
       want: { PATH: "/usr/bin", HOME: "/home/user", GIT_CONFIG_GLOBAL: "/tmp/g", XDG_CONFIG_HOME: "/x" },
     },
     {
+      name: "keeps where Git for Windows finds the home directory when HOME is unset",
+      env: {
+        PATH: "C:\\Program Files\\Git\\cmd",
+        USERPROFILE: "C:\\Users\\a",
+        HOMEDRIVE: "C:",
+        HOMEPATH: "\\Users\\a",
+        SystemRoot: "C:\\Windows",
+        APPDATA: "C:\\Users\\a\\AppData\\Roaming",
+      },
+      want: {
+        PATH: "C:\\Program Files\\Git\\cmd",
+        USERPROFILE: "C:\\Users\\a",
+        HOMEDRIVE: "C:",
+        HOMEPATH: "\\Users\\a",
+        SystemRoot: "C:\\Windows",
+      },
+    },
+    {
       name: "drops every token variable",
       env: { PATH: "/usr/bin", ...TOKENS },
       want: { PATH: "/usr/bin" },

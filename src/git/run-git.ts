@@ -18,6 +18,12 @@ const GIT_ENV_ALLOW = [
   "GIT_DIR",
   "GIT_WORK_TREE",
   "GIT_EXEC_PATH",
+  // Windows: without HOME (the usual case there) Git for Windows takes the home directory from
+  // HOMEDRIVE/HOMEPATH or USERPROFILE, else --global has no file; SystemRoot, for system DLLs.
+  "USERPROFILE",
+  "HOMEDRIVE",
+  "HOMEPATH",
+  "SystemRoot",
 ];
 
 export const GIT_TIMEOUT_MS = 10_000;

@@ -3,6 +3,7 @@
 import type { AccountsData } from "../accounts/account.js";
 import { loadAccountsData } from "../accounts/accounts-file.js";
 import { SocketCacheClient } from "../cache/client.js";
+import { hasDaemonRecord } from "../cache/daemon-registry.js";
 import { defaultSocketPath } from "../cache/socket-path.js";
 import { isHttpAllowed, loadConfig } from "../config/config-file.js";
 import { hintOf } from "../errors.js";
@@ -99,6 +100,9 @@ function cacheClient(options: HelperOptions, deps: Deps): SocketCacheClient {
   const socketPath =
     options.socketPath === undefined
       ? defaultSocketPath(deps.paths)
-      : userPath(options.socketPath, "--socket", deps.paths.home, { isFlag: true });
-  return new SocketCacheClient({ socketPath, timeoutMs: CACHE_TIMEOUT_MS }, deps);
+      : userPath(options.socketPath, "--socket", deps.paths, { isFlag: true });
+  return new SocketCacheClient(
+    { socketPath, timeoutMs: CACHE_TIMEOUT_MS },
+    { ...deps, isRegisteredDaemon: (path) => hasDaemonRecord(path, deps) },
+  );
 }

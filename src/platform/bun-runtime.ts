@@ -22,6 +22,8 @@ export interface BunRuntime {
       cwd: string;
       stdio: ["ignore", "ignore", "ignore"];
       detached: true;
+      /** Windows: no console window for it (a detached child would get one of its own). */
+      windowsHide?: boolean;
     },
   ): { unref(): void };
 }

@@ -1,5 +1,26 @@
 // Every side effect the program has, as one injectable object (gh's Factory, GCM's
 // ICommandContext). Only node-deps.ts builds the real one; tests use makeTestDeps().
+//
+// Platform differences (outside the cache daemon), each chosen from Deps.platform / Paths.pathStyle:
+// - Paths (posix-path.ts, settings.ts, node-deps.ts pathsFrom): the SPEC's XDG layout on all three;
+//   Windows: home is HOME, else USERPROFILE; absolute means C:\… / C:/… / \\server\share, kept with "/".
+// - File protection (private-files.ts, platform/windows-fs.ts): Linux, macOS: 0600/0700 modes,
+//   checked. Windows: no uid, no mode checks; our directories get an owner-only ACL (icacls) once,
+//   when created; doctor (cli/doctor/files.ts) says so instead of failing on 0666/0777.
+// - Atomic rename over a file (windows-fs.ts): Windows retries while another program holds it open.
+// - Keychain watchdog (keyring-watchdog.ts): the sh watcher for blocking calls on Linux only (D-Bus);
+//   macOS and Windows entries do no IPC, the timer guard covers the calls; no sh on Windows.
+// - Keychain messages (node-keyring.ts keychainWords): Secret Service, Keychain, Credential Manager.
+// - PATH lookup (platform/path-lookup.ts; setup's isOnPath): ":" and the x bit; Windows ";",
+//   NAME.exe then NAME (Git for Windows' lookup_prog).
+// - Starting programs (node-deps.ts nodeSpawnFor): Windows finds a bare name in PATH itself, never
+//   in the working directory; System32 programs (icacls, rundll32, cmd) by full path.
+// - Terminals (fd-io.ts isTerminal): fstat against /dev/null; Windows: the console (node:tty).
+// - Working directory for a relative --file (git/git-config-file.ts): sh's pwd; Windows: cmd's cd.
+// - Browser (cli/open-url.ts): xdg-open, open, rundll32 url.dll.
+// - Learner (node-deps.ts startDetachedLearner): under nice -n 19 where it exists; never on
+//   Windows, where it starts with no console window.
+// - CRLF from Git for Windows (protocol/parse-request.ts): the same on all: a CR before LF ends the line.
 import type { Stats } from "node:fs";
 import type { Paths } from "../settings.js";
 
@@ -106,6 +127,14 @@ export interface Keyring {
  */
 export type UnixExchange = (socketPath: string, payload: string, timeoutMs: number) => Promise<Buffer>;
 
+/**
+ * How the cache daemon is reached on this platform (platform/ipc-endpoint.ts ipcRules).
+ * "unix-socket": a socket file at the socket path, whose directory must be private (0700), and
+ * a path of at most `maxPathBytes` bytes (sun_path). "named-pipe" (Windows): a pipe named from
+ * the user and the socket path; nothing is created at the path, and no directory protects it.
+ */
+export type IpcRules = { kind: "unix-socket"; maxPathBytes: number } | { kind: "named-pipe" };
+
 /** How the cache daemon's socket serves: one request per connection, answered, then closed. */
 export interface UnixServerOptions {
   /** A connection lasts at most this long from accept, however it trickles (slowloris guard). */
@@ -126,6 +155,15 @@ export interface UnixServer {
   readonly openConnections: number;
 }
 
+/**
+ * The standalone binary of the npm platform package (@git-credential-pat/<platform>) installed
+ * with the Node build. "standalone": this process is that binary (or another standalone build).
+ */
+export type PlatformBinary =
+  | { kind: "standalone" }
+  | { kind: "found"; path: string; packageName: string; version: string }
+  | { kind: "none"; reason: string; packageName?: string };
+
 export interface Logger {
   debug(message: string): void;
 }
@@ -137,9 +175,12 @@ export interface Deps {
   spawn: Spawn;
   io: Io;
   paths: Paths;
-  /** This process's uid, to refuse files owned by someone else; undefined on Windows. */
+  /**
+   * This process's uid, to refuse files owned by someone else; undefined on Windows, where no
+   * owner or mode is checked at all (NTFS has none; an ACL protects our files: private-files.ts).
+   */
   uid: number | undefined;
-  /** process.platform: which opener shows a web page (xdg-open, open, rundll32). */
+  /** process.platform ("linux" | "darwin" | "win32"…), injected: every platform difference above. */
   platform: string;
   /** This machine's name (os.hostname()), read on use: it names the tokens people create. */
   machineName: () => string;
@@ -148,6 +189,11 @@ export interface Deps {
    * `setup` writes it into git's config when git-credential-pat is not on PATH.
    */
   selfCommand: readonly string[];
+  /**
+   * The platform binary to hand git instead of the Node build (setup, doctor); looked up on
+   * first use, never on git's path.
+   */
+  platformBinary: () => Promise<PlatformBinary>;
   /** Starts this program's cache daemon detached on `socketPath`; resolves once it listens. */
   startDaemon: (socketPath: string) => Promise<void>;
   /**
@@ -157,6 +203,8 @@ export interface Deps {
    * it from the store. Throws only if the process cannot be created at all.
    */
   startLearner: (args: readonly string[]) => void;
+  /** The cache transport's rules here: a Unix socket (Linux, macOS) or a named pipe (Windows). */
+  ipc: IpcRules;
   /** Talks to the cache daemon. */
   unixExchange: UnixExchange;
   /** The cache daemon's listening socket. */

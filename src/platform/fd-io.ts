@@ -1,6 +1,6 @@
 // Io on raw file descriptors, for Node. process.stdin/stdout/stderr build stream objects on
 // first touch; git's helper needs one read and one write, so it uses fd 0, 1 and 2 directly.
-// No node:tty (isTerminal below): it costs milliseconds of start-up.
+// No node:tty (isTerminal below): it costs milliseconds of start-up (except on Windows).
 import { PatError } from "../errors.js";
 import type { Io } from "./deps.js";
 import { nodeFs } from "./node-fs.js";
@@ -35,7 +35,10 @@ export function ioWith(streams: Pick<Io, "readStdin" | "out" | "err" | "drain">)
 }
 
 /** A terminal is a character device; /dev/null is one too, but nobody types into it. */
-export function isTerminal(fd: number): boolean {
+export function isTerminal(fd: number, platform: string = process.platform): boolean {
+  // Windows has no /dev/null to tell NUL from a console by (its stat throws, so every run looked
+  // like no terminal and login could not prompt): ask libuv, which checks for a console there.
+  if (platform === "win32") return process.getBuiltinModule("node:tty").isatty(fd);
   const fs = nodeFs();
   try {
     const stats = fs.fstatSync(fd);

@@ -7,6 +7,20 @@
 // - Asynchronous calls run on a native thread and leave the event loop free: a timer suffices.
 //   (A locked keyring's prompt survives AbortSignal and process.exit(); only SIGKILL ends it.)
 // A worker thread did both before, at ~9 ms of CPU and ~15 MB of memory per run (perf stat).
+//
+// Per platform (watchdogPlan):
+// - Linux: as above; the only blocking call is the Secret Service entry's D-Bus connection.
+// - macOS and Windows: no blocking call to watch. Constructing an entry there (keyring-rs's
+//   apple and windows credentials, behind @napi-rs/keyring's AsyncEntry) only records the
+//   service and account names; the Security framework (securityd) and Credential Manager
+//   (CredReadW/CredWriteW, an LSA call) are reached only by the reads, writes and deletes, which
+//   AsyncEntry runs on a worker thread: the timer guard covers them, and a macOS unlock prompt
+//   left open is ended by it too. So no process is started for them (Windows has no sh, and a
+//   watcher made of our own executable would cost a process start on every keychain call).
+// - Ending the process after the failure was reported: on Linux and macOS process.exit() with
+//   the sh watcher as a backstop (Node's exit can wait on a stuck addon thread). Windows has no
+//   sh: bun's exit does not wait, so the binary exits with its status; under Node the process
+//   is terminated at once (TerminateProcess, exit status 1) rather than risk that wait.
 import { pickEnv } from "../settings.js";
 import { bunRuntime } from "./bun-runtime.js";
 
@@ -28,16 +42,41 @@ sleep "$1" & sleeper=$!
 { read -r _ <&3; kill "$sleeper"; } &
 if wait "$sleeper"; then printf '%s' "$3" >&4; kill -9 "$2"; fi`;
 
-export function startKeyringWatchdog(deadlineMs: number, message: string): KeyringWatchdog {
+/** What the watchdog does on a platform (see the header). */
+export interface WatchdogPlan {
+  /** Start the sh watcher around each blocking call (guardBlocking). */
+  watchesBlockingCalls: boolean;
+  /** Once the failure is reported: exit with a watcher as backstop, exit alone, or be killed. */
+  reportedExit: "exit-with-backstop" | "exit" | "kill";
+}
+
+export function watchdogPlan(platform: string, isBun: boolean): WatchdogPlan {
+  if (platform === "linux") return { watchesBlockingCalls: true, reportedExit: "exit-with-backstop" };
+  if (platform === "win32") return { watchesBlockingCalls: false, reportedExit: isBun ? "exit" : "kill" };
+  return { watchesBlockingCalls: false, reportedExit: "exit-with-backstop" };
+}
+
+export interface WatchdogOptions {
+  platform?: string;
+  /** Starts the outside watcher (tests record it instead of starting sh). */
+  startWatcher?: (deadlineMs: number, message: string) => Watcher;
+}
+
+export function startKeyringWatchdog(
+  deadlineMs: number,
+  message: string,
+  { platform = process.platform, startWatcher = startShWatcher }: WatchdogOptions = {},
+): KeyringWatchdog {
+  const plan = watchdogPlan(platform, bunRuntime() !== undefined);
   let reported = false;
   const kill = () => {
-    if (reported) {
+    if (reported && plan.reportedExit !== "kill") {
       // The message is out and the exit status set: leave with that status where the runtime
       // can (bun; Node's exit waits on the stuck addon thread), the watcher as a backstop.
-      startWatcher(EXIT_BACKSTOP_MS, "");
+      if (plan.reportedExit === "exit-with-backstop") startWatcher(EXIT_BACKSTOP_MS, "");
       process.exit();
     }
-    process.stderr.write(message);
+    if (!reported) process.stderr.write(message);
     process.kill(process.pid, "SIGKILL");
   };
   return {
@@ -45,6 +84,7 @@ export function startKeyringWatchdog(deadlineMs: number, message: string): Keyri
       reported = true;
     },
     guardBlocking<T>(call: () => T): T {
+      if (!plan.watchesBlockingCalls) return call();
       const watcher = startWatcher(deadlineMs, message);
       try {
         return call();
@@ -68,11 +108,11 @@ export function startKeyringWatchdog(deadlineMs: number, message: string): Keyri
 /** How long a reported failure may take to exit before it is killed. */
 const EXIT_BACKSTOP_MS = 1000;
 
-interface Watcher {
+export interface Watcher {
   stop(): void;
 }
 
-function startWatcher(deadlineMs: number, message: string): Watcher {
+function startShWatcher(deadlineMs: number, message: string): Watcher {
   const args = [
     "-c",
     WATCHER_SCRIPT,

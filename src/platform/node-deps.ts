@@ -1,43 +1,84 @@
 // The real Deps, under Node or bun: the only module (with main.ts) that touches process, fs, the
 // clock and child_process.
-import { BackendUnavailableError } from "../errors.js";
-import { joinPath } from "../posix-path.js";
+import {
+  isAbsolutePath,
+  joinPath,
+  normalizeAbsolutePath,
+  type PathStyle,
+  pathStyleOf,
+} from "../posix-path.js";
 import { printable } from "../protocol/printable.js";
 import { scrub } from "../secret.js";
 import { DEFAULTS, ENV, isDebug, type Paths, pickEnv, positiveInt } from "../settings.js";
 import { createBunFs } from "./bun-fs.js";
 import { createBunIo } from "./bun-io.js";
 import { bunRuntime } from "./bun-runtime.js";
+import { daemonSpawnPlan, startDetachedDaemon } from "./daemon-spawn.js";
 import type { Deps, Spawn, SpawnResult } from "./deps.js";
 import { createFdIo } from "./fd-io.js";
+import { ipcRules } from "./ipc-endpoint.js";
 import { loadNodeKeyring } from "./node-keyring.js";
+import { programPath } from "./path-lookup.js";
+import { findPlatformBinary } from "./platform-binary.js";
 import { syncFs } from "./sync-fs.js";
-import { bunUnixExchange, nodeUnixExchange } from "./unix-exchange.js";
-import { nodeUnixServer } from "./unix-server.js";
+import { ipcExchange } from "./unix-exchange.js";
+import { nodeIpcServer } from "./unix-server.js";
+import { aclUser, withWindowsFs } from "./windows-fs.js";
 
-export function createNodeDeps(): Deps {
+export function createNodeDeps(platform: string = process.platform): Deps {
   const env = process.env;
   const debug = isDebug(env);
   // The standalone binary runs on bun: its own file and stdio APIs keep node:fs off git's path.
   const bun = bunRuntime();
   const io = bun ? createBunIo(bun) : createFdIo();
+  const ipc = ipcRules(platform);
+  const spawn = nodeSpawnFor(platform);
+  const clock = {
+    now: () => Date.now(),
+    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+  };
   return {
     env,
-    fs: bun ? createBunFs(bun) : syncFs,
-    clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
-    spawn: nodeSpawn,
+    fs: withWindowsFs(bun ? createBunFs(bun) : syncFs, {
+      platform,
+      spawn,
+      systemRoot: env.SystemRoot,
+      user: () => aclUser(process.getBuiltinModule("node:os").userInfo().username, env.USERDOMAIN),
+      sleep: clock.sleep,
+      rmdir: (path) => process.getBuiltinModule("node:fs/promises").rmdir(path),
+    }),
+    clock,
+    spawn,
     io,
-    paths: pathsFrom(env),
-    uid: typeof process.getuid === "function" ? process.getuid() : undefined,
-    platform: process.platform,
+    paths: pathsFrom(env, platform),
+    // Windows has no uid (process.getuid is missing there): no owner or mode is checked.
+    uid: platform !== "win32" && typeof process.getuid === "function" ? process.getuid() : undefined,
+    platform,
     // node:os only when asked: it costs start-up under bun.
     machineName: () => process.getBuiltinModule("node:os").hostname(),
     selfCommand: selfCommand(),
-    unixExchange: bun ? bunUnixExchange(bun) : nodeUnixExchange,
-    ...nodeUnixServer,
-    startDaemon: (socketPath) => startDetachedDaemon(socketPath, env, debug),
-    startLearner: (args) => startDetachedLearner(args, env),
-    keyring: once(() => loadNodeKeyring(positiveInt(env[ENV.keyringTimeoutMs], DEFAULTS.keyringTimeoutMs))),
+    platformBinary: once(async () => {
+      const [runtime, script] = selfCommand();
+      return script === undefined || runtime === undefined
+        ? { kind: "standalone" }
+        : findPlatformBinary(script);
+    }),
+    unixExchange: ipcExchange(ipc, bun),
+    ...nodeIpcServer(ipc),
+    startDaemon: (socketPath) =>
+      startDetachedDaemon(
+        daemonSpawnPlan(socketPath, {
+          platform,
+          selfCommand: selfCommand(),
+          env,
+          baseEnv: CHILD_BASE_ENV,
+          debug,
+        }),
+      ),
+    startLearner: (args) => startDetachedLearner(args, env, platform),
+    keyring: once(() =>
+      loadNodeKeyring(positiveInt(env[ENV.keyringTimeoutMs], DEFAULTS.keyringTimeoutMs), platform),
+    ),
     fetch: (...args) => globalThis.fetch(...args),
     log: {
       debug: (message) => {
@@ -45,7 +86,7 @@ export function createNodeDeps(): Deps {
         if (debug) io.err.write(`git-credential-pat[debug]: ${printable(scrub(message))}\n`);
       },
     },
-    deferSignals: signalDeferrer(),
+    deferSignals: signalDeferrer(platform),
   };
 }
 
@@ -56,7 +97,7 @@ const DEFERRED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
  * default action. A held one is re-raised after they are removed, so the process still ends
  * by that signal (exit status 128 + n, as the shell expects) once the files are consistent.
  */
-function signalDeferrer(): Deps["deferSignals"] {
+function signalDeferrer(platform: string): Deps["deferSignals"] {
   let depth = 0;
   let pending: NodeJS.Signals | undefined;
   const hold = (signal: NodeJS.Signals) => {
@@ -75,43 +116,82 @@ function signalDeferrer(): Deps["deferSignals"] {
         for (const signal of DEFERRED_SIGNALS) process.off(signal, hold);
         const signal = pending;
         pending = undefined;
+        // Windows has no signal to re-raise (process.kill ends us abruptly, or throws for SIGHUP):
+        // leave with the status a shell would report.
+        if (signal && platform === "win32")
+          process.exit(128 + process.getBuiltinModule("node:os").constants.signals[signal]);
         if (signal) process.kill(process.pid, signal);
       }
     }
   };
 }
 
-export function pathsFrom(env: Readonly<Record<string, string | undefined>>): Paths {
-  const home = absoluteHome(env);
-  // XDG says relative values are invalid and must be ignored.
-  const xdg = (name: string, fallback: string) =>
-    env[name]?.startsWith("/") ? (env[name] as string) : fallback;
+export function pathsFrom(
+  env: Readonly<Record<string, string | undefined>>,
+  platform: string = process.platform,
+): Paths {
+  const pathStyle = pathStyleOf(platform);
+  const home = absoluteHome(env, pathStyle);
+  // XDG says relative values are invalid and must be ignored. On POSIX a value is kept as it is.
+  const absolute = (value: string | undefined) =>
+    value === undefined || !isAbsolutePath(value, pathStyle) ? undefined : spelled(value, pathStyle);
+  const xdg = (name: string, fallback: string) => absolute(env[name]) ?? fallback;
   return {
+    pathStyle,
     home,
     xdgConfigHome: xdg("XDG_CONFIG_HOME", joinPath(home, ".config")),
     xdgDataHome: xdg("XDG_DATA_HOME", joinPath(home, ".local", "share")),
     xdgCacheHome: xdg("XDG_CACHE_HOME", joinPath(home, ".cache")),
     xdgStateHome: xdg("XDG_STATE_HOME", joinPath(home, ".local", "state")),
-    runtimeDir: env.XDG_RUNTIME_DIR?.startsWith("/") ? env.XDG_RUNTIME_DIR : undefined,
+    runtimeDir: absolute(env.XDG_RUNTIME_DIR),
   };
 }
 
+/** An absolute path as our paths spell it: as it is on POSIX, with forward slashes on Windows. */
+function spelled(path: string, style: PathStyle): string {
+  return style === "posix" ? path : (normalizeAbsolutePath(path, style) ?? path);
+}
+
 /**
- * $HOME when it is an absolute path, else the home directory the user database names. A relative
- * or empty HOME would be read against git's working directory and put the file store (and every
- * other file) inside the repository. Only "/" is left when neither is known (a user with no home):
- * every directory under it must then be one this user owns and keeps private, or it is refused.
+ * $HOME when it is an absolute path, else (Windows) %USERPROFILE%, as Git for Windows sets HOME
+ * for itself, else the home directory the user database names. A relative or empty HOME would be
+ * read against git's working directory and put the file store (and every other file) inside the
+ * repository. Only "/" is left when neither is known (a user with no home): every directory under
+ * it must then be one this user owns and keeps private, or it is refused; on Windows "/" is no
+ * absolute path, so every "~/" setting is refused and named.
  */
-function absoluteHome(env: Readonly<Record<string, string | undefined>>): string {
-  if (env.HOME?.startsWith("/")) return env.HOME;
+function absoluteHome(env: Readonly<Record<string, string | undefined>>, style: PathStyle): string {
+  // No loop over an array: on bun's interpreter the first array iteration costs start-up (posix-path.ts).
+  if (env.HOME !== undefined && isAbsolutePath(env.HOME, style)) return spelled(env.HOME, style);
+  if (style === "win32" && env.USERPROFILE !== undefined && isAbsolutePath(env.USERPROFILE, style)) {
+    return spelled(env.USERPROFILE, style);
+  }
   // node:os only then: it costs start-up under bun.
   try {
     const fromDatabase = process.getBuiltinModule("node:os").userInfo().homedir;
-    if (fromDatabase.startsWith("/")) return fromDatabase;
+    if (isAbsolutePath(fromDatabase, style)) return spelled(fromDatabase, style);
   } catch {
     // No entry for this uid (some containers).
   }
   return "/";
+}
+
+/**
+ * Runs a child with a hard timeout (SIGKILL), never throwing for a non-zero exit. On Windows a
+ * bare name is found through PATH here, never in the working directory (path-lookup.ts
+ * programPath); one PATH does not have gives code 127, as a missing program does elsewhere.
+ */
+export function nodeSpawnFor(platform: string): Spawn {
+  if (platform !== "win32") return nodeSpawn;
+  return (file, args, options) => {
+    const isFile = (path: string) =>
+      process.getBuiltinModule("node:fs").statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+    const found = programPath(file, options.env.PATH ?? process.env.PATH, platform, isFile);
+    if (found === undefined) {
+      return Promise.resolve({ code: 127, stdout: "", stderr: `${file}: not found on PATH` });
+    }
+    return nodeSpawn(found, args, options);
+  };
 }
 
 /** Runs a child with a hard timeout (SIGKILL), never throwing for a non-zero exit. */
@@ -179,9 +259,19 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
 
 /** How to run this program again: the bun binary is its own interpreter; under Node, node + script. */
 function selfCommand(): string[] {
-  const script = process.argv[1];
-  const isCompiled = script === undefined || script.startsWith("/$bunfs/") || script === process.execPath;
-  return isCompiled ? [process.execPath] : [process.execPath, script];
+  return selfCommandOf(process.argv[1], process.execPath);
+}
+
+/**
+ * The entry script of a `bun build --compile` binary lives in its embedded file system:
+ * /$bunfs/root/… on POSIX, B:\~BUN\root\… (or B:/~BUN/root/…) on Windows.
+ */
+const BUNFS_ENTRY = /^(\/\$bunfs\/|B:[\\/]~BUN[\\/])/i;
+
+/** selfCommand from argv[1] and execPath: a compiled binary is run alone (never with its entry). */
+export function selfCommandOf(script: string | undefined, execPath: string): string[] {
+  const isCompiled = script === undefined || BUNFS_ENTRY.test(script) || script === execPath;
+  return isCompiled ? [execPath] : [execPath, script];
 }
 
 /** What every child of ours needs to find itself and our files: the daemon's and the learner's base. */
@@ -194,11 +284,6 @@ const CHILD_BASE_ENV = [
   "XDG_CONFIG_HOME",
   "XDG_DATA_HOME",
 ];
-
-/** Environment handed to the daemon: an allow-list, so no token variable (GH_TOKEN…) reaches a child. */
-function daemonEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  return pickEnv(env, [...CHILD_BASE_ENV, ENV.debug]);
-}
 
 /**
  * Environment handed to the learner (`learn`, started by `store`): what it needs to open the same
@@ -245,6 +330,7 @@ function learnerEnv(env: Readonly<Record<string, string | undefined>>): Record<s
 function startDetachedLearner(
   args: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
+  platform: string,
 ): void {
   const self = [...selfCommand(), "learn", ...args];
   const childEnv = learnerEnv(env);
@@ -252,10 +338,16 @@ function startDetachedLearner(
   if (bun) {
     const start = (argv: string[]) =>
       bun
-        .spawn(argv, { env: childEnv, cwd: "/", stdio: ["ignore", "ignore", "ignore"], detached: true })
+        .spawn(argv, {
+          env: childEnv,
+          cwd: "/",
+          stdio: ["ignore", "ignore", "ignore"],
+          detached: true,
+          windowsHide: true,
+        })
         .unref();
     // bun reports a missing program at once (it throws): then without nice.
-    for (const nice of process.platform === "win32" ? [] : NICE_PATHS) {
+    for (const nice of platform === "win32" ? [] : NICE_PATHS) {
       try {
         start([nice, "-n", "19", ...self]);
         return;
@@ -268,7 +360,7 @@ function startDetachedLearner(
   }
   const { spawn } = process.getBuiltinModule("node:child_process");
   const { existsSync } = process.getBuiltinModule("node:fs");
-  const nice = process.platform === "win32" ? undefined : NICE_PATHS.find((path) => existsSync(path));
+  const nice = platform === "win32" ? undefined : NICE_PATHS.find((path) => existsSync(path));
   const [command, ...argv] = nice === undefined ? self : [nice, "-n", "19", ...self];
   const child = spawn(command as string, argv, {
     detached: true,
@@ -284,49 +376,3 @@ function startDetachedLearner(
 
 /** Where POSIX systems keep nice(1): coreutils on Linux, BSD on macOS. */
 const NICE_PATHS = ["/usr/bin/nice", "/bin/nice"] as const;
-
-const DAEMON_START_TIMEOUT_MS = 3000;
-
-/** Spawns `<self> cache-daemon SOCKET` in its own session and waits for its "ok" line. */
-async function startDetachedDaemon(
-  socketPath: string,
-  env: Readonly<Record<string, string | undefined>>,
-  debug: boolean,
-): Promise<void> {
-  const { spawn } = process.getBuiltinModule("node:child_process");
-  const [command, ...args] = selfCommand();
-  const child = spawn(command as string, [...args, "cache-daemon", socketPath], {
-    detached: true,
-    cwd: "/",
-    env: daemonEnv(env),
-    stdio: ["ignore", "pipe", debug ? "inherit" : "ignore"],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let output = "";
-    const fail = (why: string) => {
-      clearTimeout(timer);
-      child.kill("SIGKILL");
-      reject(
-        new BackendUnavailableError(`the cache daemon did not start (${why})`, {
-          hint: "run with GIT_CREDENTIAL_PAT_DEBUG=1 to see why",
-        }),
-      );
-    };
-    const timer = setTimeout(
-      () => fail(`no answer within ${DAEMON_START_TIMEOUT_MS} ms`),
-      DAEMON_START_TIMEOUT_MS,
-    );
-    child.on("error", (error) => fail(error.message));
-    child.on("close", (code) => fail(`it exited with ${code}`));
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-      if (output.includes("ok\n")) {
-        clearTimeout(timer);
-        child.removeAllListeners("close");
-        child.stdout?.destroy();
-        child.unref();
-        resolve();
-      }
-    });
-  });
-}

@@ -12,6 +12,29 @@ const OTHER_STORES =
 const START_KEYRING = `start a keyring (gnome-keyring, KWallet, KeePassXC) in this session, ${OTHER_STORES}`;
 const UNLOCK_KEYRING = `unlock it (log in to the desktop session, or "gnome-keyring-daemon --unlock" from a terminal), ${OTHER_STORES}`;
 
+/** What a missing or locked keychain is called, and its fix, on each platform. */
+export function keychainWords(platform: string): { missing: string; start: string; unlock: string } {
+  if (platform === "darwin") {
+    return {
+      missing: "the macOS keychain is not available",
+      start: `run this in your macOS login session, with a login keychain (Keychain Access), ${OTHER_STORES}`,
+      unlock: `unlock the login keychain (Keychain Access, or "security unlock-keychain"), ${OTHER_STORES}`,
+    };
+  }
+  if (platform === "win32") {
+    return {
+      missing: "Windows Credential Manager is not available",
+      start: `run this in your own Windows logon session (Credential Manager is per user), ${OTHER_STORES}`,
+      unlock: `check Credential Manager (Control Panel > Credential Manager), ${OTHER_STORES}`,
+    };
+  }
+  return {
+    missing: "no Secret Service is available (the OS keychain on Linux)",
+    start: START_KEYRING,
+    unlock: UNLOCK_KEYRING,
+  };
+}
+
 export const HEADLESS_HINT =
   'git config --global credential.helper "pat --store=memory", or set "store" in ~/.config/git-credential-pat/config.json';
 
@@ -25,7 +48,10 @@ export function keyringUnavailable(
 
 type Addon = typeof import("@napi-rs/keyring");
 
-export async function loadNodeKeyring(timeoutMs: number, platform = process.platform): Promise<Keyring> {
+export async function loadNodeKeyring(
+  timeoutMs: number,
+  platform: string = process.platform,
+): Promise<Keyring> {
   let addon: Addon;
   try {
     addon = await loadAddon();
@@ -33,16 +59,18 @@ export async function loadNodeKeyring(timeoutMs: number, platform = process.plat
     throw keyringUnavailable("the OS keychain library could not be loaded on this platform", error);
   }
   const options = platform === "linux" ? { linux: { store: "secret-service" as const } } : undefined;
+  const words = keychainWords(platform);
   const watchdog = startKeyringWatchdog(
     timeoutMs + KEYRING_WATCHDOG_GRACE_MS,
-    `git-credential-pat: ${keyringUnavailable(`the keychain did not answer within ${timeoutMs / 1000} s`, undefined, UNLOCK_KEYRING).message}\n`,
+    `git-credential-pat: ${keyringUnavailable(`the keychain did not answer within ${timeoutMs / 1000} s`, undefined, words.unlock).message}\n`,
+    { platform },
   );
   const entry = (service: string, account: string) =>
     watchdog.guardBlocking(() => {
       try {
         return new addon.AsyncEntry(service, account, options);
       } catch (error) {
-        throw unavailable(error);
+        throw unavailable(error, platform);
       }
     });
   // findCredentials takes no store option and falls back to the kernel keyring when there is no
@@ -52,7 +80,8 @@ export async function loadNodeKeyring(timeoutMs: number, platform = process.plat
   // ~9 ms: npm run bench.)
   // Under Node the check still comes first: a listing stuck in the addon's fallback choice
   // (a frozen keyring) keeps Node from exiting even after the error is reported.
-  let secretServiceChecked = false;
+  // Only Linux has that fallback: elsewhere the listing comes from the one OS keychain.
+  let secretServiceChecked = platform !== "linux";
   const ensureSecretService = () => {
     if (secretServiceChecked) return;
     entry("git-credential-pat", "probe");
@@ -67,10 +96,12 @@ export async function loadNodeKeyring(timeoutMs: number, platform = process.plat
   const call = <T>(run: (signal: AbortSignal) => Promise<T>) =>
     retryVanished(
       () =>
-        bounded(timeoutMs, (signal) => watchdog.guard(() => run(signal))).catch((error: unknown) => {
-          watchdog.markReported();
-          throw error;
-        }),
+        bounded(timeoutMs, words.unlock, platform, (signal) => watchdog.guard(() => run(signal))).catch(
+          (error: unknown) => {
+            watchdog.markReported();
+            throw error;
+          },
+        ),
       timeoutMs,
     );
   return {
@@ -117,14 +148,15 @@ async function retryVanished<T>(run: () => Promise<T>, budgetMs: number): Promis
 
 class VanishedItemError extends BackendUnavailableError {}
 
-function unavailable(error: unknown): BackendUnavailableError {
+function unavailable(error: unknown, platform: string): BackendUnavailableError {
   if (error instanceof BackendUnavailableError) return error;
   const text = error instanceof Error ? error.message : String(error);
   if (/does not exist at path|No such interface|UnknownObject|NoSuchObject/i.test(text)) {
     return new VanishedItemError("a keychain item disappeared while it was being read", { cause: error });
   }
+  const words = keychainWords(platform);
   if (/\blocked\b|\bprompt|dismissed/i.test(text))
-    return keyringUnavailable("the keychain is locked", error, UNLOCK_KEYRING);
+    return keyringUnavailable("the keychain is locked", error, words.unlock);
   if (/no result found/i.test(text)) {
     return keyringUnavailable(
       "the Secret Service has no default keyring",
@@ -132,7 +164,7 @@ function unavailable(error: unknown): BackendUnavailableError {
       `create one in your keyring manager (e.g. seahorse), ${OTHER_STORES}`,
     );
   }
-  return keyringUnavailable("no Secret Service is available (the OS keychain on Linux)", error);
+  return keyringUnavailable(words.missing, error, words.start);
 }
 
 /**
@@ -140,7 +172,12 @@ function unavailable(error: unknown): BackendUnavailableError {
  * block a call on an unlock prompt forever, and AbortSignal does not end it; the watchdog
  * (keyring-watchdog.ts) then ends the process once the report is out.
  */
-async function bounded<T>(timeoutMs: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function bounded<T>(
+  timeoutMs: number,
+  unlockAdvice: string,
+  platform: string,
+  call: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -150,14 +187,14 @@ async function bounded<T>(timeoutMs: number, call: (signal: AbortSignal) => Prom
         keyringUnavailable(
           `the keychain did not answer within ${timeoutMs / 1000} s`,
           undefined,
-          UNLOCK_KEYRING,
+          unlockAdvice,
         ),
       );
     }, timeoutMs);
   });
   try {
     return await Promise.race([
-      call(controller.signal).catch((error: unknown) => Promise.reject(unavailable(error))),
+      call(controller.signal).catch((error: unknown) => Promise.reject(unavailable(error, platform))),
       timeout,
     ]);
   } finally {

@@ -1,8 +1,11 @@
 // One request and its answer over a Unix socket (the cache daemon's): connect, send, half-close,
 // read to EOF, all within a deadline. Under bun through Bun.connect: node:net costs ~4 ms of
 // start-up there, more than the whole exchange (perf stat).
+// On Windows it is node:net on the named pipe ipc-endpoint.ts derives from the path.
 import type { BunRuntime, BunSocketLike } from "./bun-runtime.js";
-import type { UnixExchange } from "./deps.js";
+import type { IpcRules, UnixExchange } from "./deps.js";
+import { ipcEndpoint } from "./ipc-endpoint.js";
+import { loadNodeNet, type NodeNet, osUserName } from "./unix-server.js";
 
 /** A connect failure carries the errno name (ENOENT, ECONNREFUSED…) as `code`, like Node's. */
 function connectError(code: string | undefined, message: string): Error {
@@ -13,11 +16,38 @@ function timedOut(timeoutMs: number): Error {
   return new Error(`no answer within ${timeoutMs} ms`);
 }
 
-export const nodeUnixExchange: UnixExchange = async (socketPath, payload, timeoutMs) => {
-  // Loaded on use: most runs never reach the socket.
-  const { connect } = process.getBuiltinModule("node:net");
+/** The exchange on node:net, with the socket path or pipe name `endpoint` maps a path to. */
+function nodeNetExchange(endpoint: (socketPath: string) => string, net: () => NodeNet): UnixExchange {
+  return (socketPath, payload, timeoutMs) => exchangeOnNet(net(), endpoint(socketPath), payload, timeoutMs);
+}
+
+/** node:net on the socket path itself (Linux, macOS). */
+export const nodeUnixExchange: UnixExchange = nodeNetExchange((socketPath) => socketPath, loadNodeNet);
+
+/**
+ * The exchange for the platform `ipc` describes: under bun on a Unix socket Bun.connect, else
+ * node:net (loaded on use: most runs never reach the socket). On Windows node:net under bun too:
+ * bun's named pipes are reached through its node:net, and Bun.connect's `unix` there could not be
+ * tried here (docs/cache.md "On Windows").
+ */
+export function ipcExchange(
+  ipc: IpcRules,
+  bun: BunRuntime | undefined,
+  user: () => string = osUserName,
+  net: () => NodeNet = loadNodeNet,
+): UnixExchange {
+  if (ipc.kind === "unix-socket") return bun ? bunUnixExchange(bun) : nodeUnixExchange;
+  return nodeNetExchange((socketPath) => ipcEndpoint(socketPath, ipc, user), net);
+}
+
+async function exchangeOnNet(
+  net: NodeNet,
+  endpoint: string,
+  payload: string,
+  timeoutMs: number,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const socket = connect(socketPath);
+    const socket = net.connect(endpoint);
     const chunks: Buffer[] = [];
     const timer = setTimeout(() => {
       socket.destroy();
@@ -34,7 +64,7 @@ export const nodeUnixExchange: UnixExchange = async (socketPath, payload, timeou
       resolve(Buffer.concat(chunks));
     });
   });
-};
+}
 
 export function bunUnixExchange(bun: BunRuntime): UnixExchange {
   return (socketPath, payload, timeoutMs) =>

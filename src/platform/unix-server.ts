@@ -1,11 +1,32 @@
 // The cache daemon's socket: each connection sends one request, half-closes, and gets one reply
 // (the other side is unix-exchange.ts). node:net under bun too: only the daemon process uses it.
+// On Windows the same code listens on the named pipe ipc-endpoint.ts derives from the path.
 import type { Socket } from "node:net";
-import type { Deps, UnixServer, UnixServerOptions } from "./deps.js";
+import type { Deps, IpcRules, UnixServer, UnixServerOptions } from "./deps.js";
+import { ipcEndpoint, ipcRules } from "./ipc-endpoint.js";
 
-function createNodeUnixServer(options: UnixServerOptions): UnixServer {
-  // Loaded here, not imported at the top: bun's binary would otherwise load node:net on every run.
-  const { createServer } = process.getBuiltinModule("node:net");
+/** The part of node:net the daemon uses; tests hand in a fake to see what it listens on. */
+export type NodeNet = Pick<typeof import("node:net"), "createServer" | "connect">;
+
+/** Loaded on use, not imported at the top: bun's binary would otherwise load node:net on every run. */
+export const loadNodeNet = (): NodeNet => process.getBuiltinModule("node:net");
+
+/** This user's name, for the pipe's name (Windows only; the OS's answer, not $USERNAME). */
+export function osUserName(): string {
+  try {
+    return process.getBuiltinModule("node:os").userInfo().username;
+  } catch {
+    // No entry for this user (some containers): client and daemon still agree on the name.
+    return "user";
+  }
+}
+
+function createNodeUnixServer(
+  options: UnixServerOptions,
+  endpoint: (socketPath: string) => string,
+  net: NodeNet,
+): UnixServer {
+  const { createServer } = net;
   let openConnections = 0;
   const server = createServer({ allowHalfOpen: true }, (socket) => {
     openConnections++;
@@ -19,10 +40,12 @@ function createNodeUnixServer(options: UnixServerOptions): UnixServer {
     listen: (socketPath) =>
       new Promise((resolve, reject) => {
         server.once("error", reject);
-        server.listen(socketPath, () => resolve());
+        // A pipe is created with FILE_FLAG_FIRST_PIPE_INSTANCE (libuv win/pipe.c uv_pipe_bind): a
+        // name that already exists, whoever made it, fails with EADDRINUSE, never shared.
+        server.listen(endpoint(socketPath), () => resolve());
       }),
     // Closing unlinks the socket path and then closes the listener (libuv's uv__pipe_close; bun
-    // does the same, in that order).
+    // does the same, in that order). A named pipe has no path: it goes with its last handle.
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
@@ -47,10 +70,9 @@ function serveConnection(socket: Socket, options: UnixServerOptions): void {
   });
 }
 
-function probeNodeUnixSocket(socketPath: string, timeoutMs: number): Promise<boolean> {
-  const { connect } = process.getBuiltinModule("node:net");
+function probeNodeUnixSocket(endpoint: string, timeoutMs: number, net: NodeNet): Promise<boolean> {
   return new Promise((resolve) => {
-    const probe = connect(socketPath);
+    const probe = net.connect(endpoint);
     // A daemon too busy to accept within the bound is alive.
     const timer = setTimeout(() => finish(true), timeoutMs);
     const finish = (alive: boolean) => {
@@ -63,8 +85,19 @@ function probeNodeUnixSocket(socketPath: string, timeoutMs: number): Promise<boo
   });
 }
 
-/** The daemon's socket seams of Deps, on node:net. */
-export const nodeUnixServer: Pick<Deps, "createUnixServer" | "probeUnixSocket"> = {
-  createUnixServer: createNodeUnixServer,
-  probeUnixSocket: probeNodeUnixSocket,
-};
+/** The daemon's socket seams of Deps on node:net, for the platform `ipc` describes. */
+export function nodeIpcServer(
+  ipc: IpcRules,
+  user: () => string = osUserName,
+  net: () => NodeNet = loadNodeNet,
+): Pick<Deps, "ipc" | "createUnixServer" | "probeUnixSocket"> {
+  const endpoint = (socketPath: string) => ipcEndpoint(socketPath, ipc, user);
+  return {
+    ipc,
+    createUnixServer: (options) => createNodeUnixServer(options, endpoint, net()),
+    probeUnixSocket: (socketPath, timeoutMs) => probeNodeUnixSocket(endpoint(socketPath), timeoutMs, net()),
+  };
+}
+
+/** nodeIpcServer for this process's platform. */
+export const nodeUnixServer = nodeIpcServer(ipcRules(process.platform));

@@ -50,6 +50,16 @@ describe("parseRequest: well-formed requests", () => {
       want: { protocol: "https", host: "github.com", password: TOKEN, lists: {} },
     },
     {
+      name: "reads a whole Git for Windows request (CRLF on every line, lists too) as the LF one",
+      input:
+        'capability[]=authtype\r\nprotocol=https\r\nhost=github.com\r\nwwwauth[]=Basic realm="GitHub"\r\n\r\n',
+      want: {
+        protocol: "https",
+        host: "github.com",
+        lists: { capability: ["authtype"], wwwauth: ['Basic realm="GitHub"'] },
+      },
+    },
+    {
       name: "strips one trailing CR only",
       input: "host=github.com\r\r\n",
       want: { host: "github.com\r", lists: {} },
@@ -63,6 +73,13 @@ describe("parseRequest: well-formed requests", () => {
       name: "a line of only CR ends the request like a blank line",
       input: "host=github.com\n\r\nusername=late\n",
       want: { host: "github.com", lists: {} },
+    },
+    {
+      // git's strbuf_getline drops a CR only before the LF it strips: at the end of input without
+      // one, the CR stays in the value (and git 2.39.5 refuses it: "contains carriage return").
+      name: "keeps a CR at the very end of input, where no LF follows it (git's strbuf_getline)",
+      input: `protocol=https\nhost=github.com\nusername=u\npassword=${TOKEN}\r`,
+      want: { protocol: "https", host: "github.com", username: "u", password: `${TOKEN}\r`, lists: {} },
     },
     {
       name: "parses a truncated last line without a newline",

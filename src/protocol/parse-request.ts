@@ -13,8 +13,9 @@ export type ParseResult = { kind: "ok"; request: CredentialRequest } | { kind: "
 type Fields = Omit<CredentialRequest, "lists">;
 
 /**
- * Parses a request from git. Lines end with LF; one trailing CR is stripped and any other
- * CR stays inside the value (a lone CR is never a line break: GCM CVE-2024-50338).
+ * Parses a request from git. Lines end with LF; one CR before the LF is stripped and any other
+ * CR stays inside the value (a lone CR is never a line break: GCM CVE-2024-50338), one at the
+ * very end of input too, with no LF after it, as git keeps it (and the store then refuses it).
  * Keys are case-sensitive; keys of attributes.ts convert by their type, unknown keys are
  * ignored; `key[]` values collect in order and an
  * empty `key[]=` resets the list; `url=` resets the credential (lists included) and fills it from the URL.
@@ -32,8 +33,10 @@ export function parseRequest(input: Uint8Array | string): ParseResult {
   // A Map, not an object: "constructor[]=" or "__proto__[]=" must not reach Object.prototype.
   const lists = new Map<string, string[]>();
   const lines = text.split("\n");
+  const last = lines.length - 1;
   for (const [index, raw] of lines.entries()) {
-    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    // git's strbuf_getline: a CR goes only with the LF after it; the last piece has none.
+    const line = index < last && raw.endsWith("\r") ? raw.slice(0, -1) : raw;
     if (line === "") break;
     if (Buffer.byteLength(line, "utf8") > MAX_LINE_BYTES)
       return invalid(`line ${index + 1} is longer than 64 KiB`);

@@ -60,7 +60,7 @@ export function checkStoreFilePath(
   const custom = fromEnv || config.file;
   if (!custom) return { kind: "ok", path: defaultStoreFile(deps.paths), isDefault: true };
   const setting = fromEnv ? ENV.file : `"file" in ${configFilePath(deps)}`;
-  const checked = checkUserPath(custom, setting, deps.paths.home);
+  const checked = checkUserPath(custom, setting, deps.paths);
   return checked.kind === "ok" ? { ...checked, isDefault: false } : checked;
 }
 

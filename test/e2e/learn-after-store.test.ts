@@ -6,7 +6,7 @@
 // learner; "learn": false asks nothing; a learner whose API never answers ends at its bound.
 // The host counts as GitHub's because someone logged in to it with --api-url (a GHES user's
 // other account): the learner asks that API.
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -177,6 +177,11 @@ function describeSuite(artifact: Artifact, store: StoreKind): void {
       expect(api.answered()).toBe(answeredBefore);
       // The learner asked (once), and only the answer is outstanding.
       expect(await eventually(() => carolRequests() === 1)).toBe(true);
+      // It runs on the interpreter that started it: the bun binary, or the same node binary
+      // (the Node-line projects run the Node build with a node that is not on PATH).
+      expect(learnerPids(CAROL_FP).map((pid) => realpathSync(`/proc/${pid}/exe`))).toEqual([
+        realpathSync(artifact.argv[0] as string),
+      ]);
       expect(await carolFacts()).toBeUndefined();
       release();
       expect(await eventually(async () => (await carolFacts()) !== undefined)).toBe(true);

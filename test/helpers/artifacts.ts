@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { describe, it } from "vitest";
 import { maskCanaries } from "./canary.js";
 import { noteStoreFile, recordOutput, recordStdout } from "./canary-guard.js";
+import { TEST_NODE_ENV } from "./node-lines.js";
 import {
   ARM64_ARTIFACT,
   ARM64_BINARY_ENV,
@@ -39,25 +40,33 @@ export interface Artifact {
 }
 
 /**
- * Both artifacts, or in the qemu project the arm64 binary alone; throws when `npm run build`
- * (or the arm64 release build, or qemu) is missing.
+ * Both artifacts; throws when `npm run build` has not been run. In a Node-line project
+ * (vitest.config.ts) only the Node build, run by that line's node binary; in the qemu project
+ * only the arm64 release binary (throws when it or qemu is missing).
  */
 export function artifacts(): Artifact[] {
   if (process.env[TEST_ARTIFACT_ENV] === ARM64_ARTIFACT) return [arm64Artifact()];
   const binary = join(DIST_DIR, "git-credential-pat");
   const cli = join(DIST_DIR, "cli.cjs");
-  const missing = [binary, cli].filter((path) => !existsSync(path));
+  const lineNode = process.env[TEST_NODE_ENV];
+  if (lineNode && !existsSync(lineNode)) {
+    throw new Error(`no node binary at ${lineNode}: run bash scripts/node-lines.sh`);
+  }
+  const missing = [...(lineNode ? [] : [binary]), cli].filter((path) => !existsSync(path));
   if (missing.length > 0) {
     throw new Error(`missing build output ${missing.join(", ")}: run npm run build`);
   }
+  const node = lineNode ?? process.execPath;
+  const nodeBuild: Artifact = {
+    name: "node",
+    argv: [node, cli],
+    helperCommand: helperCommandOf([node, cli]),
+    slackMs: 0,
+  };
+  if (lineNode) return [nodeBuild];
   return [
     { name: "binary", argv: [binary], helperCommand: helperCommandOf([binary]), slackMs: 0 },
-    {
-      name: "node",
-      argv: [process.execPath, cli],
-      helperCommand: helperCommandOf([process.execPath, cli]),
-      slackMs: 0,
-    },
+    nodeBuild,
   ];
 }
 

@@ -37,6 +37,8 @@ export function facts(overrides: Partial<DoctorFacts> = {}): DoctorFacts {
     helperHosts: ["github.com"],
     helperMatches: { "github.com": ["https://github.com"] },
     patOnPath: undefined,
+    platformBinary: undefined,
+    helperPaths: {},
     repository: { kind: "none", reason: "not inside a git repository" },
     accounts: { kind: "ok", tokens: [] },
     envTokens: [],

@@ -116,6 +116,8 @@ export function makeTestDeps(overrides: Partial<Deps> & { spawnResults?: SpawnRe
     keyringImpl,
     keyring: async () => keyringImpl,
     selfCommand: ["/usr/local/bin/git-credential-pat"],
+    // The default self is the standalone binary: no platform package to look for.
+    platformBinary: async () => ({ kind: "standalone" }),
     startDaemon: async () => {
       throw new Error("unexpected cache daemon start in a unit test (pass --timeout=0)");
     },
@@ -172,6 +174,7 @@ export function makeTestDeps(overrides: Partial<Deps> & { spawnResults?: SpawnRe
       },
     },
     paths: {
+      pathStyle: "posix",
       home: "/home/user",
       xdgConfigHome: "/home/user/.config",
       xdgDataHome: "/home/user/.local/share",
@@ -181,6 +184,7 @@ export function makeTestDeps(overrides: Partial<Deps> & { spawnResults?: SpawnRe
     },
     uid: process.getuid?.() ?? 0,
     platform: "linux",
+    ipc: { kind: "unix-socket", maxPathBytes: 107 },
     machineName: () => "laptop",
     // gh's httpmock: a request no test stubbed is an error, never a real network call.
     fetch: async (input: string | URL | Request) =>

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SocketCacheClient } from "../../src/cache/client.js";
 import { type RunningDaemon, startCacheDaemon } from "../../src/cache/daemon.js";
+import { ipcRules } from "../../src/platform/ipc-endpoint.js";
 import { nodeUnixExchange } from "../../src/platform/unix-exchange.js";
 import { nodeUnixServer } from "../../src/platform/unix-server.js";
 import { Secret } from "../../src/secret.js";
@@ -32,6 +33,7 @@ describe("the cache daemon's request deadline", () => {
         clock: { now: Date.now, sleep: async () => {} },
         uid: process.getuid?.(),
         unixExchange: nodeUnixExchange,
+        ipc: ipcRules(process.platform),
         startDaemon: async () => {
           throw new Error("the test daemon is already listening");
         },

@@ -2,12 +2,14 @@
 // the real git and by the built artifacts, including kills, stale sockets, concurrent starts and
 // hostile clients.
 import { spawnSync } from "node:child_process";
+import { realpathSync } from "node:fs";
 import * as nodeFs from "node:fs/promises";
 import { chmod, lstat, mkdir, readFile, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SocketCacheClient } from "../../src/cache/client.js";
+import { ipcRules } from "../../src/platform/ipc-endpoint.js";
 import { nodeUnixExchange } from "../../src/platform/unix-exchange.js";
 import { Secret } from "../../src/secret.js";
 import { type Artifact, artifacts, runArtifact } from "../helpers/artifacts.js";
@@ -72,6 +74,11 @@ describe.each(artifacts())("cache daemon with the $name artifact", (artifact: Ar
     expect((await git(["credential", "approve"], approve("alice", CANARY.classic))).code).toBe(0);
     expect((await lstat(socketPath)).mode & 0o777).toBe(0o600);
     expect((await lstat(join(sandbox.root, "sock"))).mode & 0o777).toBe(0o700);
+    // The daemon runs on the interpreter that started it (the bun binary itself, or the same node
+    // binary: the Node-line projects run the Node build with a node that is not on PATH).
+    expect(daemonPids(socketPath).map((pid) => realpathSync(`/proc/${pid}/exe`))).toEqual([
+      realpathSync(artifact.argv[0] as string),
+    ]);
     const fill = await git(["credential", "fill"], REQUEST);
     expect(fill.stdout).toContain(`username=alice\npassword=${CANARY.classic}\n`);
 
@@ -240,6 +247,7 @@ describe("cache daemon under load and abuse", () => {
         clock: { now: Date.now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
         uid: process.getuid?.(),
         unixExchange: nodeUnixExchange,
+        ipc: ipcRules(process.platform),
         startDaemon: async () => {
           const started = await runArtifact(artifact, [`--socket=${socketPath}`, "--store=memory", "store"], {
             env: sandbox.env,

@@ -4,7 +4,7 @@
 // git's plaintext store keeps nothing.
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Artifact, artifacts, DIST_DIR, runArtifact, runCommand } from "../helpers/artifacts.js";
 import { CANARY } from "../helpers/canary.js";
@@ -199,7 +199,9 @@ describe.each(artifacts())("setup with the $name artifact", (artifact: Artifact)
       artifact.name === "binary" ? (artifact.argv[0] as string) : join(DIST_DIR, "cli.cjs"),
       join(bin, "git-credential-pat"),
     );
-    sandbox.env.PATH = `${bin}:${sandbox.env.PATH}`;
+    // cli.cjs starts with "#!/usr/bin/env node": the artifact's node comes first on PATH.
+    const nodeDir = artifact.name === "node" ? [dirname(artifact.argv[0] as string)] : [];
+    sandbox.env.PATH = [bin, ...nodeDir, sandbox.env.PATH].join(":");
     const host = "ghe.example.com";
     expect((await setup(["--host", host])).code).toBe(0);
     expect((await git(["config", "--global", "--get-all", `credential.https://${host}.helper`])).stdout).toBe(
@@ -227,7 +229,7 @@ describe.each(artifacts())("setup with the $name artifact", (artifact: Artifact)
     } else {
       await copyFile(join(DIST_DIR, "cli.cjs"), join(dir, "cli.cjs"));
       await copyFile(join(DIST_DIR, "commands.mjs"), join(dir, "commands.mjs"));
-      command = [process.execPath, join(dir, "cli.cjs")];
+      command = [artifact.argv[0] as string, join(dir, "cli.cjs")];
     }
     const host = "ghe.example.com";
     const result = await setup(["--host", host], { command });
@@ -236,7 +238,7 @@ describe.each(artifacts())("setup with the $name artifact", (artifact: Artifact)
     expect(helper).toBe(
       artifact.name === "binary"
         ? `!'${sandbox.root}/it'\\''s my tools/git-credential-pat'\n`
-        : `${process.execPath} '${sandbox.root}/it'\\''s my tools/cli.cjs'\n`,
+        : `${artifact.argv[0]} '${sandbox.root}/it'\\''s my tools/cli.cjs'\n`,
     );
     await git(["credential", "approve"], {
       input: `protocol=https\nhost=${host}\nusername=alice\npassword=${CANARY.fineGrained}\n\n`,

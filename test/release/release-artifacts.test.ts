@@ -6,9 +6,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, r
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error: build scripts are plain ES modules
 import { keyringAddonFile } from "../../scripts/keyring-addons.mjs";
-// @ts-expect-error: build scripts are plain ES modules
 import {
   binaryFileName,
   npmBinaryPath,
@@ -16,15 +14,7 @@ import {
   RELEASE_TARGETS,
 } from "../../scripts/release-targets.mjs";
 
-interface Target {
-  id: string;
-  os: "linux" | "darwin" | "win32";
-  cpu: "x64" | "arm64";
-  libc?: string;
-  exe?: boolean;
-  keyring: string;
-}
-const TARGETS = RELEASE_TARGETS as Target[];
+const TARGETS = RELEASE_TARGETS;
 const root = join(import.meta.dirname, "..", "..");
 const release = join(root, "release");
 const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
@@ -179,6 +169,7 @@ describe("npm packages from the release", () => {
     );
     expect(manifest.scripts).toBeUndefined();
     expect(manifest.devDependencies).toBeUndefined();
+    expect(manifest.overrides).toBeUndefined();
     expect(filesInTarball(join(npm, `git-credential-pat-${version}.tgz`))).toEqual(
       expect.arrayContaining(["package/dist/cli.cjs", "package/dist/commands.mjs", "package/README.md"]),
     );

@@ -1,8 +1,8 @@
 // Where a git config entry lives: named in messages, and named to `git config` in fixes
 // (with the file `git config --global` edits, which is looked up once with the facts).
-import { join } from "node:path";
 import { type ConfigEntry, originFile } from "../../git/inspect-config.js";
 import type { Deps } from "../../platform/deps.js";
+import { joinPath } from "../../posix-path.js";
 import type { DoctorFacts } from "./facts.js";
 
 /** Where a config entry lives, for messages: `(global, /home/u/.gitconfig)`. */
@@ -18,7 +18,9 @@ export function configWhere(
   facts: { globalConfigFile: string; gitDir?: string | undefined },
 ): string[] {
   if (file === facts.globalConfigFile) return ["--global"];
-  return facts.gitDir !== undefined && file === join(facts.gitDir, "config") ? ["--local"] : ["--file", file];
+  return facts.gitDir !== undefined && file === joinPath(facts.gitDir, "config")
+    ? ["--local"]
+    : ["--file", file];
 }
 
 export function gitDirOf(facts: Pick<DoctorFacts, "repository">): string | undefined {
@@ -29,8 +31,8 @@ export function gitDirOf(facts: Pick<DoctorFacts, "repository">): string | undef
 export async function globalConfigFile(deps: Deps): Promise<string> {
   const fromEnv = deps.env.GIT_CONFIG_GLOBAL;
   if (fromEnv) return fromEnv;
-  const home = join(deps.paths.home, ".gitconfig");
-  const xdg = join(deps.paths.xdgConfigHome, "git", "config");
+  const home = joinPath(deps.paths.home, ".gitconfig");
+  const xdg = joinPath(deps.paths.xdgConfigHome, "git", "config");
   const exists = (path: string) =>
     deps.fs.stat(path).then(
       () => true,

@@ -102,6 +102,13 @@ export interface DoctorFacts {
   helperMatches: Record<string, string[]>;
   /** Whether `git credential-pat` runs; only asked when a helper is configured as plain `pat`. */
   patOnPath: boolean | undefined;
+  /**
+   * The platform binary npm installed with this Node build, as setup writes its path (forward
+   * slashes on Windows); undefined when there is none or doctor is that binary.
+   */
+  platformBinary: string | undefined;
+  /** Per absolute path of git-credential-pat in a helper git runs for the hosts: whether it is there. */
+  helperPaths: Record<string, boolean>;
   repository: RepositoryFacts;
   accounts:
     | { kind: "ok"; tokens: TokenFact[] }

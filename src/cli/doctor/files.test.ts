@@ -1,7 +1,9 @@
 // The "files" section over hand-written facts: what it reports, how bad, and the exact fix.
 import { describe, expect, it } from "vitest";
+import { makeTestDeps } from "../../../test/helpers/test-deps.js";
+import { ipcRules } from "../../platform/ipc-endpoint.js";
 import type { PathFact } from "./facts.js";
-import { checkFile } from "./files.js";
+import { checkFile, gatherFiles } from "./files.js";
 
 describe("checkFile", () => {
   const dir = (mode: number, extra: Partial<PathFact> = {}): PathFact => ({
@@ -104,5 +106,46 @@ describe("checkFile", () => {
     const finding = checkFile(fact, 1000);
     expect(finding).toEqual(expect.objectContaining(rest));
     if (noAction) expect(finding.action).toBeUndefined();
+  });
+
+  describe("on Windows (no uid: NTFS reports 0666/0777 for everything)", () => {
+    it.each([
+      {
+        name: "passes our directory and says what protects it",
+        fact: dir(0o777, { path: "C:/Users/u/.config/git-credential-pat" }),
+        want: "config dir C:/Users/u/.config/git-credential-pat is protected by the owner-only ACL git-credential-pat gives the directories it creates (Windows has no file modes)",
+      },
+      {
+        name: "passes a user-chosen file and says its directory's ACL protects it",
+        fact: dir(0o666, {
+          role: "store file",
+          path: "C:/Users/u/.git-credentials",
+          isOurs: false,
+          stat: { kind: "file", mode: 0o666, uid: 0 },
+        }),
+        want: "store file C:/Users/u/.git-credentials is protected by the ACL it inherits from its directory (Windows has no file modes)",
+      },
+    ])("$name, never offering a chmod", ({ fact, want }) => {
+      const finding = checkFile(fact, undefined);
+      expect(finding).toEqual({ area: "files", status: "ok", message: want });
+    });
+
+    it("still fails a file where a directory belongs", () => {
+      const fact = dir(0o666, { stat: { kind: "file", mode: 0o666, uid: 0 } });
+      expect(checkFile(fact, undefined)).toMatchObject({ status: "fail" });
+    });
+  });
+});
+
+describe("gatherFiles", () => {
+  it.each([
+    { platform: "linux", want: ["socket dir", "socket"] },
+    { platform: "darwin", want: ["socket dir", "socket"] },
+    // A named pipe is not in the file system: nothing of the cache's to check there.
+    { platform: "win32", want: [] },
+  ])("checks the cache's socket and its directory on $platform: $want", async ({ platform, want }) => {
+    const deps = makeTestDeps({ ipc: ipcRules(platform) });
+    const facts = await gatherFiles({}, [], [undefined], deps);
+    expect(facts.map((fact) => fact.role).filter((role) => role.startsWith("socket"))).toEqual(want);
   });
 });

@@ -95,6 +95,8 @@ function storePaths(config: Config, deps: Deps): WantedPath[] {
 }
 
 function socketPaths(configured: string | undefined, deps: Deps): WantedPath[] {
+  // Windows: the cache is a named pipe, with no file or directory to check (docs/cache.md).
+  if (deps.ipc.kind === "named-pipe") return [];
   const checked = configuredSocket(configured, deps);
   if (checked.kind !== "ok") return [refusedPath("socket", configured ?? "", checked)];
   const isDefault = configured === undefined;
@@ -108,7 +110,7 @@ function socketPaths(configured: string | undefined, deps: Deps): WantedPath[] {
 function configuredSocket(configured: string | undefined, deps: Deps): CheckedPath {
   return configured === undefined
     ? { kind: "ok", path: defaultSocketPath(deps.paths) }
-    : checkUserPath(configured, "--socket in credential.helper", deps.paths.home);
+    : checkUserPath(configured, "--socket in credential.helper", deps.paths);
 }
 
 async function statFact(path: string, role: FileRole, deps: Deps): Promise<StatFact> {
@@ -166,6 +168,18 @@ export function checkFile(fact: PathFact, uid: number | undefined): Finding {
   }
   // A socket is as private as the 0700 directory it sits in (git's credential-cache relies on the same).
   if (role === "socket") return { area, status: "ok", message: `${role} ${path} is ours` };
+  // Windows (no uid): stat reports 0666/0777 for everything on NTFS, so a mode says nothing there;
+  // an ACL protects the file (private-files.ts), and reading ACLs is not done here.
+  if (uid === undefined) {
+    const acl = fact.isOurs
+      ? "the owner-only ACL git-credential-pat gives the directories it creates"
+      : "the ACL it inherits from its directory";
+    return {
+      area,
+      status: "ok",
+      message: `${role} ${path} is protected by ${acl} (Windows has no file modes)`,
+    };
+  }
   const unsafe = fact.policy === "private" ? stat.mode & 0o077 : stat.mode & 0o022;
   if (unsafe === 0)
     return { area, status: "ok", message: `${role} ${path} is private (${octal(stat.mode)})` };

@@ -1,11 +1,13 @@
 // Gathers what doctor knows, once, through Deps: each section's gatherer, in dependency order.
 import type { Deps } from "../../platform/deps.js";
 import { expiryWarningDays } from "../../settings.js";
+import { installedBinary } from "../installed-binary.js";
+import { gitHelperPath } from "../setup-plan.js";
 import { globalConfigFile } from "./config-place.js";
 import type { DoctorFacts } from "./facts.js";
 import { cachingSockets, gatherFiles, socketPathOf } from "./files.js";
 import { gatherGit } from "./git.js";
-import { patHelpers } from "./helpers.js";
+import { gatherHelperPaths, patHelpers } from "./helpers.js";
 import { gatherConfigFile, keychainFact, probeKeychain, storeUses } from "./store.js";
 import { gatherAccountTokens, gatherTokenSources } from "./tokens.js";
 
@@ -23,6 +25,7 @@ export async function gatherDoctorFacts(deps: Deps): Promise<DoctorFacts> {
   const git = await gatherGit(helperHosts, selfPaths, deps);
   // Which store and socket git-credential-pat runs with, as git will start it.
   const ours = patHelpers({ ...git, helperHosts, selfPaths });
+  const binary = await installedBinary(deps);
   const stores = storeUses(ours, config, sources.accounts.kind === "ok" ? sources.accounts.list : [], deps);
   const sockets = cachingSockets(ours);
   const keychain = stores.some((use) => use.store === "keychain") ? await probeKeychain(deps) : undefined;
@@ -33,6 +36,8 @@ export async function gatherDoctorFacts(deps: Deps): Promise<DoctorFacts> {
     uid: deps.uid,
     selfPaths,
     ...git,
+    platformBinary: binary && gitHelperPath(binary.path, deps.platform),
+    helperPaths: await gatherHelperPaths(ours, deps),
     globalConfigFile: await globalConfigFile(deps),
     tokenHosts: sources.tokenHosts,
     helperHosts,

@@ -122,4 +122,90 @@ describe("checkHelpers", () => {
     expect(findings.map((f) => f.status)).toEqual(["ok", "fail"]);
     expect(findings[1]?.message).toContain("https://ghe.acme.com");
   });
+
+  describe("with the platform binary npm installed", () => {
+    const BINARY =
+      "/usr/lib/node_modules/git-credential-pat/node_modules/@git-credential-pat/linux-x64/bin/git-credential-pat";
+    const SCRIPT = "/usr/lib/node_modules/git-credential-pat/dist/cli.cjs";
+    const KEY = "credential.https://github.com.helper";
+    const setUp = (helper: string) => [global(KEY, ""), global(KEY, helper)];
+    it.each<{ name: string; helper: string; helperPaths: Record<string, boolean>; want: object[] }>([
+      {
+        name: "passes when git runs the binary",
+        helper: BINARY,
+        helperPaths: { [BINARY]: true },
+        want: [{ status: "ok", message: expect.stringContaining("git asks only git-credential-pat") }],
+      },
+      {
+        name: "warns when git runs the Node launcher on PATH (pat)",
+        helper: "pat",
+        helperPaths: {},
+        want: [
+          {
+            status: "warn",
+            message: `${KEY}=pat (global, ${GLOBAL}) runs the git-credential-pat on PATH (npm's Node launcher) for https://github.com, not the platform binary npm installed (${BINARY}), which answers git ~3× faster`,
+            fix: setupFix,
+          },
+        ],
+      },
+      {
+        name: "warns when git runs the Node script",
+        helper: `/usr/bin/node ${SCRIPT}`,
+        helperPaths: { [SCRIPT]: true },
+        want: [
+          {
+            status: "warn",
+            message: expect.stringContaining(
+              `runs ${SCRIPT} for https://github.com, not the platform binary`,
+            ),
+          },
+        ],
+      },
+      {
+        name: "fails when git runs an older install's binary that is gone",
+        helper: "/old/node/lib/node_modules/x/bin/git-credential-pat",
+        helperPaths: { "/old/node/lib/node_modules/x/bin/git-credential-pat": false },
+        want: [
+          {
+            status: "fail",
+            message: `${KEY}=/old/node/lib/node_modules/x/bin/git-credential-pat (global, ${GLOBAL}) runs /old/node/lib/node_modules/x/bin/git-credential-pat, which is not there (an older install's?): git cannot run git-credential-pat for https://github.com`,
+            fix: setupFix,
+          },
+        ],
+      },
+    ])("$name", ({ helper, helperPaths, want }) => {
+      expect(
+        checkHelpers(facts({ config: setUp(helper), platformBinary: BINARY, helperPaths })),
+      ).toMatchObject(want);
+    });
+
+    it("fails on a helper path that is gone, binary or not", () => {
+      const gone = "/opt/gone/git-credential-pat";
+      expect(checkHelpers(facts({ config: setUp(gone), helperPaths: { [gone]: false } }))).toMatchObject([
+        { status: "fail", message: expect.stringContaining("git cannot run git-credential-pat") },
+      ]);
+    });
+
+    it("says nothing of the binary when doctor is the binary (none found)", () => {
+      expect(checkHelpers(facts({ config: setUp("pat") }))).toMatchObject([{ status: "ok" }]);
+    });
+  });
+
+  it("names a system-wide helper for a host not set up, and how setup keeps it out", () => {
+    const system = {
+      scope: "system",
+      origin: "file:C:/Program Files/Git/etc/gitconfig",
+      key: "credential.helper",
+      value: "manager",
+    };
+    expect(checkHelpers(facts({ config: [system] }))).toEqual([
+      {
+        area: "credential helpers",
+        status: "fail",
+        message:
+          'git does not ask git-credential-pat for https://github.com (it asks "manager"); "manager" comes from the system config (system, C:/Program Files/Git/etc/gitconfig), which setup leaves as it is: setup\'s empty credential.https://github.com.helper resets the list for this host, so git stops asking it',
+        fix: setupFix,
+      },
+    ]);
+  });
 });

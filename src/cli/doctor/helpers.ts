@@ -5,6 +5,8 @@ import { type Helper, helperChain, helperUrls, inspectHelper } from "../../git/i
 import { runGit } from "../../git/run-git.js";
 import { maskCommand, maskUrl } from "../../git/url-secret.js";
 import type { Deps } from "../../platform/deps.js";
+import { isAbsolutePath, pathStyleOf } from "../../posix-path.js";
+import { helperKey } from "../setup-plan.js";
 import { placeOf } from "./config-place.js";
 import type { DoctorFacts } from "./facts.js";
 import type { Finding, Status } from "./finding.js";
@@ -21,15 +23,39 @@ export async function gatherHelpers(
   for (const host of hosts)
     helperMatches[host] = urls.length === 0 ? [] : await matchingUrls(host, urls, deps);
 
+  // A short name (`pat`) is run as `git credential-pat`, through PATH; `!…` and an absolute path
+  // (C:/… too on Windows: git's is_absolute_path) are run as they are.
+  const style = pathStyleOf(deps.platform);
+  const isShortName = (value: string) => !value.startsWith("!") && !isAbsolutePath(value, style);
   const usesShortName = hosts.some((host) =>
     helperChain(config, new Set(helperMatches[host])).some(
-      (link) => !/^[!/]/.test(link.value) && inspectHelper(link.value, selfPaths).kind === "pat",
+      (link) => isShortName(link.value) && inspectHelper(link.value, selfPaths).kind === "pat",
     ),
   );
   const patOnPath = usesShortName
     ? (await runGit(["credential-pat", "--version"], deps)).code === 0
     : undefined;
   return { helperMatches, patOnPath };
+}
+
+/** Whether each absolute path git-credential-pat runs from in these helpers is there. */
+export async function gatherHelperPaths(
+  helpers: readonly Helper[],
+  deps: Pick<Deps, "fs" | "platform">,
+): Promise<Record<string, boolean>> {
+  // Absolute as git takes a helper path: `/…`, or a drive path on Windows (`C:/…`).
+  const style = pathStyleOf(deps.platform);
+  const paths = new Set(
+    helpers.flatMap((helper) => (helper.path && isAbsolutePath(helper.path, style) ? [helper.path] : [])),
+  );
+  const found: Record<string, boolean> = {};
+  for (const path of paths) {
+    found[path] = await deps.fs.stat(path).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => error.code !== "ENOENT" && error.code !== "ENOTDIR",
+    );
+  }
+  return found;
 }
 
 /**
@@ -90,7 +116,14 @@ function helperHarm(helper: Helper, host: string): { status: Status; what: strin
 
 type HelperFacts = Pick<
   DoctorFacts,
-  "git" | "config" | "helperHosts" | "helperMatches" | "patOnPath" | "selfPaths"
+  | "git"
+  | "config"
+  | "helperHosts"
+  | "helperMatches"
+  | "patOnPath"
+  | "selfPaths"
+  | "platformBinary"
+  | "helperPaths"
 >;
 
 const area = "credential helpers";
@@ -125,7 +158,7 @@ function checkHostHelpers(host: string, facts: HelperFacts): Finding[] {
       {
         area,
         status: "fail",
-        message: `git does not ask git-credential-pat for https://${host} (${chain.length === 0 ? "no credential helper is configured" : `it asks ${others}`})`,
+        message: `git does not ask git-credential-pat for https://${host} (${chain.length === 0 ? "no credential helper is configured" : `it asks ${others}`})${systemNote(host, chain)}`,
         fix,
       },
     ];
@@ -137,12 +170,60 @@ function checkHostHelpers(host: string, facts: HelperFacts): Finding[] {
     const message = `${maskedKey(link.entry.key)}=${maskCommand(link.value)} ${placeOf(link.entry)} ${harm.what}${first}`;
     return [{ area, status: harm.status, message, fix }];
   });
-  if (problems.length > 0) return problems;
+  const program = checkProgram(host, oursLink, facts);
+  if (program.length + problems.length > 0) return [...program, ...problems];
   return [
     {
       area,
       status: "ok",
       message: `git asks only git-credential-pat for https://${host} (${maskedKey(oursLink.entry.key)}, ${placeOf(oursLink.entry).slice(1, -1)})`,
+    },
+  ];
+}
+
+/**
+ * Git for Windows sets credential.helper=manager in its system config, macOS git osxkeychain:
+ * setup leaves that file alone, and its empty per-host helper is what keeps them out.
+ */
+function systemNote(host: string, chain: ReadonlyArray<{ value: string; entry: ConfigEntry }>): string {
+  const system = chain.filter((link) => link.entry.scope === "system");
+  if (system.length === 0) return "";
+  const names = system.map((link) => `"${maskCommand(link.value)}"`).join(", ");
+  const files = [...new Set(system.map((link) => placeOf(link.entry).slice(1, -1)))].join("; ");
+  const them = system.length === 1 ? "it" : "them";
+  return `; ${names} ${system.length === 1 ? "comes" : "come"} from the system config (${files}), which setup leaves as it is: setup's empty ${helperKey(host)} resets the list for this host, so git stops asking ${them}`;
+}
+
+/**
+ * Whether git can start the git-credential-pat it was given (an old install's path may be gone),
+ * and whether it is the platform binary npm installed with this Node build: through "pat" or the
+ * Node script, every git operation pays a Node start, ~3× the binary's time (issue 15).
+ */
+function checkProgram(
+  host: string,
+  link: { value: string; entry: ConfigEntry; helper: Helper },
+  facts: HelperFacts,
+): Finding[] {
+  const { path } = link.helper;
+  const configured = `${maskedKey(link.entry.key)}=${maskCommand(link.value)} ${placeOf(link.entry)}`;
+  if (path !== undefined && facts.helperPaths[path] === false) {
+    return [
+      {
+        area,
+        status: "fail",
+        message: `${configured} runs ${path}, which is not there (an older install's?): git cannot run git-credential-pat for https://${host}`,
+        fix,
+      },
+    ];
+  }
+  if (facts.platformBinary === undefined || path === facts.platformBinary) return [];
+  const what = path === undefined ? "the git-credential-pat on PATH (npm's Node launcher)" : path;
+  return [
+    {
+      area,
+      status: "warn",
+      message: `${configured} runs ${what} for https://${host}, not the platform binary npm installed (${facts.platformBinary}), which answers git ~3× faster`,
+      fix,
     },
   ];
 }

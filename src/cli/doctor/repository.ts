@@ -1,9 +1,9 @@
 // The facts the "remotes" section judges: the repository here, each checked-out submodule's
 // remotes and URL rules, and the top-level .gitmodules.
-import { join } from "node:path";
 import { type ConfigEntry, inspectConfig } from "../../git/inspect-config.js";
 import { runGit } from "../../git/run-git.js";
 import type { Deps } from "../../platform/deps.js";
+import { joinPath } from "../../posix-path.js";
 import type { RepoFacts, RepositoryFacts } from "./facts.js";
 import { firstLine } from "./failure.js";
 import { absoluteOrigins, readConfig } from "./read-git-config.js";
@@ -95,7 +95,7 @@ async function readGitmodules(toplevel: string, deps: Deps): Promise<ConfigEntry
       "-z",
       "--show-origin",
       "--file",
-      join(toplevel, ".gitmodules"),
+      joinPath(toplevel, ".gitmodules"),
       "--get-regexp",
       "^submodule\\..*\\.url$",
     ],
