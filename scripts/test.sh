@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing (npm packages; as root, Debian's git, openssl,
-# dbus, gnome-keyring, strace and qemu-user with arm64 libraries), fetches and builds git 2.47 once per machine (scripts/modern-git.sh),
-# fetches Node 22 and 24 once per machine (scripts/node-lines.sh), type-checks, lints, builds both
+# Runs every test: installs what is missing (npm packages; as root, Debian's git, openssl, dbus,
+# gnome-keyring, strace and qemu-user with arm64 libraries), fetches and builds git 2.47 once per
+# machine (scripts/modern-git.sh), fetches Node 22 and 24 once per machine (scripts/node-lines.sh), type-checks, lints, builds both
 # artifacts and the release (every platform), then runs vitest inside a private D-Bus session with an
 # unlocked gnome-keyring, so keychain tests use a real Secret Service. vitest.config.ts runs the git
 # tiers on the system git and on git 2.47, git's own t0303 on git 2.47, the Node build's tiers on
