@@ -180,7 +180,7 @@ function describeSuite(artifact: Artifact, store: StoreKind): void {
       // It runs on the interpreter that started it: the bun binary, or the same node binary
       // (the Node-line projects run the Node build with a node that is not on PATH).
       expect(learnerPids(CAROL_FP).map((pid) => realpathSync(`/proc/${pid}/exe`))).toEqual([
-        realpathSync(artifact.argv[0] as string),
+        artifact.processExe,
       ]);
       expect(await carolFacts()).toBeUndefined();
       release();

@@ -4,7 +4,7 @@
 // keychain suites run inside `npm test` (a private D-Bus session with gnome-keyring), skip
 // elsewhere, and fail instead of skipping when CI=true.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "vitest";
@@ -15,6 +15,7 @@ import {
   ARM64_ARTIFACT,
   ARM64_BINARY_ENV,
   arm64BinaryPath,
+  QEMU_BIN,
   QEMU_WRAPPER,
   qemuMissing,
   TEST_ARTIFACT_ENV,
@@ -37,6 +38,11 @@ export interface Artifact {
    * or qemu's emulation (~0.7 s a start here, several times that on two busy cores).
    */
   slackMs: number;
+  /**
+   * What /proc/PID/exe shows for a process of this artifact, the cache daemon and the learner it
+   * starts included: the binary, the node binary, or qemu (the kernel runs arm64 files through it).
+   */
+  processExe: string;
 }
 
 /**
@@ -62,10 +68,17 @@ export function artifacts(): Artifact[] {
     argv: [node, cli],
     helperCommand: helperCommandOf([node, cli]),
     slackMs: 0,
+    processExe: realpathSync(node),
   };
   if (lineNode) return [nodeBuild];
   return [
-    { name: "binary", argv: [binary], helperCommand: helperCommandOf([binary]), slackMs: 0 },
+    {
+      name: "binary",
+      argv: [binary],
+      helperCommand: helperCommandOf([binary]),
+      slackMs: 0,
+      processExe: realpathSync(binary),
+    },
     nodeBuild,
   ];
 }
@@ -79,7 +92,13 @@ function arm64Artifact(): Artifact {
     throw new Error(`missing ${binary}: run npm run release (npm test does), or set ${ARM64_BINARY_ENV}`);
   }
   const argv = [QEMU_WRAPPER, binary];
-  return { name: ARM64_ARTIFACT, argv, helperCommand: helperCommandOf(argv), slackMs: 5_000 };
+  return {
+    name: ARM64_ARTIFACT,
+    argv,
+    helperCommand: helperCommandOf(argv),
+    slackMs: 5_000,
+    processExe: realpathSync(`/usr/bin/${QEMU_BIN}`),
+  };
 }
 
 /** git treats a helper starting with "/" as a shell command; one starting with a quote would not be. */

@@ -77,7 +77,7 @@ describe.each(artifacts())("cache daemon with the $name artifact", (artifact: Ar
     // The daemon runs on the interpreter that started it (the bun binary itself, or the same node
     // binary: the Node-line projects run the Node build with a node that is not on PATH).
     expect(daemonPids(socketPath).map((pid) => realpathSync(`/proc/${pid}/exe`))).toEqual([
-      realpathSync(artifact.argv[0] as string),
+      artifact.processExe,
     ]);
     const fill = await git(["credential", "fill"], REQUEST);
     expect(fill.stdout).toContain(`username=alice\npassword=${CANARY.classic}\n`);
