@@ -84,7 +84,11 @@ function packPlatformPackage(target) {
 function packMainPackage() {
   const dir = join(release, "npm", "git-credential-pat");
   mkdirSync(dir, { recursive: true });
-  for (const file of manifest.files) cpSync(join(root, file), join(dir, file), { recursive: true });
+  // Built files as they are; everything else only as committed (an untracked file in docs/ never ships).
+  for (const file of manifest.files) {
+    if (file.startsWith("dist/")) cpSync(join(root, file), join(dir, file));
+    else for (const tracked of trackedFiles(file)) cpSync(join(root, tracked), join(dir, tracked));
+  }
   // What only this repository's own install and build use stays out of the published manifest.
   const { scripts: _s, devDependencies: _d, overrides: _o, allowScripts: _a, ...published } = manifest;
   writeJson(join(dir, "package.json"), {
@@ -92,6 +96,14 @@ function packMainPackage() {
     optionalDependencies: Object.fromEntries(RELEASE_TARGETS.map((t) => [npmPackageName(t), version])),
   });
   npmPack(dir);
+}
+
+/** The committed files at `path` (a file or a directory) as git lists them. */
+function trackedFiles(path) {
+  const out = execFileSync("git", ["ls-files", "-z", "--", path], { cwd: root, encoding: "utf8" });
+  const files = out.split("\0").filter(Boolean);
+  if (files.length === 0) fail(`${path} (in package.json "files") is not committed`);
+  return files;
 }
 
 function npmPack(dir) {

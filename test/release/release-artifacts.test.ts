@@ -170,8 +170,15 @@ describe("npm packages from the release", () => {
     expect(manifest.scripts).toBeUndefined();
     expect(manifest.devDependencies).toBeUndefined();
     expect(manifest.overrides).toBeUndefined();
-    expect(filesInTarball(join(npm, `git-credential-pat-${version}.tgz`))).toEqual(
-      expect.arrayContaining(["package/dist/cli.cjs", "package/dist/commands.mjs", "package/README.md"]),
+    // The build output, and otherwise only what is committed: an untracked file in docs/ never ships.
+    const committed = execFileSync("git", ["ls-files", "--", "README.md", "LICENSE", "docs"], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    expect(filesInTarball(join(npm, `git-credential-pat-${version}.tgz`)).sort()).toEqual(
+      ["dist/cli.cjs", "dist/commands.mjs", "package.json", ...committed.trim().split("\n")]
+        .map((file) => `package/${file}`)
+        .sort(),
     );
   });
 });
