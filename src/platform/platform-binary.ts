@@ -3,6 +3,7 @@
 // and Biome's are) for this machine, and the binary's absolute path inside it. Only people's
 // commands (setup, doctor) look; git's path never does.
 import type { PlatformBinary } from "./deps.js";
+import { isRunnable } from "./path-lookup.js";
 
 /** One npm platform package: what npm matches it on, as scripts/release-targets.mjs publishes it. */
 export interface PlatformPackage {
@@ -90,10 +91,7 @@ export function findPlatformBinary(fromFile: string): PlatformBinary {
   const { manifest, version } = found;
   const binary = path.join(path.dirname(manifest), ...pkg.binary.split("/"));
   try {
-    const stats = fs.statSync(binary);
-    // NTFS has no execute bit: there a file is enough.
-    const isExecutable = process.platform === "win32" || (stats.mode & 0o111) !== 0;
-    if (!stats.isFile() || !isExecutable) {
+    if (!isRunnable(fs.statSync(binary), process.platform)) {
       return { kind: "none", reason: `${binary} is not an executable file`, packageName: pkg.name };
     }
   } catch {
