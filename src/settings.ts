@@ -241,6 +241,13 @@ export function learnTimeoutMs(env: Readonly<Record<string, string | undefined>>
   return Math.min(positiveInt(env[ENV.learnTimeoutMs], DEFAULTS.learnTimeoutMs), MAX_TIMER_MS);
 }
 
+/**
+ * What a child of ours needs on Windows beyond its allow-list: SystemRoot (without it Winsock, and
+ * with it node:net, fails to start; System32 programs are found there), and the profile
+ * directories the user's paths are derived from. Harmless elsewhere: they are not set there.
+ */
+export const WINDOWS_CHILD_ENV = ["SystemRoot", "USERPROFILE", "APPDATA", "LOCALAPPDATA"] as const;
+
 /** gh's token variables (env-token-source.ts reads them): never handed to a child. */
 export const TOKEN_ENV = [
   "GH_TOKEN",

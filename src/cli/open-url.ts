@@ -3,7 +3,7 @@
 // held, nothing killed); when no opener runs, the URL already printed is enough.
 import type { Deps } from "../platform/deps.js";
 import { windowsSystemProgram } from "../posix-path.js";
-import { pickEnv } from "../settings.js";
+import { pickEnv, WINDOWS_CHILD_ENV } from "../settings.js";
 
 /**
  * How long we wait for an opener to say it failed (xdg-open and open exit at once); a browser
@@ -57,10 +57,7 @@ const OPENER_ENV = [
   "XDG_CURRENT_DESKTOP",
   "XDG_SESSION_TYPE",
   "BROWSER",
-  "SystemRoot",
-  "USERPROFILE",
-  "APPDATA",
-  "LOCALAPPDATA",
+  ...WINDOWS_CHILD_ENV,
 ];
 
 export type OpenResult =

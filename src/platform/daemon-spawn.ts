@@ -1,13 +1,7 @@
 // Starting the cache daemon, `<self> cache-daemon SOCKET`, detached: how it is spawned on each
 // platform (a pure plan, unit-tested for all three) and the wait for its "ok" line.
 import { BackendUnavailableError } from "../errors.js";
-import { ENV, pickEnv } from "../settings.js";
-
-/**
- * What a Windows process needs besides the base: SystemRoot (without it Winsock, and with it
- * node:net, fails to start), and the profile directories the user's paths may be derived from.
- */
-const WINDOWS_DAEMON_ENV = ["SystemRoot", "USERPROFILE", "APPDATA", "LOCALAPPDATA"] as const;
+import { ENV, pickEnv, WINDOWS_CHILD_ENV } from "../settings.js";
 
 export interface DaemonSpawnPlan {
   command: string;
@@ -48,7 +42,7 @@ export function daemonSpawnPlan(
     options: {
       detached: true,
       cwd: "/",
-      env: pickEnv(context.env, [...context.baseEnv, ENV.debug, ...(isWindows ? WINDOWS_DAEMON_ENV : [])]),
+      env: pickEnv(context.env, [...context.baseEnv, ENV.debug, ...(isWindows ? WINDOWS_CHILD_ENV : [])]),
       stdio: ["ignore", "pipe", context.debug ? "inherit" : "ignore"],
       ...(isWindows ? { windowsHide: true as const } : {}),
     },

@@ -9,7 +9,7 @@ import {
 } from "../posix-path.js";
 import { printable } from "../protocol/printable.js";
 import { scrub } from "../secret.js";
-import { DEFAULTS, ENV, isDebug, type Paths, pickEnv, positiveInt } from "../settings.js";
+import { DEFAULTS, ENV, isDebug, type Paths, pickEnv, positiveInt, WINDOWS_CHILD_ENV } from "../settings.js";
 import { createBunFs } from "./bun-fs.js";
 import { createBunIo } from "./bun-io.js";
 import { bunRuntime } from "./bun-runtime.js";
@@ -308,10 +308,7 @@ function learnerEnv(env: Readonly<Record<string, string | undefined>>): Record<s
     "NODE_EXTRA_CA_CERTS",
     "SSL_CERT_FILE",
     "SSL_CERT_DIR",
-    "SystemRoot",
-    "USERPROFILE",
-    "APPDATA",
-    "LOCALAPPDATA",
+    ...WINDOWS_CHILD_ENV,
     ...Object.values(ENV),
   ]);
 }
